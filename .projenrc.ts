@@ -1,0 +1,113 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-hardening',
+  description:
+    'Production hardening for cdk8s: zero-downtime Deployments, PodDisruptionBudgets, NATS JetStream backups, chaos experiments and k6 soak tests that pass PSS restricted, kube-score, Polaris and kube-linter.',
+  author: 'cdk8s-hardening maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-5e1c1976.example',
+  repositoryUrl: 'https://github.com/maintainers/cdk8s-hardening.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk8s', 'kubernetes', 'hardening', 'nats', 'jetstream', 'k6', 'chaos', 'pod-security'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  cdk8sVersion: '2.68.12',
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~6.0.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    'cdk8s-plus-28@^2.5.6',
+    'cdk8s-cli@^2.207.0',
+    // 4.x runs on Node 20 (5.x needs Node 22). 4.4.2 bundles the 1.27 schema; 4.5 already carries 1.29+ fields,
+    // so 4.4.2 is the closest that never accepts a field a 1.28 API server lacks.
+    'kubernetes-models@4.4.2',
+    '@types/k6@^2.3.0',
+    'yaml@^2.8.0',
+  ],
+
+  // The jsii targets: Construct Hub shows these languages; `bindings` generates their code offline.
+  publishToPypi: { distName: 'cdk8s-hardening', module: 'cdk8s_hardening' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8shardening',
+    mavenGroupId: 'io.github.cdk8s-hardening',
+    mavenArtifactId: 'cdk8s-hardening',
+  },
+  publishToGo: { moduleName: 'github.com/maintainers/cdk8s-hardening-go' },
+  publishToNuget: { dotNetNamespace: 'Cdk8sHardening', packageId: 'Cdk8sHardening' },
+
+  // CI runs offline and publishes nothing.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // The example app imports the package by its published name; tests resolve it to the sources.
+      moduleNameMapper: { '^cdk8s-hardening$': '<rootDir>/src/index.ts' },
+      testTimeout: 60_000,
+    },
+  },
+  gitignore: ['examples/*/dist/', 'examples/*/node_modules/', '.tmp/'],
+});
+
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/.tmp/');
+
+// Tests type-check the example app against the sources, under the package's published name.
+project.tryFindObjectFile('test/tsconfig.json')?.addOverride('compilerOptions.paths', { 'cdk8s-hardening': ['../src/index.ts'] });
+
+// jsii must stay warning-free: a warning is a binding that may misbehave in another language.
+project.compileTask.reset('jsii --fail-on-warnings');
+
+// API.md is committed; the suite fails when it no longer matches the sources.
+const apiDocCheck = project.addTask('api-md:check', {
+  description: 'Fail when API.md differs from what jsii-docgen generates',
+  steps: [
+    { exec: 'jsii-docgen -o .tmp/API.md' },
+    { exec: 'diff -u API.md .tmp/API.md', name: 'API.md is stale: run "npx projen docgen" and commit API.md' },
+  ],
+});
+
+// Proves the API is usable from every jsii language without a network: code generation only.
+const bindings = project.addTask('bindings', {
+  description: 'Generate Python, Java, Go and .NET bindings (code only) to prove the API is jsii-clean',
+  steps: [
+    { exec: 'rm -rf .tmp/bindings' },
+    { exec: 'jsii-pacmak --code-only --outdir .tmp/bindings -t python -t java -t go -t dotnet' },
+  ],
+});
+
+// Packaging other languages needs their toolchains and registries; offline, their code generation is the proof.
+project.tasks.tryFind('package-all')?.reset();
+project.tasks.tryFind('package-all')?.spawn(project.tasks.tryFind('package:js')!);
+project.tasks.tryFind('package-all')?.spawn(bindings);
+
+project.addTask('example', {
+  description: 'Build the library and synthesize the example app with the cdk8s CLI into examples/api-service/dist',
+  env: { CDK8S_CHECK_UPGRADE: 'false' },
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'node scripts/link-example.js examples/api-service' },
+    { exec: 'cdk8s synth', cwd: 'examples/api-service' },
+  ],
+});
+
+project.addTask('validate-example', {
+  description: 'Validate the synthesized example manifests with the test suite\'s schema, PSS and rule checks',
+  steps: [{ exec: 'ts-node --project test/tsconfig.json scripts/validate-manifests.ts examples/api-service/dist' }],
+});
+
+// `npm test` is the whole suite: jsii compile (zero warnings), API.md freshness, jsii bindings, jest, eslint.
+const testTask = project.testTask;
+testTask.prependSpawn(bindings);
+testTask.prependSpawn(apiDocCheck);
+testTask.prependSpawn(project.compileTask);
+testTask.prependExec('mkdir -p .tmp');
+
+project.synth();

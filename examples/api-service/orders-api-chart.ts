@@ -1,0 +1,26 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { HardenedDeployment } from 'cdk8s-hardening';
+import { Construct } from 'constructs';
+
+/**
+ * The production chart of the orders API: a hardened Deployment behind a Service,
+ * protected by its disruption budget.
+ */
+export class OrdersApiChart extends Chart {
+  public readonly api: HardenedDeployment;
+
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, { namespace: 'orders', ...props });
+
+    this.api = new HardenedDeployment(this, 'api', {
+      metadata: { name: 'orders-api' },
+      image: 'ghcr.io/acme/orders-api:1.4.2',
+      partOf: 'shop',
+      port: 8080,
+      readinessPath: '/readyz',
+      livenessPath: '/livez',
+      service: true,
+    });
+    this.api.addDisruptionBudget();
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Builds the error thrown for a rejected prop.
+ *
+ * Every message follows one shape so users learn to read it once:
+ * `<prop> must <requirement>, got <value>` (lowercase, no full stop).
+ */
+export function invalidProp(prop: string, requirement: string, value: unknown): Error {
+  return new Error(`${prop} must ${requirement}, got ${formatValue(value)}`);
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (isDuration(value)) return `${value.toHumanString()}`;
+  if (isSize(value)) return `${value.toMebibytes()}Mi`;
+  return JSON.stringify(value) ?? String(value);
+}
+
+function isDuration(value: unknown): value is { toHumanString(): string } {
+  return typeof value === 'object' && value !== null && typeof (value as any).toHumanString === 'function';
+}
+
+function isSize(value: unknown): value is { toMebibytes(): number } {
+  return typeof value === 'object' && value !== null && typeof (value as any).toMebibytes === 'function';
+}

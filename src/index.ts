@@ -1,0 +1,2 @@
+export * from './hardened-deployment';
+export * from './api-pdb';

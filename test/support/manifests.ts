@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { podTemplatesOf, restrictedViolations } from './pod-security';
+
+/**
+ * Validation every synthesized object of the suite goes through:
+ * - the Kubernetes API schema bundled by kubernetes-models 4.4.2 (types, required fields, enums);
+ * - the Pod Security Standards restricted profile, for every pod template;
+ * - a pinned image tag on every container.
+ *
+ * `.ci/run` applies the same checks to the example app's manifests (scripts/validate-manifests.ts).
+ */
+export function manifestProblems(objects: any[]): string[] {
+  const problems: string[] = [];
+  for (const obj of objects) {
+    const id = `${obj.kind ?? '?'}/${obj.metadata?.name ?? '?'}`;
+    for (const p of schemaProblems(obj)) problems.push(`${id}: schema: ${p}`);
+    for (const template of podTemplatesOf(obj)) {
+      for (const p of restrictedViolations(template)) problems.push(`${id}: pss-restricted: ${p}`);
+      for (const p of imageProblems(template.spec)) problems.push(`${id}: image: ${p}`);
+    }
+  }
+  return problems;
+}
+
+/** Synthesizes a chart and fails the test when any object breaks the schema, PSS restricted or image pinning. */
+export function synthValid(chart: Chart): any[] {
+  const objects = Testing.synth(chart);
+  const problems = manifestProblems(objects);
+  if (problems.length > 0) {
+    throw new Error(`synthesized manifests are invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return objects;
+}
+
+/** Loads every `*.k8s.yaml` document below a directory (the output of `cdk8s synth`). */
+export function loadManifests(dir: string): Record<string, any[]> {
+  const files: Record<string, any[]> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort()) {
+    files[file] = parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
+      .map((doc) => doc.toJS())
+      .filter((doc) => doc !== null);
+  }
+  return files;
+}
+
+/** Objects of one kind. */
+export function ofKind(objects: any[], kind: string): any[] {
+  return objects.filter((o) => o.kind === kind);
+}
+
+/** The one object of a kind; fails when there are none or several. */
+export function onlyOfKind(objects: any[], kind: string): any {
+  const found = ofKind(objects, kind);
+  if (found.length !== 1) throw new Error(`expected exactly one ${kind}, found ${found.length}`);
+  return found[0];
+}
+
+/**
+ * Custom resources have no bundled schema; each one the library emits gets a structural
+ * check of its own here, and an unknown kind is a failure rather than a silent pass.
+ */
+const CUSTOM_RESOURCE_CHECKS: Record<string, (obj: any) => string[]> = {};
+
+/** Registers the structural check of a custom resource kind (`<apiVersion>/<kind>`). */
+export function registerCustomResourceCheck(apiVersionKind: string, check: (obj: any) => string[]): void {
+  CUSTOM_RESOURCE_CHECKS[apiVersionKind] = check;
+}
+
+function schemaProblems(obj: any): string[] {
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return ['apiVersion and kind are required'];
+  const custom = CUSTOM_RESOURCE_CHECKS[`${obj.apiVersion}/${obj.kind}`];
+  if (custom) return custom(obj);
+  let model: any;
+  try {
+    // The model module depends on the object's apiVersion: only a dynamic require can load it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    model = require(`kubernetes-models/${obj.apiVersion}`)[obj.kind];
+  } catch {
+    model = undefined;
+  }
+  if (typeof model !== 'function') return [`no Kubernetes schema for ${obj.apiVersion} ${obj.kind}`];
+  try {
+    new model(obj).validate();
+    return [];
+  } catch (e: any) {
+    return (e.errors ?? [{ instancePath: '', message: e.message }]).map((err: any) => `${err.instancePath || '/'} ${err.message}`);
+  }
+}
+
+function imageProblems(spec: any): string[] {
+  const problems: string[] = [];
+  for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) {
+    const image: string = c.image ?? '';
+    const last = image.slice(image.lastIndexOf('/') + 1);
+    const pinned = image.includes('@sha256:') || (last.includes(':') && !/:latest$/i.test(last) && !last.endsWith(':'));
+    if (!pinned) problems.push(`container ${c.name} image ${JSON.stringify(image)} is not pinned to a tag or digest`);
+  }
+  return problems;
+}
