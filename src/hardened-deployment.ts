@@ -1,9 +1,10 @@
-import { ApiObject, ApiObjectMetadata, Duration, JsonPatch, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalidProp } from './_errors';
 import { assertPinnedImage, imageVersion } from './_image';
 import { isDnsLabel, recommendedLabels, selectorLabels } from './_labels';
+import { dnsEgress, ingressOnPort } from './_network-policy';
 import { addEphemeralStorage, withDefaults } from './_resources';
 import {
   addPodSeccompProfile,
@@ -13,6 +14,7 @@ import {
   restrictedPodSecurity,
 } from './_restricted';
 import { ApiPdb, ApiPdbOptions } from './api-pdb';
+import { EgressRule } from './egress-rule';
 
 /**
  * Properties of a {@link HardenedDeployment}.
@@ -234,6 +236,23 @@ export interface HardenedDeploymentProps {
   readonly automountServiceAccountToken?: boolean;
 
   /**
+   * Create a NetworkPolicy named like the Deployment that admits connections only on the
+   * container port and lets the pods reach only DNS and the `egress` destinations
+   * (kube-score pod-networkpolicy). Enforced only where the network plugin supports policies.
+   *
+   * @default true
+   */
+  readonly networkPolicy?: boolean;
+
+  /**
+   * Destinations the pods may connect to besides DNS (NATS, databases, other APIs).
+   * More can be added with {@link HardenedDeployment.addEgressRule}.
+   *
+   * @default - DNS only
+   */
+  readonly egress?: EgressRule[];
+
+  /**
    * Create a ClusterIP Service named like the Deployment for the container port.
    *
    * @default false
@@ -288,6 +307,11 @@ export class HardenedDeployment extends kplus.Deployment {
   /** The Service, when `service: true`. */
   public readonly service?: kplus.Service;
 
+  /** The NetworkPolicy, unless `networkPolicy: false`. */
+  public readonly networkPolicy?: kplus.k8s.KubeNetworkPolicy;
+
+  private readonly egressRules: EgressRule[];
+
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id, toDeploymentProps(props));
 
@@ -317,6 +341,19 @@ export class HardenedDeployment extends kplus.Deployment {
     addPodSeccompProfile(apiObject, '/spec/template/spec');
     addEphemeralStorage(apiObject, '/spec/template/spec/containers/0', withDefaults(props.resources, DEFAULT_RESOURCES).ephemeralStorage);
 
+    this.egressRules = [...(props.egress ?? [])];
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+        metadata: { name: this.name, labels: this.labels },
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ['Ingress', 'Egress'],
+          ingress: [ingressOnPort(this.port)],
+          egress: Lazy.any({ produce: () => [dnsEgress(), ...this.egressRules.map((rule) => rule._toKube())] }),
+        },
+      });
+    }
+
     if (props.service) {
       this.service = new kplus.Service(this, 'Service', {
         metadata: { name: this.name, labels: this.labels },
@@ -332,6 +369,17 @@ export class HardenedDeployment extends kplus.Deployment {
    */
   public addDisruptionBudget(options: ApiPdbOptions = {}): ApiPdb {
     return new ApiPdb(this, 'DisruptionBudget', { ...options, workload: this });
+  }
+
+  /**
+   * Lets the pods connect to one more destination. Fails when `networkPolicy: false`,
+   * where every destination is already open.
+   */
+  public addEgressRule(rule: EgressRule): void {
+    if (!this.networkPolicy) {
+      throw invalidProp('networkPolicy', 'be enabled to add egress rules', false);
+    }
+    this.egressRules.push(rule);
   }
 
   private mountWritablePaths(props: HardenedDeploymentProps): void {

@@ -1,2 +1,3 @@
 export * from './hardened-deployment';
 export * from './api-pdb';
+export * from './egress-rule';

@@ -1,6 +1,6 @@
-import { Duration, Size } from 'cdk8s';
+import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { HardenedDeployment } from '../src';
+import { EgressRule, HardenedDeployment } from '../src';
 import { newChart, toYaml } from './support/charts';
 import { onlyOfKind, synthValid } from './support/manifests';
 
@@ -189,6 +189,48 @@ describe('HardenedDeployment', () => {
     expect(manifest.metadata.labels['app.kubernetes.io/version']).toBe('0123456789ab');
   });
 
+  test('default-deny NetworkPolicy: the container port in, DNS out', () => {
+    const { objects } = synthDeployment({ metadata: { name: 'orders-api' } });
+    const policy = onlyOfKind(objects, 'NetworkPolicy');
+    expect(policy.metadata.name).toBe('orders-api');
+    expect(policy.metadata.labels['app.kubernetes.io/instance']).toBe('orders-api');
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
+      egress: [{ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
+    });
+  });
+
+  test('egress rules to pods, to another namespace, to a workload and to a CIDR, also added later', () => {
+    const chart = newChart();
+    const cache = new kplus.Deployment(chart, 'cache', { containers: [{ image: 'redis:7.2.4' }] });
+    const api = new HardenedDeployment(chart, 'api', {
+      image: IMAGE,
+      egress: [EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats' }, ports: [4222] })],
+    });
+    api.addEgressRule(EgressRule.toPods({ labels: { app: 'auth' }, namespaceName: 'identity', ports: [8443, 9443] }));
+    api.addEgressRule(EgressRule.toWorkload(cache, [6379]));
+    api.addEgressRule(EgressRule.toCidr('10.20.0.0/16', [5432]));
+    const policy = onlyOfKind(Testing.synth(chart), 'NetworkPolicy');
+    expect(policy.spec.egress.slice(1)).toEqual([
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nats' } } }], ports: [{ port: 4222, protocol: 'TCP' }] },
+      {
+        to: [{ podSelector: { matchLabels: { app: 'auth' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'identity' } } }],
+        ports: [{ port: 8443, protocol: 'TCP' }, { port: 9443, protocol: 'TCP' }],
+      },
+      { to: [{ podSelector: { matchLabels: cache.matchLabels } }], ports: [{ port: 6379, protocol: 'TCP' }] },
+      { to: [{ ipBlock: { cidr: '10.20.0.0/16' } }], ports: [{ port: 5432, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('no NetworkPolicy when turned off', () => {
+    const { objects, deployment } = synthDeployment({ networkPolicy: false });
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toHaveLength(0);
+    expect(() => deployment.addEgressRule(EgressRule.toCidr('10.0.0.0/8', [443])))
+      .toThrow('networkPolicy must be enabled to add egress rules, got false');
+  });
+
   test('no Service unless asked for', () => {
     const { objects, deployment } = synthDeployment();
     expect(objects.filter((o) => o.kind === 'Service')).toHaveLength(0);
@@ -248,6 +290,20 @@ describe('HardenedDeployment refuses', () => {
 
   test.each(cases)('fails with %s', (_name, props, message) => {
     expect(() => new HardenedDeployment(newChart(), 'api', { image: IMAGE, ...props })).toThrow(message);
+  });
+
+  test('fails with an egress rule to an empty pod selector', () => {
+    expect(() => EgressRule.toPods({ labels: {}, ports: [4222] }))
+      .toThrow('labels must name at least one label: an empty selector allows every pod, got {}');
+  });
+
+  test('fails with an egress rule without ports or with port 0', () => {
+    expect(() => EgressRule.toPods({ labels: { app: 'nats' }, ports: [] })).toThrow('ports must hold at least one port, got []');
+    expect(() => EgressRule.toCidr('10.0.0.0/8', [0])).toThrow('ports must hold port numbers from 1 to 65535, got 0');
+  });
+
+  test('fails with an egress rule to a malformed CIDR', () => {
+    expect(() => EgressRule.toCidr('10.0.0.0', [5432])).toThrow('cidr must be an IPv4 or IPv6 range such as "10.0.0.0/16", got "10.0.0.0"');
   });
 
 });

@@ -1,10 +1,10 @@
 import { Chart, ChartProps } from 'cdk8s';
-import { HardenedDeployment } from 'cdk8s-hardening';
+import { EgressRule, HardenedDeployment } from 'cdk8s-hardening';
 import { Construct } from 'constructs';
 
 /**
  * The production chart of the orders API: a hardened Deployment behind a Service,
- * protected by its disruption budget.
+ * fenced by its NetworkPolicy and protected by its disruption budget.
  */
 export class OrdersApiChart extends Chart {
   public readonly api: HardenedDeployment;
@@ -20,6 +20,8 @@ export class OrdersApiChart extends Chart {
       readinessPath: '/readyz',
       livenessPath: '/livez',
       service: true,
+      // Default-deny egress: the API may reach DNS and the NATS client port, nothing else.
+      egress: [EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats' }, ports: [4222] })],
     });
     this.api.addDisruptionBudget();
   }
