@@ -25,6 +25,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'kubernetes-models@4.4.2',
     '@types/k6@^2.3.0',
     'yaml@^2.8.0',
+    // nats.js drives the natscli stand-in of the backup tests against a real nats-server.
+    'nats@^2.29.3',
   ],
 
   // The jsii targets: Construct Hub shows these languages; `bindings` generates their code offline.
