@@ -50,7 +50,11 @@ export class NatsServer {
   }
 
   /** Creates a stream with consumers and publishes `messages` messages to `<subject prefix>.<n>`. */
-  public async seedStream(config: Partial<StreamConfig> & { name: string }, messages: number, consumers: Partial<ConsumerConfig>[] = []): Promise<void> {
+  public async seedStream(
+    config: Partial<StreamConfig> & { name: string },
+    messages: number,
+    consumers: Partial<ConsumerConfig>[] = [],
+  ): Promise<void> {
     await this.withJetStream(async (jsm, nc) => {
       const subject = `${config.name.toLowerCase()}.>`;
       await jsm.streams.add({ subjects: [subject], ...config });
