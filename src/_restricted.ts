@@ -28,9 +28,12 @@ export function restrictedContainerSecurity(user: number, group: number): kplus.
   };
 }
 
-/** The pod-level half: non-root ids and an fsGroup so mounted volumes are writable by the group. */
+/**
+ * The pod-level half: non-root ids and an fsGroup so mounted volumes are writable by the group
+ * (changed only when the volume root does not match yet, so large claims mount fast).
+ */
 export function restrictedPodSecurity(user: number, group: number): kplus.PodSecurityContextProps {
-  return { ensureNonRoot: true, user, group, fsGroup: group };
+  return { ensureNonRoot: true, user, group, fsGroup: group, fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH };
 }
 
 /**

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { availabilityProblems } from './support/availability';
 import { toYaml } from './support/charts';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
+import { RestoreChart } from '../examples/api-service/on-demand-charts';
 import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
 
 // The example app, imported the way main.ts imports it ('cdk8s-hardening' resolves to src/).
@@ -25,6 +26,30 @@ describe('example app: orders-api', () => {
     expect(budgets[0].apiVersion).toBe('policy/v1');
     expect(budgets[0].spec.minAvailable).toBe(1);
     expect(availabilityProblems(objects)).toEqual([]);
+  });
+});
+
+describe('example app: JetStream backup and restore', () => {
+  const production = new OrdersApiChart(new App(), 'orders-api');
+  const objects = synthValid(production);
+  const restore = synthValid(new RestoreChart(new App(), 'orders-jetstream-restore', { backup: production.backup }));
+
+  test('the production chart holds the daily backup CronJob, its 5Gi claim and its scripts', () => {
+    const cronJob = onlyOfKind(objects, 'CronJob');
+    expect(cronJob.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
+    const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({ RETENTION_DAYS: '7', INCLUDE_MESSAGES: 'true' });
+    expect(onlyOfKind(objects, 'PersistentVolumeClaim').spec.resources.requests.storage).toBe('5Gi');
+    expect(Object.keys(onlyOfKind(objects, 'ConfigMap').data).sort()).toEqual(['nats-backup-lib.sh', 'nats-backup.sh', 'nats-restore.sh']);
+  });
+
+  test('the restore lives in its own chart and restores the latest backup from the same claim', () => {
+    expect(ofKind(objects, 'Job')).toHaveLength(0);
+    const job = onlyOfKind(restore, 'Job');
+    const pod = job.spec.template.spec;
+    const claim = onlyOfKind(objects, 'PersistentVolumeClaim').metadata.name;
+    expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: claim, readOnly: true } });
+    expect(pod.containers[0].env).toContainEqual({ name: 'BACKUP_NAME', value: 'latest' });
   });
 });
 

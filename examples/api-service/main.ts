@@ -1,6 +1,16 @@
+import { join } from 'path';
 import { App } from 'cdk8s';
+import { RestoreChart } from './on-demand-charts';
 import { OrdersApiChart } from './orders-api-chart';
 
+// dist/*.k8s.yaml: what runs in production (`kubectl apply -f dist/`).
 const app = new App();
-new OrdersApiChart(app, 'orders-api');
+const production = new OrdersApiChart(app, 'orders-api');
+
+// dist/on-demand/*.k8s.yaml: jobs a person applies on purpose, one file at a time.
+// A separate folder keeps them out of `kubectl apply -f dist/`.
+const onDemand = new App({ outdir: join(app.outdir, 'on-demand') });
+new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.backup });
+
 app.synth();
+onDemand.synth();

@@ -1,13 +1,15 @@
 import { Chart, ChartProps } from 'cdk8s';
-import { EgressRule, HardenedDeployment } from 'cdk8s-hardening';
+import { EgressRule, HardenedDeployment, NatsBackupCronJob } from 'cdk8s-hardening';
 import { Construct } from 'constructs';
 
 /**
- * The production chart of the orders API: a hardened Deployment behind a Service,
- * fenced by its NetworkPolicy and protected by its disruption budget.
+ * The production chart of the orders API: a hardened Deployment behind a Service, fenced by
+ * its NetworkPolicy and protected by its disruption budget, and the daily backup of the
+ * NATS JetStream server it uses.
  */
 export class OrdersApiChart extends Chart {
   public readonly api: HardenedDeployment;
+  public readonly backup: NatsBackupCronJob;
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'orders', ...props });
@@ -24,5 +26,13 @@ export class OrdersApiChart extends Chart {
       egress: [EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats' }, ports: [4222] })],
     });
     this.api.addDisruptionBudget();
+
+    // Daily at 02:00 UTC, 7 days kept (never fewer than the newest 3), 5Gi claim,
+    // configs plus messages and consumer state.
+    this.backup = new NatsBackupCronJob(this, 'jetstream-backup', {
+      metadata: { name: 'orders-jetstream-backup' },
+      natsUrl: 'nats://nats:4222',
+      monitorUrl: 'http://nats:8222',
+    });
   }
 }

@@ -35,13 +35,17 @@ export function synthValid(chart: Chart): any[] {
   return objects;
 }
 
-/** Loads every `*.k8s.yaml` document below a directory (the output of `cdk8s synth`). */
-export function loadManifests(dir: string): Record<string, any[]> {
+/** Loads every `*.k8s.yaml` document below a directory, subfolders included (the output of `cdk8s synth`). */
+export function loadManifests(dir: string, prefix = ''): Record<string, any[]> {
   const files: Record<string, any[]> = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.k8s.yaml')).sort()) {
-    files[file] = parseAllDocuments(readFileSync(join(dir, file), 'utf8'))
-      .map((doc) => doc.toJS())
-      .filter((doc) => doc !== null);
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    if (entry.isDirectory()) {
+      Object.assign(files, loadManifests(join(dir, entry.name), `${prefix}${entry.name}/`));
+    } else if (entry.name.endsWith('.k8s.yaml')) {
+      files[`${prefix}${entry.name}`] = parseAllDocuments(readFileSync(join(dir, entry.name), 'utf8'))
+        .map((doc) => doc.toJS())
+        .filter((doc) => doc !== null);
+    }
   }
   return files;
 }

@@ -1,0 +1,160 @@
+import { ApiObject, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { invalidProp } from './_errors';
+import { assertPinnedImage } from './_image';
+import { dnsEgress } from './_network-policy';
+import { addEphemeralStorage, withDefaults } from './_resources';
+import { addPodSeccompProfile, assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity } from './_restricted';
+import { mountSecretFile } from './_secret-file';
+import { NatsAuth, NatsConnectionOptions } from './nats-connection';
+
+/** nats-box 0.19.5 ships natscli 0.4.0, whose flags the scripts are tested against. */
+export const DEFAULT_NATS_BOX_IMAGE = 'natsio/nats-box:0.19.5';
+export const SCRIPTS_DIR = '/opt/nats-backup';
+export const BACKUP_MOUNT = '/backup';
+const HOME = '/home/nats-backup';
+
+const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
+  cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) },
+  memory: { request: Size.mebibytes(128), limit: Size.mebibytes(512) },
+  ephemeralStorage: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+};
+
+/** Connection settings with defaults applied and checked. */
+export interface NatsBoxSettings {
+  readonly natsUrl: string;
+  readonly clientPort: number;
+  readonly auth?: NatsAuth;
+  readonly tlsCaSecret?: kplus.ISecret;
+  readonly tlsCaKey: string;
+  readonly natsPodLabels: { [key: string]: string };
+  readonly natsNamespace?: string;
+  readonly image: string;
+  readonly user: number;
+  readonly group: number;
+  readonly resources?: kplus.ContainerResources;
+  readonly networkPolicy: boolean;
+}
+
+export function resolveNatsBoxSettings(options: NatsConnectionOptions): NatsBoxSettings {
+  const natsUrl = options.natsUrl ?? 'nats://nats:4222';
+  const clientPort = portOf('natsUrl', natsUrl, ['nats', 'tls', 'ws', 'wss'], 4222);
+  const image = options.image ?? DEFAULT_NATS_BOX_IMAGE;
+  assertPinnedImage('image', image);
+  const user = options.user ?? DEFAULT_NON_ROOT_ID;
+  const group = options.group ?? DEFAULT_NON_ROOT_ID;
+  assertNonRootId('user', user);
+  assertNonRootId('group', group);
+  const natsPodLabels = options.natsPodLabels ?? { 'app.kubernetes.io/name': 'nats' };
+  if (Object.keys(natsPodLabels).length === 0) {
+    throw invalidProp('natsPodLabels', 'name at least one label: an empty selector opens egress to every pod', natsPodLabels);
+  }
+  return {
+    natsUrl,
+    clientPort,
+    image,
+    user,
+    group,
+    natsPodLabels,
+    auth: options.auth,
+    tlsCaSecret: options.tlsCaSecret,
+    tlsCaKey: options.tlsCaKey ?? 'ca.crt',
+    natsNamespace: options.natsNamespace,
+    resources: options.resources,
+    networkPolicy: options.networkPolicy ?? true,
+  };
+}
+
+/**
+ * The port of a URL after checking its scheme; `prop` names the prop in errors.
+ * Accepts one host only: natscli takes a comma-separated list, but one Service name is the norm.
+ */
+export function portOf(prop: string, url: string, schemes: string[], defaultPort: number): number {
+  const allowed = `be a URL with scheme ${schemes.map((s) => `${s}://`).join(', ')} and a host, such as "${schemes[0]}://nats:${defaultPort}"`;
+  const match = /^([a-z]+):\/\/([^\s/:@]+)(?::(\d+))?\/?$/.exec(url);
+  if (!match || !schemes.includes(match[1])) throw invalidProp(prop, allowed, url);
+  const port = match[3] ? Number(match[3]) : defaultPort;
+  if (port < 1 || port > 65535) throw invalidProp(prop, allowed, url);
+  return port;
+}
+
+/** The nats-box container: the shipped script as its command, restricted security, resources. */
+export function natsBoxContainer(name: string, script: string, settings: NatsBoxSettings, env: { [name: string]: string }): kplus.ContainerProps {
+  return {
+    name,
+    image: settings.image,
+    imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
+    command: ['/bin/sh', `${SCRIPTS_DIR}/${script}`],
+    workingDir: '/tmp',
+    securityContext: restrictedContainerSecurity(settings.user, settings.group),
+    resources: withDefaults(settings.resources, DEFAULT_RESOURCES).cdk8sPlus,
+    envVariables: Object.fromEntries(
+      Object.entries({
+        NATS_URL: settings.natsUrl,
+        BACKUP_ROOT: BACKUP_MOUNT,
+        // read-only root: natscli keeps its context files under HOME and the XDG folders
+        HOME,
+        XDG_CONFIG_HOME: `${HOME}/.config`,
+        XDG_DATA_HOME: `${HOME}/.local/share`,
+        ...env,
+      }).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)]),
+    ),
+  };
+}
+
+/**
+ * Everything around the container of `workload` (the scope): the scripts, the backup claim, writable HOME and /tmp,
+ * credentials and CA by reference, pod-level seccomp and ephemeral storage.
+ */
+export function configureNatsBoxPod(
+  scope: Construct,
+  container: kplus.Container,
+  settings: NatsBoxSettings,
+  scripts: kplus.IConfigMap,
+  claim: kplus.IPersistentVolumeClaim,
+  claimReadOnly: boolean,
+  podSpecPath: string,
+): void {
+  container.mount(SCRIPTS_DIR, kplus.Volume.fromConfigMap(scope, 'ScriptsVolume', scripts, { name: 'scripts', defaultMode: 0o555 }), { readOnly: true });
+  container.mount(BACKUP_MOUNT, kplus.Volume.fromPersistentVolumeClaim(scope, 'BackupVolume', claim, { name: 'backup', readOnly: claimReadOnly }), {
+    readOnly: claimReadOnly,
+  });
+  container.mount(HOME, kplus.Volume.fromEmptyDir(scope, 'HomeVolume', 'home', { sizeLimit: Size.mebibytes(16) }));
+  container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(64) }));
+  settings.auth?._configure(scope, container);
+  if (settings.tlsCaSecret) {
+    mountSecretFile(scope, 'NatsTlsCa', container, settings.tlsCaSecret, settings.tlsCaKey, '/etc/nats/tls', 'NATS_CA');
+  }
+  const apiObject = ApiObject.of(scope);
+  addPodSeccompProfile(apiObject, podSpecPath);
+  addEphemeralStorage(apiObject, `${podSpecPath}/containers/0`, withDefaults(settings.resources, DEFAULT_RESOURCES).ephemeralStorage);
+}
+
+/**
+ * A NetworkPolicy for the job's pods: no ingress; egress to DNS and to the NATS pods on the
+ * given ports only.
+ */
+export function natsEgressPolicy(
+  scope: Construct, id: string, name: string, labels: { [key: string]: string }, podSelector: { [key: string]: string },
+  settings: NatsBoxSettings, ports: number[],
+): kplus.k8s.KubeNetworkPolicy {
+  return new kplus.k8s.KubeNetworkPolicy(scope, id, {
+    metadata: { name, labels },
+    spec: {
+      podSelector: { matchLabels: podSelector },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [
+        dnsEgress(),
+        {
+          to: [{
+            podSelector: { matchLabels: settings.natsPodLabels },
+            ...(settings.natsNamespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': settings.natsNamespace } } } : {}),
+          }],
+          ports: [...new Set(ports)].map((port) => ({ port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' })),
+        },
+      ],
+    },
+  });
+}

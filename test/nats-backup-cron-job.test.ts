@@ -1,0 +1,275 @@
+import { spawnSync } from 'child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Cron, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { NatsAuth, NatsBackupCronJob, NatsBackupCronJobProps } from '../src';
+import { describeWith } from './support/binaries';
+import { newChart, toYaml } from './support/charts';
+import { ofKind, onlyOfKind, synthValid } from './support/manifests';
+import { NatsServer } from './support/nats-server';
+import { ASSETS, NATSCLI_STANDIN, runScript } from './support/scripts';
+import { containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
+
+function synthBackup(props: NatsBackupCronJobProps = {}) {
+  const chart = newChart();
+  const backup = new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'nats-backup' }, ...props });
+  const objects = synthValid(chart);
+  const cronJob = onlyOfKind(objects, 'CronJob');
+  const pod = cronJob.spec.jobTemplate.spec.template.spec;
+  const env = containerEnv(pod.containers[0]);
+  return { chart, backup, objects, cronJob, pod, container: pod.containers[0], env };
+}
+
+describe('NatsBackupCronJob', () => {
+  test('snapshot', () => {
+    const { objects } = synthBackup();
+    // the scripts are pinned by their own test below; the snapshot keeps the manifest readable
+    const withoutScripts = objects.map((o) => (o.kind === 'ConfigMap' ? { ...o, data: Object.keys(o.data) } : o));
+    expect(toYaml(withoutScripts)).toMatchSnapshot();
+  });
+
+  test('daily at 02:00 Etc/UTC, one run at a time, with deadlines and history limits', () => {
+    const { cronJob } = synthBackup();
+    expect(cronJob.apiVersion).toBe('batch/v1');
+    expect(cronJob.spec.schedule).toBe('0 2 * * *');
+    expect(cronJob.spec.timeZone).toBe('Etc/UTC');
+    expect(cronJob.spec.concurrencyPolicy).toBe('Forbid');
+    expect(cronJob.spec.startingDeadlineSeconds).toBe(3600);
+    expect(cronJob.spec.successfulJobsHistoryLimit).toBe(3);
+    expect(cronJob.spec.failedJobsHistoryLimit).toBe(3);
+    expect(cronJob.spec.jobTemplate.spec.backoffLimit).toBe(2);
+    expect(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(3600);
+    expect(cronJob.spec.jobTemplate.spec).not.toHaveProperty('ttlSecondsAfterFinished');
+  });
+
+  test('7-day retention, keep the newest 3, messages included, server info from the monitoring port', () => {
+    const { env } = synthBackup();
+    expect(env).toMatchObject({
+      RETENTION_DAYS: '7',
+      KEEP_MIN: '3',
+      INCLUDE_MESSAGES: 'true',
+      NATS_URL: 'nats://nats:4222',
+      NATS_MONITOR_URL: 'http://nats:8222',
+      BACKUP_ROOT: '/backup',
+    });
+  });
+
+  test('a 5Gi ReadWriteOnce claim mounted at /backup', () => {
+    const { objects, pod, container, backup } = synthBackup();
+    const claim = onlyOfKind(objects, 'PersistentVolumeClaim');
+    expect(claim.metadata.name).toBe('nats-backup-data');
+    expect(claim.spec.resources.requests.storage).toBe('5Gi');
+    expect(claim.spec.accessModes).toEqual(['ReadWriteOnce']);
+    expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'nats-backup-data', readOnly: false } });
+    expect(container.volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup', readOnly: false });
+    expect(backup.mountPath).toBe('/backup');
+  });
+
+  test('the scripts ConfigMap ships the tested scripts, mounted read-only and executable', () => {
+    const { objects, pod, container } = synthBackup();
+    const scripts = onlyOfKind(objects, 'ConfigMap');
+    for (const file of ['nats-backup.sh', 'nats-restore.sh', 'nats-backup-lib.sh']) {
+      expect(scripts.data[file]).toBe(readFileSync(join(ASSETS, 'nats-backup', file), 'utf8'));
+    }
+    expect(container.command).toEqual(['/bin/sh', '/opt/nats-backup/nats-backup.sh']);
+    expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: 'nats-backup-scripts', defaultMode: 0o555 } });
+    expect(container.volumeMounts).toContainEqual({ name: 'scripts', mountPath: '/opt/nats-backup', readOnly: true });
+  });
+
+  test('pinned nats-box image under PSS restricted, non-root ids above 10000, writable HOME and /tmp', () => {
+    const { pod, container, env } = synthBackup();
+    expect(container.image).toBe('natsio/nats-box:0.19.5');
+    expect(container.imagePullPolicy).toBe('Always');
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsGroup: 65532,
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(container.resources).toEqual({
+      requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
+      limits: { 'cpu': '1', 'memory': '512Mi', 'ephemeral-storage': '256Mi' },
+    });
+    expect(env.HOME).toBe('/home/nats-backup');
+    expect(container.volumeMounts).toContainEqual({ name: 'home', mountPath: '/home/nats-backup' });
+    expect(container.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+  });
+
+  test('NetworkPolicy: no ingress, egress only to DNS and the NATS pods on the client and monitoring ports', () => {
+    const { objects } = synthBackup();
+    const policy = onlyOfKind(objects, 'NetworkPolicy');
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nats-backup', 'app.kubernetes.io/instance': 'nats-backup' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [
+        { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+        { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nats' } } }], ports: [{ port: 4222, protocol: 'TCP' }, { port: 8222, protocol: 'TCP' }] },
+      ],
+    });
+    const cronJob = onlyOfKind(objects, 'CronJob');
+    expect(cronJob.spec.jobTemplate.spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
+  });
+
+  test('everything is configurable', () => {
+    const { cronJob, env, objects } = synthBackup({
+      schedule: Cron.schedule({ minute: '30', hour: '*/6' }),
+      timeZone: 'Europe/Berlin',
+      retention: Duration.days(14),
+      keepLast: 5,
+      includeMessages: false,
+      natsUrl: 'tls://nats.messaging:4443',
+      monitorUrl: 'https://nats.messaging:8443',
+      natsNamespace: 'messaging',
+      natsPodLabels: { app: 'nats' },
+      claimSize: Size.gibibytes(20),
+      storageClassName: 'retained-ssd',
+      startingDeadline: Duration.minutes(10),
+      activeDeadline: Duration.hours(3),
+      backoffLimit: 0,
+      jobsHistoryLimit: 1,
+      image: 'natsio/nats-box:0.19.4',
+    });
+    expect(cronJob.spec).toMatchObject({
+      schedule: '30 */6 * * *', timeZone: 'Europe/Berlin', startingDeadlineSeconds: 600, successfulJobsHistoryLimit: 1, failedJobsHistoryLimit: 1,
+    });
+    expect(cronJob.spec.jobTemplate.spec).toMatchObject({ activeDeadlineSeconds: 10800, backoffLimit: 0 });
+    expect(env).toMatchObject({
+      RETENTION_DAYS: '14', KEEP_MIN: '5', INCLUDE_MESSAGES: 'false', NATS_URL: 'tls://nats.messaging:4443', NATS_MONITOR_URL: 'https://nats.messaging:8443',
+    });
+    expect(onlyOfKind(objects, 'PersistentVolumeClaim').spec).toMatchObject({ storageClassName: 'retained-ssd', resources: { requests: { storage: '20Gi' } } });
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress[1]).toEqual({
+      to: [{ podSelector: { matchLabels: { app: 'nats' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'messaging' } } }],
+      ports: [{ port: 4443, protocol: 'TCP' }, { port: 8443, protocol: 'TCP' }],
+    });
+  });
+
+  test('an existing claim instead of a new one; no NetworkPolicy when turned off', () => {
+    const chart = newChart();
+    const claim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'existing', 'jetstream-backups');
+    new NatsBackupCronJob(chart, 'backup', { existingClaim: claim, networkPolicy: false });
+    const objects = synthValid(chart);
+    expect(ofKind(objects, 'PersistentVolumeClaim')).toHaveLength(0);
+    expect(ofKind(objects, 'NetworkPolicy')).toHaveLength(0);
+    expect(onlyOfKind(objects, 'CronJob').spec.jobTemplate.spec.template.spec.volumes)
+      .toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'jetstream-backups', readOnly: false } });
+  });
+
+  test('credentials and CA by reference only: creds file, user/password, nkey, token', () => {
+    const chart = newChart();
+    const secret = kplus.Secret.fromSecretName(chart, 'creds-secret', 'nats-backup-creds');
+    const ca = kplus.Secret.fromSecretName(chart, 'ca-secret', 'nats-ca');
+    new NatsBackupCronJob(chart, 'creds', { auth: NatsAuth.credsFile(secret), tlsCaSecret: ca });
+    new NatsBackupCronJob(chart, 'userpass', { auth: NatsAuth.userPassword(secret, 'username', 'pass') });
+    new NatsBackupCronJob(chart, 'nkey', { auth: NatsAuth.nkeySeedFile(secret, 'seed') });
+    new NatsBackupCronJob(chart, 'token', { auth: NatsAuth.token(secret) });
+    const [creds, userpass, nkey, token] = ofKind(synthValid(chart), 'CronJob').map((c) => c.spec.jobTemplate.spec.template.spec);
+    const envOf = (pod: any) => containerEnv(pod.containers[0]);
+
+    expect(envOf(creds)).toMatchObject({ NATS_CREDS: '/etc/nats/auth/nats.creds', NATS_CA: '/etc/nats/tls/ca.crt' });
+    expect(creds.volumes).toContainEqual({
+      name: 'nats-auth', secret: { secretName: 'nats-backup-creds', defaultMode: 0o440, items: [{ key: 'nats.creds', path: 'nats.creds', mode: 0o440 }] },
+    });
+    expect(creds.volumes).toContainEqual({
+      name: 'nats-tls-ca', secret: { secretName: 'nats-ca', defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt', mode: 0o440 }] },
+    });
+    expect(creds.containers[0].volumeMounts).toContainEqual({ name: 'nats-auth', mountPath: '/etc/nats/auth', readOnly: true });
+    expect(envOf(userpass)).toMatchObject({
+      NATS_USER: { secretKeyRef: { name: 'nats-backup-creds', key: 'username' } },
+      NATS_PASSWORD: { secretKeyRef: { name: 'nats-backup-creds', key: 'pass' } },
+    });
+    expect(envOf(nkey)).toMatchObject({ NATS_NKEY: '/etc/nats/auth/seed' });
+    expect(envOf(token)).toMatchObject({ NATS_TOKEN: { secretKeyRef: { name: 'nats-backup-creds', key: 'token' } } });
+  });
+});
+
+describe('NatsBackupCronJob refuses', () => {
+  const cases: Array<[string, NatsBackupCronJobProps, string]> = [
+    ['an invalid cron expression (hour 24)', { schedule: Cron.schedule({ minute: '0', hour: '24' }) },
+      'schedule must be a 5-field cron expression (minute hour day-of-month month day-of-week) such as "0 2 * * *"; its hour field allows 0-23, *, ranges, lists and steps, got "0 24 * * *"'],
+    ['a cron expression with a word', { schedule: Cron.schedule({ minute: 'daily' }) },
+      'schedule must be a 5-field cron expression (minute hour day-of-month month day-of-week) such as "0 2 * * *"; its minute field allows 0-59, *, ranges, lists and steps, got "daily * * * *"'],
+    ['a cron expression with a reversed range', { schedule: Cron.schedule({ minute: '0', hour: '5-1' }) },
+      'schedule must be a 5-field cron expression (minute hour day-of-month month day-of-week) such as "0 2 * * *"; its hour field allows 0-23, *, ranges, lists and steps, got "0 5-1 * * *"'],
+    ['a cron step of zero', { schedule: Cron.schedule({ minute: '*/0' }) },
+      'schedule must be a 5-field cron expression (minute hour day-of-month month day-of-week) such as "0 2 * * *"; its minute field allows 0-59, *, ranges, lists and steps, got "*/0 * * * *"'],
+    ['a cron expression with too many fields', { schedule: Cron.schedule({ minute: '0 0' }) },
+      'schedule must be a 5-field cron expression (minute hour day-of-month month day-of-week) such as "0 2 * * *", got "0 0 * * * *"'],
+    ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, 'timeZone must be an IANA time zone name such as "Etc/UTC" or "Europe/Berlin", got "Mars/Olympus_Mons"'],
+    ['a UTC offset as time zone', { timeZone: '+02:00' }, 'timeZone must be an IANA time zone name such as "Etc/UTC" or "Europe/Berlin", got "+02:00"'],
+    ['retention below one day', { retention: Duration.hours(12) }, 'retention must be a whole number of days, at least 1 day, got 12 hours'],
+    ['retention of a fractional day count', { retention: Duration.hours(36) }, 'retention must be a whole number of days, at least 1 day, got 1 day 12 hours'],
+    ['keep-newest below 1', { keepLast: 0 }, 'keepLast must be a whole number of at least 1, so the newest backup always survives retention, got 0'],
+    ['a claim below 1Gi', { claimSize: Size.mebibytes(512) }, 'claimSize must be whole gibibytes, at least 1Gi, got 512Mi'],
+    ['a claim that is not whole gibibytes', { claimSize: Size.mebibytes(1536) }, 'claimSize must be whole gibibytes, at least 1Gi, got 1536Mi'],
+    ['an empty NATS URL', { natsUrl: '' },
+      'natsUrl must be a URL with scheme nats://, tls://, ws://, wss:// and a host, such as "nats://nats:4222", got ""'],
+    ['a NATS URL without scheme', { natsUrl: 'nats:4222' },
+      'natsUrl must be a URL with scheme nats://, tls://, ws://, wss:// and a host, such as "nats://nats:4222", got "nats:4222"'],
+    ['a NATS URL with an http scheme', { natsUrl: 'http://nats:4222' },
+      'natsUrl must be a URL with scheme nats://, tls://, ws://, wss:// and a host, such as "nats://nats:4222", got "http://nats:4222"'],
+    ['a monitoring URL without scheme', { monitorUrl: 'nats:8222' },
+      'monitorUrl must be a URL with scheme http://, https:// and a host, such as "http://nats:8222", got "nats:8222"'],
+    ['an unpinned image', { image: 'natsio/nats-box:latest' },
+      'image must pin a version tag (name:1.2.3) or a digest (name@sha256:...); the latest tag moves between pulls, got "natsio/nats-box:latest"'],
+    ['root', { user: 0 }, 'user must be a non-root id between 1 and 2147483647 (above 10000 recommended), got 0'],
+    ['an empty NATS pod selector', { natsPodLabels: {} }, 'natsPodLabels must name at least one label: an empty selector opens egress to every pod, got {}'],
+    ['a starting deadline below 10 seconds', { startingDeadline: Duration.seconds(5) },
+      'startingDeadline must be at least 10 seconds (the CronJob controller checks every 10 seconds), got 5 seconds'],
+    ['an active deadline below a minute', { activeDeadline: Duration.seconds(30) }, 'activeDeadline must be at least 1 minute, got 30 seconds'],
+    ['a negative backoff limit', { backoffLimit: -1 }, 'backoffLimit must be a whole number of at least 0, got -1'],
+    ['a zero history limit', { jobsHistoryLimit: 0 }, 'jobsHistoryLimit must be a whole number of at least 1, so a failed run keeps its logs, got 0'],
+  ];
+
+  test.each(cases)('fails with %s', (_name, props, message) => {
+    expect(() => new NatsBackupCronJob(newChart(), 'backup', props)).toThrow(message);
+  });
+
+  test('fails with a claim size next to an existing claim', () => {
+    const chart = newChart();
+    const existingClaim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'existing', 'backups');
+    expect(() => new NatsBackupCronJob(chart, 'backup', { existingClaim, claimSize: Size.gibibytes(10) }))
+      .toThrow('claimSize must be left out when existingClaim is given (the claim already has its size), got 10240Mi');
+  });
+});
+
+// The manifest and the scripts meet: the synthesized ConfigMap's scripts run with the
+// synthesized container's environment (only addresses and paths point at the test machine).
+describeWith(['nats-server', 'jq'], 'NatsBackupCronJob as synthesized, run against a real nats-server', () => {
+  let server: NatsServer;
+  let work: string;
+  beforeEach(async () => {
+    server = await NatsServer.start();
+    work = mkdtempSync(join(tmpdir(), 'nats-backup-synth-'));
+  });
+  afterEach(async () => {
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the CronJob\'s own script and environment produce a verified backup', async () => {
+    await server.seedStream({ name: 'ORDERS' }, 5, [{ durable_name: 'billing' }]);
+    const { objects, container } = synthBackup({ retention: Duration.days(3), keepLast: 2 });
+    const scriptsDir = join(work, 'opt', 'nats-backup');
+    materializeConfigMap(onlyOfKind(objects, 'ConfigMap'), scriptsDir);
+    const root = join(work, 'backup');
+    mkdirSync(root);
+
+    const result = runScript('sh', join(scriptsDir, 'nats-backup.sh'), {
+      ...literalEnv(container), NATS_URL: server.url, NATS_MONITOR_URL: server.monitorUrl, BACKUP_ROOT: root, HOME: work,
+    }, [NATSCLI_STANDIN]);
+    expect(result.stderr).toContain('delete complete backups older than 3 days, always keep the newest 2');
+    expect(result.status).toBe(0);
+    const [name] = readdirSync(root);
+    expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: join(root, name) }).status).toBe(0);
+    expect(JSON.parse(readFileSync(join(root, name, 'backup.json'), 'utf8'))).toMatchObject({ streams: 1, consumers: 1, messagesIncluded: true });
+  });
+});

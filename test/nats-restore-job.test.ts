@@ -1,0 +1,137 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { ExistingStreamPolicy, NatsBackupCronJob, NatsRestoreJob, NatsRestoreJobProps } from '../src';
+import { describeWith } from './support/binaries';
+import { newChart, toYaml } from './support/charts';
+import { ofKind, onlyOfKind, synthValid } from './support/manifests';
+import { NatsServer } from './support/nats-server';
+import { ASSETS, NATSCLI_STANDIN, runScript } from './support/scripts';
+import { containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
+
+function synthRestore(props: Partial<NatsRestoreJobProps> = {}) {
+  const chart = newChart();
+  const backup = new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'nats-backup' } });
+  new NatsRestoreJob(chart, 'restore', { metadata: { name: 'nats-restore' }, backup, ...props });
+  const objects = synthValid(chart);
+  const job = onlyOfKind(objects, 'Job');
+  const pod = job.spec.template.spec;
+  return { objects, job, pod, container: pod.containers[0], env: containerEnv(pod.containers[0]) };
+}
+
+describe('NatsRestoreJob', () => {
+  test('snapshot', () => {
+    const { objects } = synthRestore();
+    expect(toYaml(objects.filter((o) => o.metadata.name.startsWith('nats-restore')))).toMatchSnapshot();
+  });
+
+  test('a one-off Job that never retries, with a deadline and a TTL', () => {
+    const { job } = synthRestore();
+    expect(job.apiVersion).toBe('batch/v1');
+    expect(job.spec.backoffLimit).toBe(0);
+    expect(job.spec.activeDeadlineSeconds).toBe(3600);
+    expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+  });
+
+  test('restores the latest backup from the backup\'s claim, mounted read-only, with the backup\'s scripts and connection', () => {
+    const { pod, container, env } = synthRestore();
+    expect(container.command).toEqual(['/bin/sh', '/opt/nats-backup/nats-restore.sh']);
+    expect(env).toMatchObject({ BACKUP_NAME: 'latest', ON_EXISTING: 'fail', STREAMS: '', NATS_URL: 'nats://nats:4222', BACKUP_ROOT: '/backup' });
+    expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'nats-backup-data', readOnly: true } });
+    expect(container.volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: 'nats-backup-scripts', defaultMode: 0o555 } });
+    expect(container.image).toBe('natsio/nats-box:0.19.5');
+    expect(container.securityContext).toMatchObject({ runAsUser: 65532, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+  });
+
+  test('a named backup, a subset of streams and the replace policy', () => {
+    const { env } = synthRestore({ backupName: '20261127T020000Z', streams: ['ORDERS', 'PAYMENTS'], onExisting: ExistingStreamPolicy.REPLACE });
+    expect(env).toMatchObject({ BACKUP_NAME: '20261127T020000Z', STREAMS: 'ORDERS PAYMENTS', ON_EXISTING: 'replace' });
+  });
+
+  test('NetworkPolicy: egress to DNS and the NATS client port only', () => {
+    const { objects } = synthRestore();
+    const policy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'nats-restore');
+    expect(policy.spec.ingress).toEqual([]);
+    expect(policy.spec.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nats' } } }], ports: [{ port: 4222, protocol: 'TCP' }] });
+    expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'nats-restore', 'app.kubernetes.io/instance': 'nats-restore' });
+  });
+
+  test('standalone, from an existing claim: ships its own restore scripts', () => {
+    const chart = newChart();
+    const claim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'claim', 'jetstream-backups');
+    new NatsRestoreJob(chart, 'restore', { claim, natsUrl: 'nats://nats.messaging:4222', natsNamespace: 'messaging' });
+    const objects = synthValid(chart);
+    const scripts = onlyOfKind(objects, 'ConfigMap');
+    expect(Object.keys(scripts.data).sort()).toEqual(['nats-backup-lib.sh', 'nats-restore.sh']);
+    const pod = onlyOfKind(objects, 'Job').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'jetstream-backups', readOnly: true } });
+    expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: scripts.metadata.name, defaultMode: 0o555 } });
+  });
+});
+
+describe('NatsRestoreJob refuses', () => {
+  test('fails without a backup or a claim', () => {
+    expect(() => new NatsRestoreJob(newChart(), 'restore', {})).toThrow('backup must be given, or claim instead, but not both, got "neither"');
+  });
+
+  test('fails with both a backup and a claim', () => {
+    const chart = newChart();
+    const backup = new NatsBackupCronJob(chart, 'backup');
+    const claim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'claim', 'other');
+    expect(() => new NatsRestoreJob(chart, 'restore', { backup, claim })).toThrow('backup must be given, or claim instead, but not both, got "both"');
+  });
+
+  const cases: Array<[string, Partial<NatsRestoreJobProps>, string]> = [
+    ['a malformed backup name', { backupName: '2026-11-27' }, 'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "2026-11-27"'],
+    ['a path as backup name', { backupName: '../etc' }, 'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "../etc"'],
+    ['a stream name with a dot', { streams: ['orders.v1'] }, 'streams must hold JetStream stream names (no spaces, dots, *, > or slashes), got "orders.v1"'],
+    ['an empty stream list', { streams: [] }, 'streams must name at least one stream, or be left out to restore every stream, got []'],
+    ['an active deadline below a minute', { activeDeadline: Duration.seconds(10) }, 'activeDeadline must be at least 1 minute, got 10 seconds'],
+  ];
+  test.each(cases)('fails with %s', (_name, props, message) => {
+    const chart = newChart();
+    const backup = new NatsBackupCronJob(chart, 'backup');
+    expect(() => new NatsRestoreJob(chart, 'restore', { backup, ...props })).toThrow(message);
+  });
+});
+
+describeWith(['nats-server', 'jq'], 'NatsRestoreJob as synthesized, run against a real nats-server', () => {
+  let server: NatsServer;
+  let work: string;
+  beforeEach(async () => {
+    server = await NatsServer.start();
+    work = mkdtempSync(join(tmpdir(), 'nats-restore-synth-'));
+  });
+  afterEach(async () => {
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the Job\'s own script and environment restore a backup into an empty server', async () => {
+    await server.seedStream({ name: 'ORDERS' }, 7, [{ durable_name: 'billing' }]);
+    const root = join(work, 'backup');
+    mkdirSync(root);
+    const backedUp = runScript('sh', join(ASSETS, 'nats-backup', 'nats-backup.sh'), {
+      NATS_URL: server.url, BACKUP_ROOT: root,
+    }, [NATSCLI_STANDIN]);
+    expect(backedUp.status).toBe(0);
+    await server.stop();
+    server = await NatsServer.start();
+
+    const { objects, container } = synthRestore({ streams: ['ORDERS'] });
+    const scriptsDir = join(work, 'opt', 'nats-backup');
+    materializeConfigMap(onlyOfKind(objects, 'ConfigMap'), scriptsDir);
+    const result = runScript('sh', join(scriptsDir, 'nats-restore.sh'), {
+      ...literalEnv(container), NATS_URL: server.url, BACKUP_ROOT: root, HOME: work,
+    }, [NATSCLI_STANDIN]);
+    expect(result.stderr).toContain('stream ORDERS restored: messages and consumers from the snapshot; messages=7 (backup had 7); consumers=billing');
+    expect(result.status).toBe(0);
+    await server.withJetStream(async (jsm) => {
+      expect((await jsm.streams.info('ORDERS')).state.messages).toBe(7);
+    });
+  });
+});
