@@ -301,6 +301,12 @@ export class HardenedDeployment extends kplus.Deployment {
   /** The name of that port. */
   public readonly portName: string;
 
+  /** HTTP path of the readiness probe. */
+  public readonly readinessPath: string;
+
+  /** HTTP path of the liveness probe. */
+  public readonly livenessPath: string;
+
   /** The recommended labels carried by the Deployment, its pods and every object it creates. */
   public readonly labels: Record<string, string>;
 
@@ -318,6 +324,8 @@ export class HardenedDeployment extends kplus.Deployment {
     this.container = this.containers[0];
     this.port = props.port ?? 8080;
     this.portName = props.portName ?? 'http';
+    this.readinessPath = props.readinessPath ?? '/readyz';
+    this.livenessPath = props.livenessPath ?? '/livez';
 
     this.labels = recommendedLabels({
       name: this.name,

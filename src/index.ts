@@ -4,3 +4,6 @@ export * from './egress-rule';
 export * from './nats-connection';
 export * from './nats-backup-cron-job';
 export * from './nats-restore-job';
+export * from './soak-profile';
+export * from './soak-target';
+export * from './soak-job';

@@ -1,8 +1,10 @@
 import { App } from 'cdk8s';
+import { SoakProfile } from '../src';
 import { availabilityProblems } from './support/availability';
 import { toYaml } from './support/charts';
+import { typeCheckK6Script } from './support/k6-typecheck';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
-import { RestoreChart } from '../examples/api-service/on-demand-charts';
+import { RestoreChart, SoakChart } from '../examples/api-service/on-demand-charts';
 import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
 
 // The example app, imported the way main.ts imports it ('cdk8s-hardening' resolves to src/).
@@ -50,6 +52,26 @@ describe('example app: JetStream backup and restore', () => {
     const claim = onlyOfKind(objects, 'PersistentVolumeClaim').metadata.name;
     expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: claim, readOnly: true } });
     expect(pod.containers[0].env).toContainEqual({ name: 'BACKUP_NAME', value: 'latest' });
+  });
+});
+
+describe('example app: soak tests', () => {
+  const production = new OrdersApiChart(new App(), 'orders-api');
+
+  test.each([
+    [SoakProfile.QUICK, 3600, 10],
+    [SoakProfile.STAGING, 14400, 25],
+    [SoakProfile.PRODUCTION, 86400, 10],
+  ])('profile %# runs as a Job with its script against the API Service', (profile, seconds, vus) => {
+    const chart = new SoakChart(new App(), `orders-soak-${profile.name}`, { api: production.api, profile });
+    const objects = synthValid(chart);
+    const job = onlyOfKind(objects, 'Job');
+    expect(job.spec.backoffLimit).toBe(0);
+    expect(job.spec.activeDeadlineSeconds).toBe(seconds + 30 + 600);
+    expect(onlyOfKind(objects, 'ConfigMap').data['soak.js']).toBe(chart.soak.script);
+    expect(chart.soak.script).toContain('"baseUrl": "http://orders-api.orders.svc:80"');
+    expect(chart.soak.script).toContain(`"vus": ${vus}`);
+    expect(typeCheckK6Script(chart.soak.script)).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { join } from 'path';
 import { App } from 'cdk8s';
-import { RestoreChart } from './on-demand-charts';
+import { SoakProfile } from 'cdk8s-hardening';
+import { RestoreChart, SoakChart } from './on-demand-charts';
 import { OrdersApiChart } from './orders-api-chart';
 
 // dist/*.k8s.yaml: what runs in production (`kubectl apply -f dist/`).
@@ -11,6 +12,9 @@ const production = new OrdersApiChart(app, 'orders-api');
 // A separate folder keeps them out of `kubectl apply -f dist/`.
 const onDemand = new App({ outdir: join(app.outdir, 'on-demand') });
 new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.backup });
+for (const profile of [SoakProfile.QUICK, SoakProfile.STAGING, SoakProfile.PRODUCTION]) {
+  new SoakChart(onDemand, `orders-soak-${profile.name}`, { api: production.api, profile });
+}
 
 app.synth();
 onDemand.synth();

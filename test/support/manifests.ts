@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
+import { testRunProblems } from './k6-testrun';
 import { podTemplatesOf, restrictedViolations } from './pod-security';
 
 /**
@@ -66,12 +67,9 @@ export function onlyOfKind(objects: any[], kind: string): any {
  * Custom resources have no bundled schema; each one the library emits gets a structural
  * check of its own here, and an unknown kind is a failure rather than a silent pass.
  */
-const CUSTOM_RESOURCE_CHECKS: Record<string, (obj: any) => string[]> = {};
-
-/** Registers the structural check of a custom resource kind (`<apiVersion>/<kind>`). */
-export function registerCustomResourceCheck(apiVersionKind: string, check: (obj: any) => string[]): void {
-  CUSTOM_RESOURCE_CHECKS[apiVersionKind] = check;
-}
+const CUSTOM_RESOURCE_CHECKS: Record<string, (obj: any) => string[]> = {
+  'k6.io/v1alpha1/TestRun': testRunProblems,
+};
 
 function schemaProblems(obj: any): string[] {
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return ['apiVersion and kind are required'];

@@ -1,0 +1,41 @@
+import { Duration } from 'cdk8s';
+import { invalidProp } from './_errors';
+
+/**
+ * How long a soak test runs and with how many virtual users.
+ */
+export class SoakProfile {
+  /** 1 hour with 10 virtual users: a quick check before a release. */
+  public static readonly QUICK = new SoakProfile('quick', Duration.hours(1), 10);
+
+  /** 4 hours with 25 virtual users: a staging soak under more load. */
+  public static readonly STAGING = new SoakProfile('staging', Duration.hours(4), 25);
+
+  /** 24 hours with 10 virtual users: slow leaks show only over a day. */
+  public static readonly PRODUCTION = new SoakProfile('production', Duration.hours(24), 10);
+
+  /**
+   * Any duration of at least one minute, and a whole number of virtual users of at least 1.
+   *
+   * @param duration how long the load runs
+   * @param vus concurrent virtual users
+   */
+  public static custom(duration: Duration, vus: number): SoakProfile {
+    if (!Number.isInteger(vus) || vus < 1) {
+      throw invalidProp('vus', 'be a whole number of at least 1', vus);
+    }
+    if (duration.toSeconds() < 60 || !Number.isInteger(duration.toSeconds())) {
+      throw invalidProp('duration', 'be whole seconds, at least 1 minute (the run is split into early, steady and late windows)', duration);
+    }
+    return new SoakProfile('custom', duration, vus);
+  }
+
+  private constructor(
+    /** Name shown in the summary: quick, staging, production or custom. */
+    public readonly name: string,
+    /** How long the load runs. */
+    public readonly duration: Duration,
+    /** Concurrent virtual users. */
+    public readonly vus: number,
+  ) {}
+}
