@@ -1,6 +1,8 @@
 import { ApiObject, ApiObjectMetadata, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CHAOS_PARTITION_LABEL } from './_chaos-labels';
+import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage, imageVersion } from './_image';
 import { isDnsLabel, recommendedLabels, selectorLabels } from './_labels';
@@ -354,7 +356,9 @@ export class HardenedDeployment extends kplus.Deployment {
       this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: { name: this.name, labels: this.labels },
         spec: {
-          podSelector: { matchLabels: selector },
+          // Pods armed for a network-block chaos experiment leave this policy, so the chaos
+          // policy alone selects them (policies add up: this one would keep their port open).
+          podSelector: { matchLabels: selector, matchExpressions: [{ key: CHAOS_PARTITION_LABEL, operator: 'DoesNotExist' }] },
           policyTypes: ['Ingress', 'Egress'],
           ingress: [ingressOnPort(this.port)],
           egress: Lazy.any({ produce: () => [dnsEgress(), ...this.egressRules.map((rule) => rule._toKube())] }),
@@ -514,7 +518,7 @@ function validate(props: HardenedDeploymentProps): void {
   if (readinessPath === livenessPath) {
     throw invalidProp('livenessPath', 'differ from readinessPath, or a failing dependency restarts every pod', livenessPath);
   }
-  if (props.startupTimeout !== undefined && props.startupTimeout.toSeconds() < 1) {
+  if (props.startupTimeout !== undefined && secondsOf(props.startupTimeout) < 1) {
     throw invalidProp('startupTimeout', 'be at least 1 second', props.startupTimeout);
   }
 
@@ -524,12 +528,13 @@ function validate(props: HardenedDeploymentProps): void {
   }
   const minReady = props.minReady ?? Duration.seconds(10);
   const progressDeadline = props.progressDeadline ?? Duration.minutes(5);
-  if (progressDeadline.toSeconds() <= minReady.toSeconds()) {
+  if (secondsOf(progressDeadline) <= secondsOf(minReady)) {
     throw invalidProp('progressDeadline', `exceed minReady (${minReady.toHumanString()})`, progressDeadline);
   }
   const preStopDelay = props.preStopDelay ?? Duration.seconds(5);
+  if (!Number.isInteger(secondsOf(preStopDelay))) throw invalidProp('preStopDelay', 'be whole seconds', preStopDelay);
   const grace = props.terminationGracePeriod ?? Duration.seconds(30);
-  if (grace.toSeconds() <= preStopDelay.toSeconds()) {
+  if (secondsOf(grace) <= secondsOf(preStopDelay)) {
     throw invalidProp('terminationGracePeriod', `exceed preStopDelay (${preStopDelay.toHumanString()}) so the app gets time to shut down after the pause`, grace);
   }
 

@@ -7,3 +7,6 @@ export * from './nats-restore-job';
 export * from './soak-profile';
 export * from './soak-target';
 export * from './soak-job';
+export * from './recovery-sla';
+export * from './chaos-network-policy';
+export * from './chaos-experiment';

@@ -2,6 +2,7 @@ import { ApiObjectMetadata, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
+import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { recommendedLabels, selectorLabels } from './_labels';
 import {
@@ -228,7 +229,7 @@ function validate(props: NatsBackupCronJobProps) {
   assertTimeZone('timeZone', timeZone);
 
   const retention = props.retention ?? Duration.days(7);
-  const retentionDays = retention.toSeconds() / 86400;
+  const retentionDays = secondsOf(retention) / 86400;
   if (!Number.isInteger(retentionDays) || retentionDays < 1) {
     throw invalidProp('retention', 'be a whole number of days, at least 1 day', retention);
   }
@@ -250,11 +251,11 @@ function validate(props: NatsBackupCronJobProps) {
   portOf('monitorUrl', monitorUrl, ['http', 'https'], 8222);
 
   const startingDeadline = props.startingDeadline ?? Duration.hours(1);
-  if (startingDeadline.toSeconds() < 10) {
+  if (secondsOf(startingDeadline) < 10) {
     throw invalidProp('startingDeadline', 'be at least 10 seconds (the CronJob controller checks every 10 seconds)', startingDeadline);
   }
   const activeDeadline = props.activeDeadline ?? Duration.hours(1);
-  if (activeDeadline.toSeconds() < 60) {
+  if (secondsOf(activeDeadline) < 60) {
     throw invalidProp('activeDeadline', 'be at least 1 minute', activeDeadline);
   }
   const backoffLimit = props.backoffLimit ?? 2;

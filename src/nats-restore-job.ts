@@ -2,6 +2,7 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
+import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { recommendedLabels, selectorLabels } from './_labels';
 import { configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, resolveNatsBoxSettings } from './_nats-box';
@@ -118,7 +119,7 @@ export class NatsRestoreJob extends Construct {
       throw invalidProp('streams', 'name at least one stream, or be left out to restore every stream', props.streams);
     }
     const activeDeadline = props.activeDeadline ?? Duration.hours(1);
-    if (activeDeadline.toSeconds() < 60) throw invalidProp('activeDeadline', 'be at least 1 minute', activeDeadline);
+    if (secondsOf(activeDeadline) < 60) throw invalidProp('activeDeadline', 'be at least 1 minute', activeDeadline);
 
     this.job = new kplus.Job(this, 'Resource', {
       metadata: props.metadata,

@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
+import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
 import { assertThreshold } from './_k6-threshold';
@@ -312,7 +313,7 @@ export class SoakJob extends Construct {
     const image = props.image ?? DEFAULT_K6_IMAGE;
     assertPinnedImage('image', image);
     const gracefulStop = props.gracefulStop ?? Duration.seconds(30);
-    if (gracefulStop.toSeconds() < 0) throw invalidProp('gracefulStop', 'be 0 or more', gracefulStop);
+    if (!Number.isInteger(secondsOf(gracefulStop))) throw invalidProp('gracefulStop', 'be whole seconds', gracefulStop);
     const settings = soakSettings(props, this.profile, gracefulStop);
     this.script = renderSoakScript(settings);
     this.activeDeadline = Duration.seconds(this.profile.duration.toSeconds() + gracefulStop.toSeconds() + DEADLINE_MARGIN.toSeconds());

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 
 /**
@@ -24,7 +25,7 @@ export class SoakProfile {
     if (!Number.isInteger(vus) || vus < 1) {
       throw invalidProp('vus', 'be a whole number of at least 1', vus);
     }
-    if (duration.toSeconds() < 60 || !Number.isInteger(duration.toSeconds())) {
+    if (secondsOf(duration) < 60 || !Number.isInteger(secondsOf(duration))) {
       throw invalidProp('duration', 'be whole seconds, at least 1 minute (the run is split into early, steady and late windows)', duration);
     }
     return new SoakProfile('custom', duration, vus);

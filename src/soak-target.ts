@@ -1,5 +1,5 @@
-import { Chart } from 'cdk8s';
 import { invalidProp } from './_errors';
+import { namespaceOf, serviceUrlOf } from './_service-url';
 import { HardenedDeployment } from './hardened-deployment';
 
 /**
@@ -11,13 +11,11 @@ export class SoakTarget {
    * and port are resolved here, and the soak pod may reach exactly those pods.
    */
   public static deployment(deployment: HardenedDeployment): SoakTarget {
-    const service = deployment.service;
-    if (!service) {
+    const baseUrl = serviceUrlOf(deployment);
+    if (!baseUrl) {
       throw invalidProp('target', 'be a HardenedDeployment with a Service (service: true)', deployment.node.path);
     }
-    const namespace = deployment.metadata.namespace ?? Chart.of(deployment).namespace;
-    const host = namespace ? `${service.name}.${namespace}.svc` : service.name;
-    return new SoakTarget(`http://${host}:${service.port}`, deployment.readinessPath, deployment.matchLabels, deployment.port, namespace);
+    return new SoakTarget(baseUrl, deployment.readinessPath, deployment.matchLabels, deployment.port, namespaceOf(deployment));
   }
 
   /**

@@ -44,8 +44,12 @@ describeWith(['jq', 'dash'], 'chaos scenario scripts against a scripted cluster'
   }
 
   const apiEnv = (sla: number, timeout: number) => ({
-    TARGET_DEPLOYMENT: 'orders-api', TARGET_SELECTOR: API_SELECTOR, SLA_SECONDS: String(sla), TIMEOUT_SECONDS: String(timeout),
-    HEALTH_URL: 'http://orders-api.orders.svc:80/readyz', HEALTH_SUCCESSES: '3',
+    TARGET_DEPLOYMENT: 'orders-api',
+    TARGET_SELECTOR: API_SELECTOR,
+    SLA_SECONDS: String(sla),
+    TIMEOUT_SECONDS: String(timeout),
+    HEALTH_URL: 'http://orders-api.orders.svc:80/readyz',
+    HEALTH_SUCCESSES: '3',
   });
 
   describe('api-kill', () => {
@@ -54,9 +58,16 @@ describeWith(['jq', 'dash'], 'chaos scenario scripts against a scripted cluster'
       const result = run('api-kill.sh', apiEnv(30, 90), shell);
       expect(result.status).toBe(0);
       expect(result.json).toEqual({
-        scenario: 'api-kill', target: 'orders-api', victim: 'orders-api-7d9-a',
-        injectedAt: '2027-01-15T08:00:00Z', healedAt: null, recoveredAt: '2027-01-15T08:00:12Z',
-        recoverySeconds: 12, slaSeconds: 30, verdict: 'PASS', reason: 'recovered in 12s, SLA < 30s',
+        scenario: 'api-kill',
+        target: 'orders-api',
+        victim: 'orders-api-7d9-a',
+        injectedAt: '2027-01-15T08:00:00Z',
+        healedAt: null,
+        recoveredAt: '2027-01-15T08:00:12Z',
+        recoverySeconds: 12,
+        slaSeconds: 30,
+        verdict: 'PASS',
+        reason: 'recovered in 12s, SLA < 30s',
       });
       expect(cluster.calls('kubectl')).toContainEqual(['delete', 'pod', 'orders-api-7d9-a', '-n', 'orders', '--wait=false']);
       expect(cluster.calls('kubectl').filter((c) => c[0] === 'delete')).toHaveLength(1);
@@ -124,8 +135,11 @@ describeWith(['jq', 'dash'], 'chaos scenario scripts against a scripted cluster'
       jszLeader,
     });
     const natsEnv = (sla: number, timeout: number) => ({
-      NATS_STATEFULSET: 'nats', NATS_SELECTOR: 'app.kubernetes.io/name=nats', NATS_MONITOR_PORT: '8222',
-      SLA_SECONDS: String(sla), TIMEOUT_SECONDS: String(timeout),
+      NATS_STATEFULSET: 'nats',
+      NATS_SELECTOR: 'app.kubernetes.io/name=nats',
+      NATS_MONITOR_PORT: '8222',
+      SLA_SECONDS: String(sla),
+      TIMEOUT_SECONDS: String(timeout),
     });
 
     test('deletes the JetStream meta leader and passes when every pod is back and healthy within 60 s', () => {
@@ -171,8 +185,13 @@ describeWith(['jq', 'dash'], 'chaos scenario scripts against a scripted cluster'
       const result = run('network-block.sh', blockEnv(90, 180));
       expect(result.status).toBe(0);
       expect(result.json).toMatchObject({
-        scenario: 'network-block', injectedAt: '2027-01-15T08:00:00Z', healedAt: '2027-01-15T08:00:30Z', recoveredAt: '2027-01-15T08:00:40Z',
-        recoverySeconds: 10, slaSeconds: 90, verdict: 'PASS',
+        scenario: 'network-block',
+        injectedAt: '2027-01-15T08:00:00Z',
+        healedAt: '2027-01-15T08:00:30Z',
+        recoveredAt: '2027-01-15T08:00:40Z',
+        recoverySeconds: 10,
+        slaSeconds: 90,
+        verdict: 'PASS',
       });
       expect(labelCalls()[0]).toEqual(gateAdded);
       expect(labelCalls()).toContainEqual(gateRemoved);
@@ -208,8 +227,12 @@ describeWith(['jq', 'dash'], 'chaos scenario scripts against a scripted cluster'
       cluster = apiCluster(null, { healthDownAfterHeal: 5 });
       const child = spawn('sh', [join(CHAOS, 'network-block.sh')], {
         env: {
-          PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`, NAMESPACE: 'orders', POLL_SECONDS: '2', FAKE_SLEEP_REAL: '0.2',
-          ...cluster.env, ...blockEnv(90, 180, 3600),
+          PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`,
+          NAMESPACE: 'orders',
+          POLL_SECONDS: '2',
+          FAKE_SLEEP_REAL: '0.2',
+          ...cluster.env,
+          ...blockEnv(90, 180, 3600),
         },
       });
       let stderr = '';

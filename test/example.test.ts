@@ -4,7 +4,7 @@ import { availabilityProblems } from './support/availability';
 import { toYaml } from './support/charts';
 import { typeCheckK6Script } from './support/k6-typecheck';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
-import { RestoreChart, SoakChart } from '../examples/api-service/on-demand-charts';
+import { ChaosChart, RestoreChart, SoakChart } from '../examples/api-service/on-demand-charts';
 import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
 
 // The example app, imported the way main.ts imports it ('cdk8s-hardening' resolves to src/).
@@ -72,6 +72,43 @@ describe('example app: soak tests', () => {
     expect(chart.soak.script).toContain('"baseUrl": "http://orders-api.orders.svc:80"');
     expect(chart.soak.script).toContain(`"vus": ${vus}`);
     expect(typeCheckK6Script(chart.soak.script)).toEqual([]);
+  });
+});
+
+describe('example app: chaos baseline', () => {
+  const production = new OrdersApiChart(new App(), 'orders-api');
+  const objects = synthValid(new ChaosChart(new App(), 'orders-chaos', { api: production.api }));
+
+  test('the chaos chart holds the three scenario Jobs with their SLAs', () => {
+    const jobs = ofKind(objects, 'Job');
+    const sla = (job: any) => job.spec.template.spec.containers[0].env.find((e: any) => e.name === 'SLA_SECONDS').value;
+    expect(jobs.map((j) => [j.metadata.labels['chaos.cdk8s-hardening.io/scenario'], sla(j)])).toEqual([
+      ['api-kill', '30'], ['nats-kill', '60'], ['network-block', '90'],
+    ]);
+  });
+
+  test('the chaos NetworkPolicy has a non-empty selector that targets the API pods', () => {
+    const policy = onlyOfKind(objects, 'NetworkPolicy');
+    const podLabels = onlyOfKind(synthValid(production), 'Deployment').spec.template.metadata.labels;
+    expect(Object.keys(policy.spec.podSelector.matchLabels).length).toBeGreaterThan(0);
+    for (const [key, value] of Object.entries(policy.spec.podSelector.matchLabels)) {
+      if (key !== 'chaos.cdk8s-hardening.io/partition') expect(podLabels[key]).toBe(value);
+    }
+  });
+
+  test('namespaced Roles only, without wildcards or secrets', () => {
+    expect(ofKind(objects, 'ClusterRole')).toHaveLength(0);
+    const roles = ofKind(objects, 'Role');
+    expect(roles).toHaveLength(3);
+    for (const rule of roles.flatMap((r) => r.rules)) {
+      expect([...rule.apiGroups, ...rule.resources, ...rule.verbs]).not.toContain('*');
+      expect(rule.resources).not.toContain('secrets');
+    }
+  });
+
+  test('the production chart holds no chaos object', () => {
+    const labels = synthValid(production).map((o) => o.metadata.labels ?? {});
+    expect(labels.filter((l) => 'chaos.cdk8s-hardening.io/scenario' in l)).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { join } from 'path';
 import { App } from 'cdk8s';
 import { SoakProfile } from 'cdk8s-hardening';
-import { RestoreChart, SoakChart } from './on-demand-charts';
+import { ChaosChart, RestoreChart, SoakChart } from './on-demand-charts';
 import { OrdersApiChart } from './orders-api-chart';
 
 // dist/*.k8s.yaml: what runs in production (`kubectl apply -f dist/`).
@@ -15,6 +15,7 @@ new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.back
 for (const profile of [SoakProfile.QUICK, SoakProfile.STAGING, SoakProfile.PRODUCTION]) {
   new SoakChart(onDemand, `orders-soak-${profile.name}`, { api: production.api, profile });
 }
+new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
 
 app.synth();
 onDemand.synth();

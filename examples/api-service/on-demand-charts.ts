@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import {
-  HardenedDeployment, HttpMethod, NatsBackupCronJob, NatsRestoreJob, SoakJob, SoakProfile, SoakTarget,
+  ChaosExperiment, ChaosScenario, HardenedDeployment, HttpMethod, NatsBackupCronJob, NatsRestoreJob, SoakJob, SoakProfile, SoakTarget,
 } from 'cdk8s-hardening';
 import { Construct } from 'constructs';
 
@@ -51,6 +51,38 @@ export class SoakChart extends Chart {
         { path: '/api/orders', method: HttpMethod.POST, body: '{"sku":"SOAK-1","quantity":1}', headers: { 'Content-Type': 'application/json' }, expectedStatus: 201, weight: 3 },
       ],
       circuitBreaker: { statuses: [503], header: 'x-circuit-breaker', headerValue: 'open' },
+    });
+  }
+}
+
+export interface ChaosChartProps extends ChartProps {
+  /** The API to disrupt. */
+  readonly api: HardenedDeployment;
+}
+
+/**
+ * The chaos baseline of the orders API and its NATS server (installed by the official NATS
+ * Helm chart: StatefulSet `nats`, pods labelled `app.kubernetes.io/name: nats`). Each Job
+ * injects one fault, measures recovery against its SLA and exits non-zero on FAIL. Never part
+ * of the production chart.
+ */
+export class ChaosChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChaosChartProps) {
+    super(scope, id, { namespace: 'orders', ...props });
+    new ChaosExperiment(this, 'api-kill', {
+      metadata: { name: 'orders-chaos-api-kill' },
+      scenario: ChaosScenario.API_KILL, // SLA: back to full strength in < 30 s
+      target: props.api,
+    });
+    new ChaosExperiment(this, 'nats-kill', {
+      metadata: { name: 'orders-chaos-nats-kill' },
+      scenario: ChaosScenario.NATS_KILL, // SLA: new JetStream leader, healthy cluster in < 60 s
+      nats: { statefulSetName: 'nats', podLabels: { 'app.kubernetes.io/name': 'nats' } },
+    });
+    new ChaosExperiment(this, 'network-block', {
+      metadata: { name: 'orders-chaos-network-block' },
+      scenario: ChaosScenario.NETWORK_BLOCK, // SLA: healthy again < 90 s after the partition ends
+      target: props.api,
     });
   }
 }

@@ -1,0 +1,57 @@
+import { Duration } from 'cdk8s';
+import { secondsOf } from './_duration';
+import { invalidProp } from './_errors';
+
+/**
+ * How fast a system must recover from a fault: the chaos baseline's recovery SLAs.
+ */
+export class RecoverySla {
+  /** An API pod is killed: the Deployment is back to full strength in under 30 seconds. */
+  public static readonly API_POD_KILL = new RecoverySla('api-pod-kill', Duration.seconds(30));
+
+  /** The NATS JetStream meta leader is killed: a new leader and a healthy cluster in under 60 seconds. */
+  public static readonly NATS_LEADER_ELECTION = new RecoverySla('nats-leader-election', Duration.seconds(60));
+
+  /** A network partition ends: the service is healthy again in under 90 seconds. */
+  public static readonly NETWORK_PARTITION = new RecoverySla('network-partition', Duration.seconds(90));
+
+  /** Memory pressure ends: the service is healthy again in under 45 seconds. */
+  public static readonly MEMORY_PRESSURE = new RecoverySla('memory-pressure', Duration.seconds(45));
+
+  /**
+   * The observability stack fails: the service degrades gracefully (keeps serving without
+   * metrics or traces). No time limit applies.
+   */
+  public static readonly OBSERVABILITY_FAILURE = new RecoverySla('observability-failure', undefined);
+
+  /** Every SLA of the baseline, in the order of the table above. */
+  public static readonly BASELINE: RecoverySla[] = [
+    RecoverySla.API_POD_KILL, RecoverySla.NATS_LEADER_ELECTION, RecoverySla.NETWORK_PARTITION,
+    RecoverySla.MEMORY_PRESSURE, RecoverySla.OBSERVABILITY_FAILURE,
+  ];
+
+  /**
+   * An SLA of your own: recovered in less than `maxRecovery`.
+   *
+   * @param maxRecovery the recovery time that must not be reached; above zero
+   * @param name a name for reports
+   */
+  public static within(maxRecovery: Duration, name: string = 'custom'): RecoverySla {
+    if (!(secondsOf(maxRecovery) > 0) || !Number.isInteger(secondsOf(maxRecovery))) {
+      throw invalidProp('maxRecovery', 'be whole seconds above 0', maxRecovery);
+    }
+    return new RecoverySla(name, maxRecovery);
+  }
+
+  private constructor(
+    /** Name of the SLA. */
+    public readonly name: string,
+    /** Recovery must take less than this; undefined for graceful degradation. */
+    public readonly maxRecovery: Duration | undefined,
+  ) {}
+
+  /** Whether the SLA is graceful degradation, with no recovery time. */
+  public get gracefulDegradation(): boolean {
+    return this.maxRecovery === undefined;
+  }
+}

@@ -1,0 +1,87 @@
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { ChaosDirection, ChaosNetworkPolicy, HardenedDeployment } from '../src';
+import { selects } from './support/availability';
+import { newChart, toYaml } from './support/charts';
+import { ofKind, onlyOfKind, synthValid } from './support/manifests';
+
+const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
+
+describe('ChaosNetworkPolicy', () => {
+  test('snapshot', () => {
+    const chart = newChart();
+    const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' } });
+    new ChaosNetworkPolicy(chart, 'block', { workload: api, metadata: { name: 'orders-api-partition' } });
+    expect(toYaml(ofKind(synthValid(chart), 'NetworkPolicy').filter((p) => p.metadata.name === 'orders-api-partition'))).toMatchSnapshot();
+  });
+
+  test('isolates the workload\'s pods in both directions, labelled and annotated as chaos', () => {
+    const chart = newChart();
+    const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' } });
+    const chaos = new ChaosNetworkPolicy(chart, 'block', { workload: api, metadata: { name: 'orders-api-partition' }, duration: Duration.minutes(2) });
+    const policy = ofKind(synthValid(chart), 'NetworkPolicy').find((p) => p.metadata.name === 'orders-api-partition');
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [],
+    });
+    expect(policy.metadata.labels).toEqual({
+      'app.kubernetes.io/component': 'chaos', 'app.kubernetes.io/managed-by': 'cdk8s-hardening', 'chaos.cdk8s-hardening.io/scenario': 'network-block',
+    });
+    expect(policy.metadata.annotations).toMatchObject({ 'chaos.cdk8s-hardening.io/duration': '120s', 'chaos.cdk8s-hardening.io/direction': 'Both' });
+    expect(chaos.gateLabel).toBeUndefined();
+  });
+
+  test('explicit labels, one direction, a scenario name', () => {
+    const chart = newChart();
+    new ChaosNetworkPolicy(chart, 'block', { podLabels: { app: 'nats' }, direction: ChaosDirection.EGRESS, scenario: 'nats-egress-cut' });
+    const policy = onlyOfKind(synthValid(chart), 'NetworkPolicy');
+    expect(policy.spec).toEqual({ podSelector: { matchLabels: { app: 'nats' } }, policyTypes: ['Egress'], egress: [] });
+    expect(policy.metadata.labels['chaos.cdk8s-hardening.io/scenario']).toBe('nats-egress-cut');
+  });
+
+  test('gated: selects nothing until the pods carry the gate label, and then the app policy steps aside', () => {
+    const chart = newChart();
+    const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' } });
+    const chaos = new ChaosNetworkPolicy(chart, 'block', { workload: api, gated: true, metadata: { name: 'orders-api-partition' } });
+    expect(chaos.gateLabel).toBe('chaos.cdk8s-hardening.io/partition=orders-api-partition');
+    const objects = synthValid(chart);
+    const chaosPolicy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'orders-api-partition');
+    const appPolicy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'orders-api');
+    const pod = onlyOfKind(objects, 'Deployment').spec.template.metadata.labels;
+    const armed = { ...pod, 'chaos.cdk8s-hardening.io/partition': 'orders-api-partition' };
+
+    expect(selects(chaosPolicy.spec.podSelector, pod)).toBe(false);
+    expect(selects(appPolicy.spec.podSelector, pod)).toBe(true);
+    expect(selects(chaosPolicy.spec.podSelector, armed)).toBe(true);
+    expect(selects(appPolicy.spec.podSelector, armed)).toBe(false);
+  });
+});
+
+describe('ChaosNetworkPolicy refuses', () => {
+  test('fails with empty pod labels', () => {
+    expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: {} }))
+      .toThrow('podLabels must select pods by at least one label: an empty selector isolates every pod in the namespace, got {}');
+  });
+
+  test('fails with a workload that selects no labels', () => {
+    const chart = newChart();
+    const plain = new kplus.Deployment(chart, 'plain', { select: false, containers: [{ image: IMAGE }] });
+    expect(() => new ChaosNetworkPolicy(chart, 'block', { workload: plain }))
+      .toThrow('workload must select pods by at least one label: an empty selector isolates every pod in the namespace, got "test/plain"');
+  });
+
+  test('fails with neither or both of workload and podLabels', () => {
+    const chart = newChart();
+    const api = new HardenedDeployment(chart, 'api', { image: IMAGE });
+    expect(() => new ChaosNetworkPolicy(chart, 'a', {})).toThrow('workload must be given, or podLabels instead, but not both, got "neither"');
+    expect(() => new ChaosNetworkPolicy(chart, 'b', { workload: api, podLabels: { app: 'x' } }))
+      .toThrow('workload must be given, or podLabels instead, but not both, got "both"');
+  });
+
+  test('fails with a scenario that is not a label value', () => {
+    expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { app: 'x' }, scenario: 'network block!' }))
+      .toThrow('scenario must be a label value: at most 63 letters, digits, dashes, dots and underscores, got "network block!"');
+  });
+});
