@@ -26,7 +26,8 @@ function synthExperiment(props: Partial<ChaosExperimentProps> & { scenario: Chao
   const experiment = new ChaosExperiment(chart, 'experiment', { metadata: { name: `orders-${props.scenario}` }, target, nats, ...props });
   const objects = synthValid(chart).filter((o) => o.metadata.name.startsWith(`orders-${props.scenario}`));
   const job = onlyOfKind(objects, 'Job');
-  return { experiment, objects, job, pod: job.spec.template.spec, container: job.spec.template.spec.containers[0], env: containerEnv(job.spec.template.spec.containers[0]) };
+  const pod = job.spec.template.spec;
+  return { experiment, objects, job, pod, container: pod.containers[0], env: containerEnv(pod.containers[0]) };
 }
 
 describe('RecoverySla', () => {

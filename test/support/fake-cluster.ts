@@ -26,8 +26,10 @@ export interface FakeClusterOptions {
 
 /** A scripted cluster for the kubectl/curl/date/sleep stand-ins (see cluster-standin/cluster.js). */
 export class FakeCluster {
-  public readonly dir = mkdtempSync(join(tmpdir(), 'fake-cluster-'));
+  /** The fake clock's start: 2027-01-15T08:00:00Z. */
   public static readonly START = 1_800_000_000;
+
+  public readonly dir = mkdtempSync(join(tmpdir(), 'fake-cluster-'));
 
   constructor(options: FakeClusterOptions) {
     writeFileSync(join(this.dir, 'clock'), String(FakeCluster.START));
