@@ -64,6 +64,9 @@ project.addPackageIgnore('/.tmp/');
 // Tests type-check the example app against the sources, under the package's published name.
 project.tryFindObjectFile('test/tsconfig.json')?.addOverride('compilerOptions.paths', { 'cdk8s-hardening': ['../src/index.ts'] });
 
+// Fixture apps import the package by its published name, which only resolves once linked.
+project.eslint?.addIgnorePattern('test/fixtures/');
+
 // jsii must stay warning-free: a warning is a binding that may misbehave in another language.
 project.compileTask.reset('jsii --fail-on-warnings');
 
@@ -98,6 +101,11 @@ project.addTask('example', {
     { exec: 'node scripts/link-example.js examples/api-service' },
     { exec: 'cdk8s synth', cwd: 'examples/api-service' },
   ],
+});
+
+project.addTask('rules-md', {
+  description: 'Write RULES.md from the built-in hardening rules',
+  steps: [{ exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts' }],
 });
 
 project.addTask('validate-example', {

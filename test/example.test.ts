@@ -1,5 +1,5 @@
 import { App } from 'cdk8s';
-import { SoakProfile } from '../src';
+import { HardeningChecks, SoakProfile } from '../src';
 import { availabilityProblems } from './support/availability';
 import { toYaml } from './support/charts';
 import { typeCheckK6Script } from './support/k6-typecheck';
@@ -109,6 +109,19 @@ describe('example app: chaos baseline', () => {
   test('the production chart holds no chaos object', () => {
     const labels = synthValid(production).map((o) => o.metadata.labels ?? {});
     expect(labels.filter((l) => 'chaos.cdk8s-hardening.io/scenario' in l)).toEqual([]);
+  });
+});
+
+describe('example app: hardening checks', () => {
+  test('every chart of the example passes every rule with no finding and no suppression', () => {
+    const app = new App();
+    const production = new OrdersApiChart(app, 'orders-api');
+    const onDemand = new App();
+    new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.backup });
+    new SoakChart(onDemand, 'orders-soak-quick', { api: production.api, profile: SoakProfile.QUICK });
+    new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
+    expect(new HardeningChecks(app, { failOnWarnings: true }).findings()).toEqual([]);
+    expect(new HardeningChecks(onDemand, { failOnWarnings: true }).findings()).toEqual([]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { join } from 'path';
 import { App } from 'cdk8s';
-import { SoakProfile } from 'cdk8s-hardening';
+import { HardeningChecks, SoakProfile } from 'cdk8s-hardening';
 import { ChaosChart, RestoreChart, SoakChart } from './on-demand-charts';
 import { OrdersApiChart } from './orders-api-chart';
 
@@ -16,6 +16,10 @@ for (const profile of [SoakProfile.QUICK, SoakProfile.STAGING, SoakProfile.PRODU
   new SoakChart(onDemand, `orders-soak-${profile.name}`, { api: production.api, profile });
 }
 new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
+
+// Every object of both apps must pass the production-readiness rules, with no suppression.
+new HardeningChecks(app, { failOnWarnings: true });
+new HardeningChecks(onDemand, { failOnWarnings: true });
 
 app.synth();
 onDemand.synth();

@@ -1,0 +1,27 @@
+import { podTemplateOf, podsOf, replicasOf, sameNamespace, selectorMatches } from '../_manifests';
+import { HardeningRule, Severity } from '../hardening-rule';
+
+/** Budgets always allow at least one eviction. */
+export class BudgetAllowsDisruptionRule extends HardeningRule {
+  public readonly id = 'budget-allows-disruption';
+  public readonly severity = Severity.ERROR;
+  public readonly requirement = 'every PodDisruptionBudget allows at least one disruption: minAvailable below the replicas it protects, maxUnavailable above 0';
+  public readonly rationale = 'a budget that allows no eviction blocks every node drain and cluster upgrade';
+  public readonly source = 'kube-linter pdb-min-available, pdb-max-unavailable; Polaris pdbDisruptionsIsZero';
+  public readonly fix = 'lower minAvailable below the replicas or raise maxUnavailable above 0';
+
+  public check(manifest: any, manifests: any[]): string[] {
+    if (manifest.kind !== 'PodDisruptionBudget') return [];
+    const spec = manifest.spec ?? {};
+    const problems: string[] = [];
+    for (const workload of manifests.filter((m) => podTemplateOf(m) && sameNamespace(m, manifest))) {
+      if (!selectorMatches(spec.selector, podTemplateOf(workload)!.labels)) continue;
+      const replicas = replicasOf(workload);
+      const allowed = spec.maxUnavailable !== undefined ? podsOf(spec.maxUnavailable, replicas)
+        : spec.minAvailable !== undefined ? replicas - podsOf(spec.minAvailable, replicas) : 0;
+      if (allowed < 1) problems.push(`allows no disruption of ${workload.kind}/${workload.metadata?.name} (${replicas} replicas)`);
+    }
+    if (spec.maxUnavailable !== undefined && podsOf(spec.maxUnavailable, 1) === 0 && problems.length === 0) problems.push('maxUnavailable is 0');
+    return problems;
+  }
+}

@@ -1,0 +1,18 @@
+import { containersOf, podTemplateOf } from '../_manifests';
+import { HardeningRule, Severity } from '../hardening-rule';
+
+/** Every container requests and limits ephemeral storage. */
+export class EphemeralStorageRule extends HardeningRule {
+  public readonly id = 'ephemeral-storage';
+  public readonly severity = Severity.ERROR;
+  public readonly requirement = 'every container sets an ephemeral-storage request and limit';
+  public readonly rationale = 'logs, emptyDirs and writable layers fill the node disk; the kubelet then evicts pods at random';
+  public readonly source = 'kube-score container-ephemeral-storage-request-and-limit';
+  public readonly fix = 'set resources.requests and resources.limits for ephemeral-storage';
+
+  public check(manifest: any, _manifests: any[]): string[] {
+    return containersOf(podTemplateOf(manifest)?.spec)
+      .filter(({ container }) => !container.resources?.requests?.['ephemeral-storage'] || !container.resources?.limits?.['ephemeral-storage'])
+      .map(({ name }) => `${name} has no ephemeral-storage request and limit`);
+  }
+}
