@@ -2,6 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EgressRule, HardenedDeployment } from '../src';
 import { newChart, toYaml } from './support/charts';
+import { restrictedContainerSecurityContext } from './support/expected';
 import { onlyOfKind, synthValid } from './support/manifests';
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
@@ -95,16 +96,7 @@ describe('HardenedDeployment', () => {
     const { manifest } = synthDeployment();
     const pod = manifest.spec.template.spec;
     const container = pod.containers[0];
-    expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsGroup: 65532,
-      runAsNonRoot: true,
-      runAsUser: 65532,
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container.securityContext).toEqual(restrictedContainerSecurityContext(65532, 65532));
     expect(pod.securityContext).toMatchObject({
       runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' },
     });

@@ -7,6 +7,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { NatsAuth, NatsBackupCronJob, NatsBackupCronJobProps } from '../src';
 import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
+import { restrictedContainerSecurityContext } from './support/expected';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 import { NatsServer } from './support/nats-server';
 import { ASSETS, NATSCLI_STANDIN, runScript } from './support/scripts';
@@ -82,16 +83,7 @@ describe('NatsBackupCronJob', () => {
     const { pod, container, env } = synthBackup();
     expect(container.image).toBe('natsio/nats-box:0.19.5');
     expect(container.imagePullPolicy).toBe('Always');
-    expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsGroup: 65532,
-      runAsNonRoot: true,
-      runAsUser: 65532,
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container.securityContext).toEqual(restrictedContainerSecurityContext(65532, 65532));
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(container.resources).toEqual({

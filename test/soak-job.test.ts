@@ -7,6 +7,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { HardenedDeployment, HttpMethod, SoakJob, SoakJobProps, SoakProfile, SoakTarget } from '../src';
 import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
+import { restrictedContainerSecurityContext } from './support/expected';
 import { loadK6Script } from './support/k6-script-runtime';
 import { typeCheckK6Script } from './support/k6-typecheck';
 import { onlyOfKind, ofKind, synthValid } from './support/manifests';
@@ -68,16 +69,7 @@ describe('SoakJob', () => {
 
   test('PSS restricted as the k6 image user 12345, read-only root, emptyDirs for output and /tmp', () => {
     const { pod, container } = synthSoak();
-    expect(container.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ['ALL'] },
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsGroup: 12345,
-      runAsNonRoot: true,
-      runAsUser: 12345,
-      seccompProfile: { type: 'RuntimeDefault' },
-    });
+    expect(container.securityContext).toEqual(restrictedContainerSecurityContext(12345, 12345));
     expect(pod.securityContext).toMatchObject({ runAsUser: 12345, runAsGroup: 12345, fsGroup: 12345, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(container.volumeMounts).toEqual([
