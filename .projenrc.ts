@@ -64,6 +64,9 @@ project.addPackageIgnore('/.tmp/');
 // Tests type-check the example app against the sources, under the package's published name.
 project.tryFindObjectFile('test/tsconfig.json')?.addOverride('compilerOptions.paths', { 'cdk8s-hardening': ['../src/index.ts'] });
 
+// Snapshots are updated only on purpose, by a person who then reviews the diff: no task does it.
+project.tasks.removeTask('test:update');
+
 // Fixture apps import the package by its published name, which only resolves once linked.
 project.eslint?.addIgnorePattern('test/fixtures/');
 
