@@ -1,3 +1,5 @@
+import { ApiObjectMetadataDefinition } from 'cdk8s';
+
 /**
  * The Kubernetes recommended labels (app.kubernetes.io/*).
  *
@@ -43,6 +45,11 @@ export function selectorLabels(name: string, instance: string): Record<string, s
     'app.kubernetes.io/name': name,
     'app.kubernetes.io/instance': instance,
   };
+}
+
+/** Adds every label to every metadata (an object's own and its pod template's, typically). */
+export function applyLabels(labels: Record<string, string>, ...metadata: ApiObjectMetadataDefinition[]): void {
+  for (const [key, value] of Object.entries(labels)) for (const m of metadata) m.addLabel(key, value);
 }
 
 /** Whether a string is a valid Kubernetes label value. */

@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
 import { dnsEgress } from './_network-policy';
-import { addEphemeralStorage, withDefaults } from './_resources';
-import { addPodSeccompProfile, assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity } from './_restricted';
+import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
+import { withDefaults } from './_resources';
+import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity } from './_restricted';
 import { mountSecretFile } from './_secret-file';
 import { NatsAuth, NatsConnectionOptions } from './nats-connection';
 
@@ -116,19 +117,17 @@ export function configureNatsBoxPod(
   claimReadOnly: boolean,
   podSpecPath: string,
 ): void {
-  container.mount(SCRIPTS_DIR, kplus.Volume.fromConfigMap(scope, 'ScriptsVolume', scripts, { name: 'scripts', defaultMode: 0o555 }), { readOnly: true });
+  mountScripts(scope, container, scripts, SCRIPTS_DIR);
   container.mount(BACKUP_MOUNT, kplus.Volume.fromPersistentVolumeClaim(scope, 'BackupVolume', claim, { name: 'backup', readOnly: claimReadOnly }), {
     readOnly: claimReadOnly,
   });
-  container.mount(HOME, kplus.Volume.fromEmptyDir(scope, 'HomeVolume', 'home', { sizeLimit: Size.mebibytes(16) }));
-  container.mount('/tmp', kplus.Volume.fromEmptyDir(scope, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(64) }));
+  mountScratch(scope, container, 'HomeVolume', 'home', HOME, Size.mebibytes(16));
+  mountScratch(scope, container, 'TmpVolume', 'tmp', '/tmp', Size.mebibytes(64));
   settings.auth?._configure(scope, container);
   if (settings.tlsCaSecret) {
     mountSecretFile(scope, 'NatsTlsCa', container, settings.tlsCaSecret, settings.tlsCaKey, '/etc/nats/tls', 'NATS_CA');
   }
-  const apiObject = ApiObject.of(scope);
-  addPodSeccompProfile(apiObject, podSpecPath);
-  addEphemeralStorage(apiObject, `${podSpecPath}/containers/0`, withDefaults(settings.resources, DEFAULT_RESOURCES).ephemeralStorage);
+  patchRestrictedPodSpec(ApiObject.of(scope), podSpecPath, withDefaults(settings.resources, DEFAULT_RESOURCES).ephemeralStorage);
 }
 
 /**

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalidProp } from './_errors';
 import { MANAGED_BY } from './_labels';
+import { podsOf } from './checks/_manifests';
 
 /**
  * When the eviction API may evict a pod that is running but not ready.
@@ -148,7 +149,7 @@ function validateBudget(props: ApiPdbOptions, replicas: number): Budget {
     throw invalidProp('minAvailable', 'not be combined with maxUnavailable (set one of them)', `minAvailable ${props.minAvailable.value} and maxUnavailable ${props.maxUnavailable.value}`);
   }
   if (props.maxUnavailable) {
-    const pods = podsOf(props.maxUnavailable, replicas);
+    const pods = podsOf(props.maxUnavailable.value, replicas);
     if (pods < 1) {
       throw invalidProp('maxUnavailable', 'allow at least 1 pod: a budget with zero allowed disruptions blocks every drain', props.maxUnavailable.value);
     }
@@ -158,7 +159,7 @@ function validateBudget(props: ApiPdbOptions, replicas: number): Budget {
     return { maxUnavailable: toIntOrString(props.maxUnavailable) };
   }
   const minAvailable = props.minAvailable ?? kplus.PercentOrAbsolute.absolute(1);
-  const pods = podsOf(minAvailable, replicas);
+  const pods = podsOf(minAvailable.value, replicas);
   if (pods < 1) {
     throw invalidProp('minAvailable', 'be at least 1, or the budget protects nothing', minAvailable.value);
   }
@@ -166,13 +167,6 @@ function validateBudget(props: ApiPdbOptions, replicas: number): Budget {
     throw invalidProp('minAvailable', `be below replicas (${replicas}), or drains deadlock with zero allowed disruptions`, minAvailable.value);
   }
   return { minAvailable: toIntOrString(minAvailable) };
-}
-
-/** Pods a budget value stands for; the disruption controller rounds percentages up. */
-function podsOf(value: kplus.PercentOrAbsolute, replicas: number): number {
-  const raw = value.value;
-  if (typeof raw === 'number') return raw;
-  return Math.ceil((parseFloat(String(raw)) * replicas) / 100);
 }
 
 function toIntOrString(value: kplus.PercentOrAbsolute): kplus.k8s.IntOrString {

@@ -6,10 +6,11 @@ import { CHAOS_SCENARIO_LABEL } from './_chaos-labels';
 import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
-import { recommendedLabels } from './_labels';
-import { addEphemeralStorage } from './_resources';
-import { addPodSeccompProfile, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
+import { applyLabels, recommendedLabels } from './_labels';
+import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
+import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { namespaceOf, serviceUrlOf } from './_service-url';
+import { assertPort, assertWholeNumber } from './_validate';
 import { ChaosDirection, ChaosNetworkPolicy } from './chaos-network-policy';
 import { HardenedDeployment } from './hardened-deployment';
 import { RecoverySla } from './recovery-sla';
@@ -226,23 +227,17 @@ export class ChaosExperiment extends Construct {
     });
     const name = this.job.name;
     const labels = { ...recommendedLabels({ name, instance: name, component: 'chaos-experiment' }), [CHAOS_SCENARIO_LABEL]: scenario };
-    for (const [key, value] of Object.entries(labels)) {
-      this.job.metadata.addLabel(key, value);
-      this.job.podMetadata.addLabel(key, value);
-      serviceAccount.metadata.addLabel(key, value);
-    }
+    applyLabels(labels, this.job.metadata, this.job.podMetadata, serviceAccount.metadata);
 
     const scripts = new kplus.ConfigMap(this, 'Scripts', {
       metadata: { name: `${name}-scripts`, labels },
       data: { 'chaos-lib.sh': readAsset('chaos', 'chaos-lib.sh'), [`${scenario}.sh`]: readAsset('chaos', `${scenario}.sh`) },
     });
     const container = this.job.containers[0];
-    container.mount('/opt/chaos', kplus.Volume.fromConfigMap(this, 'ScriptsVolume', scripts, { name: 'scripts', defaultMode: 0o555 }), { readOnly: true });
-    container.mount('/home/chaos', kplus.Volume.fromEmptyDir(this, 'HomeVolume', 'home', { sizeLimit: Size.mebibytes(32) }));
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(16) }));
-    const apiObject = ApiObject.of(this.job);
-    addPodSeccompProfile(apiObject, '/spec/template/spec');
-    addEphemeralStorage(apiObject, '/spec/template/spec/containers/0', { request: Size.mebibytes(32), limit: Size.mebibytes(128) });
+    mountScripts(this, container, scripts, '/opt/chaos');
+    mountScratch(this, container, 'HomeVolume', 'home', '/home/chaos', Size.mebibytes(32));
+    mountScratch(this, container, 'TmpVolume', 'tmp', '/tmp', Size.mebibytes(16));
+    patchRestrictedPodSpec(ApiObject.of(this.job), '/spec/template/spec', { request: Size.mebibytes(32), limit: Size.mebibytes(128) });
 
     this.role = new kplus.k8s.KubeRole(this, 'Role', { metadata: { name, labels }, rules: checked.rules });
     new kplus.k8s.KubeRoleBinding(this, 'RoleBinding', {
@@ -290,9 +285,7 @@ function validate(scope: Construct, props: ChaosExperimentProps, sla: RecoverySl
     throw invalidProp('pollInterval', 'be whole seconds, at least 1 second', poll);
   }
   const healthSuccesses = props.healthSuccesses ?? 3;
-  if (!Number.isInteger(healthSuccesses) || healthSuccesses < 1) {
-    throw invalidProp('healthSuccesses', 'be a whole number of at least 1', healthSuccesses);
-  }
+  assertWholeNumber('healthSuccesses', healthSuccesses, 1);
   if (scenario !== ChaosScenario.NETWORK_BLOCK && (props.holdTime !== undefined || props.direction !== undefined)) {
     throw invalidProp(props.holdTime !== undefined ? 'holdTime' : 'direction', 'be left out: it applies to network-block only', scenario);
   }
@@ -326,7 +319,7 @@ function validate(scope: Construct, props: ChaosExperimentProps, sla: RecoverySl
       throw invalidProp('nats.statefulSetName', 'be the name of a StatefulSet', nats.statefulSetName);
     }
     const port = nats.monitorPort ?? 8222;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidProp('nats.monitorPort', 'be a port number from 1 to 65535', port);
+    assertPort('nats.monitorPort', port);
     Object.assign(env, {
       NATS_STATEFULSET: nats.statefulSetName,
       NATS_SELECTOR: selectorString('nats.podLabels', nats.podLabels),

@@ -5,16 +5,12 @@ import { CHAOS_PARTITION_LABEL } from './_chaos-labels';
 import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage, imageVersion } from './_image';
-import { isDnsLabel, recommendedLabels, selectorLabels } from './_labels';
+import { applyLabels, isDnsLabel, recommendedLabels, selectorLabels } from './_labels';
 import { dnsEgress, ingressOnPort } from './_network-policy';
-import { addEphemeralStorage, withDefaults } from './_resources';
-import {
-  addPodSeccompProfile,
-  assertNonRootId,
-  DEFAULT_NON_ROOT_ID,
-  restrictedContainerSecurity,
-  restrictedPodSecurity,
-} from './_restricted';
+import { mountScratch, patchRestrictedPodSpec } from './_pod-spec';
+import { withDefaults } from './_resources';
+import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
+import { assertPort, assertWholeNumber } from './_validate';
 import { ApiPdb, ApiPdbOptions } from './api-pdb';
 import { EgressRule } from './egress-rule';
 
@@ -338,18 +334,14 @@ export class HardenedDeployment extends kplus.Deployment {
     });
     const selector = selectorLabels(this.name, this.name);
     this.select(kplus.LabelSelector.of({ labels: selector }));
-    for (const [key, value] of Object.entries(this.labels)) {
-      this.metadata.addLabel(key, value);
-      this.podMetadata.addLabel(key, value);
-    }
+    applyLabels(this.labels, this.metadata, this.podMetadata);
 
     this.mountWritablePaths(props);
     this.spreadAcrossHostsAndZones(selector);
 
     const apiObject = ApiObject.of(this);
     apiObject.addJsonPatch(JsonPatch.add('/spec/revisionHistoryLimit', props.revisionHistoryLimit ?? 5));
-    addPodSeccompProfile(apiObject, '/spec/template/spec');
-    addEphemeralStorage(apiObject, '/spec/template/spec/containers/0', withDefaults(props.resources, DEFAULT_RESOURCES).ephemeralStorage);
+    patchRestrictedPodSpec(apiObject, '/spec/template/spec', withDefaults(props.resources, DEFAULT_RESOURCES).ephemeralStorage);
 
     this.egressRules = [...(props.egress ?? [])];
     if (props.networkPolicy ?? true) {
@@ -398,8 +390,7 @@ export class HardenedDeployment extends kplus.Deployment {
     const sizeLimit = props.writablePathSizeLimit ?? Size.mebibytes(64);
     (props.writablePaths ?? ['/tmp']).forEach((path, index) => {
       const name = `writable-${index}`;
-      const volume = kplus.Volume.fromEmptyDir(this, `WritableVolume${index}`, name, { sizeLimit });
-      this.container.mount(path, volume);
+      mountScratch(this, this.container, `WritableVolume${index}`, name, path, sizeLimit);
     });
   }
 
@@ -484,9 +475,7 @@ function validate(props: HardenedDeploymentProps): void {
   assertPinnedImage('image', props.image);
 
   const replicas = props.replicas ?? 2;
-  if (!Number.isInteger(replicas) || replicas < 1) {
-    throw invalidProp('replicas', 'be a whole number of at least 1 (2 or more to survive a node drain)', replicas);
-  }
+  assertWholeNumber('replicas', replicas, 1, ' (2 or more to survive a node drain)');
   const maxSurge = props.maxSurge ?? kplus.PercentOrAbsolute.absolute(1);
   const maxUnavailable = props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(0);
   if (maxSurge.isZero() && maxUnavailable.isZero()) {
@@ -494,13 +483,9 @@ function validate(props: HardenedDeploymentProps): void {
   }
 
   const port = props.port ?? 8080;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw invalidProp('port', 'be a port number from 1 to 65535', port);
-  }
+  assertPort('port', port);
   const servicePort = props.servicePort ?? 80;
-  if (!Number.isInteger(servicePort) || servicePort < 1 || servicePort > 65535) {
-    throw invalidProp('servicePort', 'be a port number from 1 to 65535', servicePort);
-  }
+  assertPort('servicePort', servicePort);
   const portName = props.portName ?? 'http';
   if (!isDnsLabel(portName, 15) || !/[a-z]/.test(portName) || portName.includes('--')) {
     throw invalidProp('portName', 'be an IANA service name: 1-15 lowercase letters, digits and single dashes, with a letter', portName);
@@ -523,9 +508,7 @@ function validate(props: HardenedDeploymentProps): void {
   }
 
   const revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
-  if (!Number.isInteger(revisionHistoryLimit) || revisionHistoryLimit < 1) {
-    throw invalidProp('revisionHistoryLimit', 'be a whole number of at least 1, or `kubectl rollout undo` has nothing to go back to', revisionHistoryLimit);
-  }
+  assertWholeNumber('revisionHistoryLimit', revisionHistoryLimit, 1, ', or `kubectl rollout undo` has nothing to go back to');
   const minReady = props.minReady ?? Duration.seconds(10);
   const progressDeadline = props.progressDeadline ?? Duration.minutes(5);
   if (secondsOf(progressDeadline) <= secondsOf(minReady)) {

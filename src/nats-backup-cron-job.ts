@@ -4,12 +4,13 @@ import { Construct } from 'constructs';
 import { readAsset } from './_assets';
 import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
-import { recommendedLabels, selectorLabels } from './_labels';
+import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import {
   BACKUP_MOUNT, configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, portOf, resolveNatsBoxSettings,
 } from './_nats-box';
 import { restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule, assertTimeZone } from './_schedule';
+import { assertWholeNumber } from './_validate';
 import { NatsConnectionOptions } from './nats-connection';
 
 /**
@@ -184,10 +185,7 @@ export class NatsBackupCronJob extends Construct {
     });
     const name = this.cronJob.name;
     this.labels = recommendedLabels({ name, instance: name, component: 'jetstream-backup', version: undefined });
-    for (const [key, value] of Object.entries(this.labels)) {
-      this.cronJob.metadata.addLabel(key, value);
-      this.cronJob.podMetadata.addLabel(key, value);
-    }
+    applyLabels(this.labels, this.cronJob.metadata, this.cronJob.podMetadata);
 
     this.scripts = new kplus.ConfigMap(this, 'Scripts', {
       metadata: { name: `${name}-scripts`, labels: this.labels },
@@ -234,9 +232,7 @@ function validate(props: NatsBackupCronJobProps) {
     throw invalidProp('retention', 'be a whole number of days, at least 1 day', retention);
   }
   const keepLast = props.keepLast ?? 3;
-  if (!Number.isInteger(keepLast) || keepLast < 1) {
-    throw invalidProp('keepLast', 'be a whole number of at least 1, so the newest backup always survives retention', keepLast);
-  }
+  assertWholeNumber('keepLast', keepLast, 1, ', so the newest backup always survives retention');
 
   const claimSize = props.claimSize ?? Size.gibibytes(5);
   const claimGi = claimSize.toKibibytes() / (1024 * 1024);
@@ -259,12 +255,8 @@ function validate(props: NatsBackupCronJobProps) {
     throw invalidProp('activeDeadline', 'be at least 1 minute', activeDeadline);
   }
   const backoffLimit = props.backoffLimit ?? 2;
-  if (!Number.isInteger(backoffLimit) || backoffLimit < 0) {
-    throw invalidProp('backoffLimit', 'be a whole number of at least 0', backoffLimit);
-  }
+  assertWholeNumber('backoffLimit', backoffLimit, 0);
   const history = props.jobsHistoryLimit ?? 3;
-  if (!Number.isInteger(history) || history < 1) {
-    throw invalidProp('jobsHistoryLimit', 'be a whole number of at least 1, so a failed run keeps its logs', history);
-  }
+  assertWholeNumber('jobsHistoryLimit', history, 1, ', so a failed run keeps its logs');
   return { schedule, timeZone, retentionDays, keepLast, claimSize, monitorUrl, startingDeadline, activeDeadline, backoffLimit, history };
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { readAsset } from './_assets';
 import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
-import { recommendedLabels, selectorLabels } from './_labels';
+import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, resolveNatsBoxSettings } from './_nats-box';
 import { restrictedPodSecurity } from './_restricted';
 import { NatsBackupCronJob } from './nats-backup-cron-job';
@@ -138,10 +138,7 @@ export class NatsRestoreJob extends Construct {
     });
     const name = this.job.name;
     const labels = recommendedLabels({ name, instance: name, component: 'jetstream-restore' });
-    for (const [key, value] of Object.entries(labels)) {
-      this.job.metadata.addLabel(key, value);
-      this.job.podMetadata.addLabel(key, value);
-    }
+    applyLabels(labels, this.job.metadata, this.job.podMetadata);
 
     const scripts = props.backup?.scripts ?? new kplus.ConfigMap(this, 'Scripts', {
       metadata: { name: `${name}-scripts`, labels },

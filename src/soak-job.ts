@@ -6,10 +6,11 @@ import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
 import { assertThreshold } from './_k6-threshold';
-import { recommendedLabels, selectorLabels } from './_labels';
+import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { dnsEgress } from './_network-policy';
-import { addEphemeralStorage, withDefaults } from './_resources';
-import { addPodSeccompProfile, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
+import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
+import { withDefaults } from './_resources';
+import { restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { renderSoakScript, SoakScriptSettings } from './_soak-script';
 import { SoakProfile } from './soak-profile';
 import { SoakTarget } from './soak-target';
@@ -347,22 +348,17 @@ export class SoakJob extends Construct {
     });
     const name = this.job.name;
     const labels = recommendedLabels({ name, instance: name, component: 'soak-test', version: image.split(':').pop() });
-    for (const [key, value] of Object.entries(labels)) {
-      this.job.metadata.addLabel(key, value);
-      this.job.podMetadata.addLabel(key, value);
-    }
+    applyLabels(labels, this.job.metadata, this.job.podMetadata);
 
     this.scripts = new kplus.ConfigMap(this, 'Scripts', {
       metadata: { name: `${name}-script`, labels },
       data: { 'soak.js': this.script, 'run-soak.sh': readAsset('k6', 'run-soak.sh') },
     });
     const container = this.job.containers[0];
-    container.mount('/scripts', kplus.Volume.fromConfigMap(this, 'ScriptsVolume', this.scripts, { name: 'scripts', defaultMode: 0o555 }), { readOnly: true });
-    container.mount('/output', kplus.Volume.fromEmptyDir(this, 'OutputVolume', 'output', { sizeLimit: Size.mebibytes(16) }));
-    container.mount('/tmp', kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp', { sizeLimit: Size.mebibytes(64) }));
-    const apiObject = ApiObject.of(this.job);
-    addPodSeccompProfile(apiObject, '/spec/template/spec');
-    addEphemeralStorage(apiObject, '/spec/template/spec/containers/0', withDefaults(props.resources, DEFAULT_RESOURCES).ephemeralStorage);
+    mountScripts(this, container, this.scripts, '/scripts');
+    mountScratch(this, container, 'OutputVolume', 'output', '/output', Size.mebibytes(16));
+    mountScratch(this, container, 'TmpVolume', 'tmp', '/tmp', Size.mebibytes(64));
+    patchRestrictedPodSpec(ApiObject.of(this.job), '/spec/template/spec', withDefaults(props.resources, DEFAULT_RESOURCES).ephemeralStorage);
 
     if (props.networkPolicy ?? true) {
       this.networkPolicy = this.egressOnlyToTarget(name, labels, props.target);

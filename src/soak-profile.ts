@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
+import { assertWholeNumber } from './_validate';
 
 /**
  * How long a soak test runs and with how many virtual users.
@@ -22,9 +23,7 @@ export class SoakProfile {
    * @param vus concurrent virtual users
    */
   public static custom(duration: Duration, vus: number): SoakProfile {
-    if (!Number.isInteger(vus) || vus < 1) {
-      throw invalidProp('vus', 'be a whole number of at least 1', vus);
-    }
+    assertWholeNumber('vus', vus, 1);
     if (secondsOf(duration) < 60 || !Number.isInteger(secondsOf(duration))) {
       throw invalidProp('duration', 'be whole seconds, at least 1 minute (the run is split into early, steady and late windows)', duration);
     }
