@@ -11,7 +11,7 @@ export function invalidProp(prop: string, requirement: string, value: unknown): 
 function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (isDuration(value)) return `${value.toHumanString()}`;
+  if (isDuration(value)) return humanDuration(value);
   if (isSize(value)) return `${value.toMebibytes()}Mi`;
   return JSON.stringify(value) ?? String(value);
 }
@@ -22,4 +22,13 @@ function isDuration(value: unknown): value is { toHumanString(): string } {
 
 function isSize(value: unknown): value is { toMebibytes(): number } {
   return typeof value === 'object' && value !== null && typeof (value as any).toMebibytes === 'function';
+}
+
+/** A duration as cdk8s prints it; cdk8s prints nothing for NaN and may throw on amounts it cannot convert. */
+function humanDuration(value: { toHumanString(): string }): string {
+  try {
+    return value.toHumanString() || 'NaN';
+  } catch {
+    return 'an unconvertible duration';
+  }
 }

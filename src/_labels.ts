@@ -1,4 +1,5 @@
 import { ApiObjectMetadataDefinition } from 'cdk8s';
+import { isLabelValue } from './_validate';
 
 /**
  * The Kubernetes recommended labels (app.kubernetes.io/*).
@@ -50,14 +51,4 @@ export function selectorLabels(name: string, instance: string): Record<string, s
 /** Adds every label to every metadata (an object's own and its pod template's, typically). */
 export function applyLabels(labels: Record<string, string>, ...metadata: ApiObjectMetadataDefinition[]): void {
   for (const [key, value] of Object.entries(labels)) for (const m of metadata) m.addLabel(key, value);
-}
-
-/** Whether a string is a valid Kubernetes label value. */
-export function isLabelValue(value: string): boolean {
-  return value.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value);
-}
-
-/** Whether a string is a valid DNS-1123 label (names of containers, ports, apps). */
-export function isDnsLabel(value: string, maxLength = 63): boolean {
-  return value.length > 0 && value.length <= maxLength && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value);
 }

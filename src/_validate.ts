@@ -1,11 +1,204 @@
+import { Duration } from 'cdk8s';
+import { millisOf } from './_duration';
 import { invalidProp } from './_errors';
 
-/** Refuses anything but a whole number of at least `min`; `why` ends the requirement. */
-export function assertWholeNumber(prop: string, value: number, min: number, why: string = ''): void {
-  if (!Number.isInteger(value) || value < min) throw invalidProp(prop, `be a whole number of at least ${min}${why}`, value);
+/**
+ * The one place where values that reach a manifest, a script or an environment variable are
+ * checked against the rules of whoever reads them next (the API server, k6, our scripts).
+ * Every function throws `invalidProp`: `<prop> must <requirement>, got <value>`.
+ */
+
+/** The largest value of a Kubernetes int32 field (replicas, deadlines, limits, ...). */
+export const INT32_MAX = 2_147_483_647;
+
+/**
+ * Refuses anything but a whole number from `min` to `max` (int32 by default: most Kubernetes
+ * counts and seconds are int32, and the API server refuses a larger one); `why` ends the requirement.
+ */
+export function assertWholeNumber(prop: string, value: number, min: number, why: string = '', max: number = INT32_MAX): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === INT32_MAX && !(value > max) ? `of at least ${min}` : `from ${min} to ${max}${max === INT32_MAX ? ' (int32)' : ''}`;
+    throw invalidProp(prop, `be a whole number ${range}${why}`, value);
+  }
+}
+
+/** Refuses a number that is not finite or lies outside `min`..`max` (fractions allowed: rates, ratios). */
+export function assertNumberInRange(prop: string, value: number, min: number, max: number, why: string = ''): void {
+  if (!Number.isFinite(value) || value < min || value > max) throw invalidProp(prop, `be a number from ${min} to ${max}${why}`, value);
 }
 
 /** Refuses anything but a TCP/UDP port number. */
 export function assertPort(prop: string, value: number): void {
   if (!Number.isInteger(value) || value < 1 || value > 65535) throw invalidProp(prop, 'be a port number from 1 to 65535', value);
+}
+
+/**
+ * The whole seconds of a duration, from `min` to `max` (int32 by default). Refuses NaN, infinite
+ * and fractional durations with the prop's name, where `Duration.toSeconds()` would throw a
+ * message that names no prop.
+ */
+export function wholeSeconds(prop: string, duration: Duration, min: number = 0, max: number = INT32_MAX, why: string = ''): number {
+  const seconds = millisOf(duration) / 1000;
+  if (!Number.isInteger(seconds) || seconds < min || seconds > max) {
+    throw invalidProp(prop, `be whole seconds from ${humanSeconds(min)} to ${humanSeconds(max)}${why}`, duration);
+  }
+  return seconds;
+}
+
+/** The whole milliseconds of a duration, from `min` to `max` (int32 by default); see wholeSeconds. */
+export function wholeMilliseconds(prop: string, duration: Duration, min: number = 0, max: number = INT32_MAX, why: string = ''): number {
+  const millis = millisOf(duration);
+  if (!Number.isInteger(millis) || millis < min || millis > max) {
+    throw invalidProp(prop, `be whole milliseconds from ${min} to ${max}${why}`, duration);
+  }
+  return millis;
+}
+
+function humanSeconds(seconds: number): string {
+  if (seconds === INT32_MAX) return `${INT32_MAX} seconds (int32)`;
+  if (seconds >= 86400 && seconds % 86400 === 0) return plural(seconds / 86400, 'day');
+  if (seconds >= 3600 && seconds % 3600 === 0) return plural(seconds / 3600, 'hour');
+  if (seconds >= 60 && seconds % 60 === 0) return plural(seconds / 60, 'minute');
+  return plural(seconds, 'second');
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+/** Whether a string is a DNS-1123 label: lowercase alphanumerics and '-', at most `maxLength`. */
+export function isDnsLabel(value: string, maxLength: number = 63): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && DNS_LABEL.test(value);
+}
+
+/** Whether a string is a valid Kubernetes label value (empty allowed). */
+export function isLabelValue(value: string): boolean {
+  return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/**
+ * Refuses anything but a DNS-1123 label of at most `maxLength` characters: names of Services,
+ * namespaces, containers, ports, Jobs (63, as their pods carry the name in a label), CronJobs (52,
+ * as the controller appends an 11-character suffix for its Jobs).
+ */
+export function assertDnsLabel(prop: string, value: string, maxLength: number = 63, why: string = ''): void {
+  if (!isDnsLabel(value, maxLength)) {
+    throw invalidProp(prop, `be a DNS-1123 label: at most ${maxLength} lowercase letters, digits and '-', starting and ending with a letter or digit${why}`, value);
+  }
+}
+
+/** Refuses anything but a DNS-1123 subdomain (names of most objects: ConfigMaps, Secrets, claims, Deployments). */
+export function assertDnsSubdomain(prop: string, value: string, maxLength: number = 253, why: string = ''): void {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || !DNS_SUBDOMAIN.test(value)
+    || value.split('.').some((part) => part.length > 63)) {
+    throw invalidProp(prop, `be a DNS-1123 subdomain: at most ${maxLength} lowercase letters, digits, '-' and '.', starting and ending with a letter or digit${why}`, value);
+  }
+}
+
+/** Whether a string is a label or annotation key: an optional DNS subdomain prefix and '/', then a name of at most 63. */
+export function isQualifiedName(key: string): boolean {
+  if (typeof key !== 'string') return false;
+  const slash = key.indexOf('/');
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return false;
+  if (slash < 0) return true;
+  const prefix = key.slice(0, slash);
+  return prefix.length > 0 && prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix) && prefix.split('.').every((part) => part.length <= 63);
+}
+
+/** Refuses a label key the API server would refuse. */
+export function assertLabelKey(prop: string, key: string): void {
+  if (!isQualifiedName(key)) {
+    throw invalidProp(prop, "be a label key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", key);
+  }
+}
+
+/** Refuses an annotation key the API server would refuse (the same rule as label keys). */
+export function assertAnnotationKey(prop: string, key: string): void {
+  if (!isQualifiedName(key)) {
+    throw invalidProp(prop, "be an annotation key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", key);
+  }
+}
+
+/** Refuses a label value the API server would refuse. */
+export function assertLabelValue(prop: string, value: string): void {
+  if (!isLabelValue(value)) {
+    throw invalidProp(prop, "be a label value: at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty", value);
+  }
+}
+
+/**
+ * Refuses labels (or a selector's matchLabels) with an invalid key or value, and an empty set
+ * unless `allowEmpty`: an empty selector selects every pod of the namespace.
+ */
+export function assertLabels(prop: string, labels: Record<string, string>, allowEmpty: boolean = false): void {
+  const entries = Object.entries(labels ?? {});
+  if (entries.length === 0 && !allowEmpty) throw invalidProp(prop, 'have at least one label: an empty selector selects every pod', labels);
+  for (const [key, value] of entries) {
+    assertLabelKey(`${prop} key`, key);
+    assertLabelValue(`${prop}["${key}"]`, value);
+  }
+}
+
+/** Refuses a Secret or ConfigMap data key the API server would refuse. */
+export function assertSecretKey(prop: string, key: string): void {
+  if (typeof key !== 'string' || key.length === 0 || key.length > 253 || !SECRET_KEY.test(key) || key === '.' || key === '..') {
+    throw invalidProp(prop, "be a Secret key: at most 253 letters, digits, '-', '_' and '.', not '.' or '..'", key);
+  }
+}
+
+/**
+ * Refuses control characters (C0, DEL, C1, and the Unicode line and paragraph separators): they
+ * break log lines, YAML readers, shell scripts and HTTP headers that receive the value.
+ */
+export function assertNoControlCharacters(prop: string, value: string): void {
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
+    throw invalidProp(prop, 'contain no control characters (newlines, tabs, escapes)', value);
+  }
+}
+
+/** Whether a string is an IPv4 (four decimal octets, no leading zeros) address. */
+export function isIpv4(value: string): boolean {
+  const parts = value.split('.');
+  return parts.length === 4 && parts.every((part) => /^(0|[1-9][0-9]{0,2})$/.test(part) && Number(part) <= 255);
+}
+
+/** Whether a string is an IPv6 address (RFC 4291 text forms, an embedded IPv4 tail allowed). */
+export function isIpv6(value: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(value) || value.length > 45) return false;
+  let head = value;
+  let v4Groups = 0;
+  const lastColon = value.lastIndexOf(':');
+  if (value.slice(lastColon + 1).includes('.')) {
+    if (!isIpv4(value.slice(lastColon + 1))) return false;
+    head = value.slice(0, lastColon + 1) + '0';
+    v4Groups = 1;
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return false;
+  const groups = (half: string): string[] | undefined => {
+    if (half === '') return [];
+    const parts = half.split(':');
+    return parts.every((p) => /^[0-9A-Fa-f]{1,4}$/.test(p)) ? parts : undefined;
+  };
+  const left = groups(halves[0]);
+  const right = halves.length === 2 ? groups(halves[1]) : [];
+  if (left === undefined || right === undefined) return false;
+  const count = left.length + right.length + v4Groups;
+  return halves.length === 2 ? count <= 7 : count === 8;
+}
+
+/** Refuses anything but an IPv4 or IPv6 CIDR with a prefix length in range (`10.0.0.0/8`, `fd00::/8`). */
+export function assertCidr(prop: string, value: string): void {
+  const match = /^([^/]+)\/(0|[1-9][0-9]{0,2})$/.exec(value ?? '');
+  const ok = match !== null && (
+    (isIpv4(match[1]) && Number(match[2]) <= 32)
+    || (isIpv6(match[1]) && Number(match[2]) <= 128));
+  if (!ok) throw invalidProp(prop, 'be an IPv4 or IPv6 address range in CIDR notation (10.0.0.0/8, fd00::/8)', value);
 }

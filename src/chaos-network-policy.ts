@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHAOS_PARTITION_LABEL, CHAOS_SCENARIO_LABEL } from './_chaos-labels';
 import { invalidProp } from './_errors';
-import { isLabelValue, MANAGED_BY } from './_labels';
+import { MANAGED_BY } from './_labels';
+import { isLabelValue } from './_validate';
 
 /** Which traffic a chaos NetworkPolicy cuts. */
 export enum ChaosDirection {

@@ -5,12 +5,12 @@ import { CHAOS_PARTITION_LABEL } from './_chaos-labels';
 import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage, imageVersion } from './_image';
-import { applyLabels, isDnsLabel, recommendedLabels, selectorLabels } from './_labels';
+import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { dnsEgress, ingressOnPort } from './_network-policy';
 import { mountScratch, patchRestrictedPodSpec } from './_pod-spec';
 import { withDefaults } from './_resources';
 import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
-import { assertPort, assertWholeNumber } from './_validate';
+import { assertPort, assertWholeNumber, isDnsLabel } from './_validate';
 import { ApiPdb, ApiPdbOptions } from './api-pdb';
 import { EgressRule } from './egress-rule';
 

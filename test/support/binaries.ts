@@ -1,21 +1,33 @@
 import { spawnSync } from 'child_process';
 
+/** The Debian package that provides each binary the integration tests run. */
+const DEBIAN_PACKAGE: Record<string, string> = {
+  'nats-server': 'nats-server',
+  'shellcheck': 'shellcheck',
+  'jq': 'jq',
+  'dash': 'dash',
+  'busybox': 'busybox',
+  'promtool': 'prometheus',
+};
+
+/** Every Debian package the suite needs, as one install line (README and .ci/run use the same list). */
+export const INSTALL_COMMAND = `sudo apt-get install -y ${[...new Set(Object.values(DEBIAN_PACKAGE))].join(' ')}`;
+
 /**
- * Integration tests need real binaries (nats-server, shellcheck, dash). Locally a missing one
- * skips the test with a printed reason; with CI set it fails, so CI never passes by skipping.
+ * Integration tests need real binaries (nats-server, shellcheck, dash, busybox). A missing one
+ * fails the suite with the command that installs it: a suite that passes by skipping proves nothing.
  */
-export function requireBinary(name: string): boolean {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-  if (found) return true;
-  const message = `${name} is not installed: install it (apt-get install -y ${name}) to run these tests`;
-  if (process.env.CI) throw new Error(`${message}; CI must not skip them`);
-  // eslint-disable-next-line no-console
-  console.warn(`SKIPPED: ${message}`);
-  return false;
+export function requireBinary(name: string): void {
+  const found = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name]).status === 0;
+  if (found) return;
+  const pkg = DEBIAN_PACKAGE[name] ?? name;
+  throw new Error(`${name} is not installed: install it with "sudo apt-get install -y ${pkg}" (all test prerequisites: ${INSTALL_COMMAND}); these tests never skip`);
 }
 
-/** `describe` that runs only when every binary is available (see requireBinary). */
+/** `describe` whose tests need these binaries: it fails, never skips, when one is missing (see requireBinary). */
 export function describeWith(binaries: string[], name: string, fn: () => void): void {
-  const available = binaries.map(requireBinary).every(Boolean);
-  (available ? describe : describe.skip)(name, fn);
+  describe(name, () => {
+    beforeAll(() => binaries.forEach(requireBinary));
+    fn();
+  });
 }

@@ -12,11 +12,25 @@ export interface ScriptResult {
 }
 
 /**
+ * The shells every shipped script runs under in the tests: busybox ash is the one that matters in
+ * production (nats-box, grafana/k6 and alpine/k8s are Alpine images), dash is a strict POSIX sh,
+ * bash is what a user runs by hand.
+ */
+export const SHELLS = ['bash', 'dash', 'busybox sh'];
+
+/** The executable and leading arguments of a shell named as in SHELLS (`busybox sh` is two words). */
+export function shellArgv(shell: string): [string, string[]] {
+  const [command, ...args] = shell.split(' ');
+  return [command, args];
+}
+
+/**
  * Runs a shipped script under a shell with a controlled environment. `PATH` starts with
  * `pathPrefix` (stand-ins) and keeps the system tools.
  */
 export function runScript(shell: string, script: string, env: Record<string, string>, pathPrefix: string[] = []): ScriptResult {
-  const result = spawnSync(shell, [script], {
+  const [command, args] = shellArgv(shell);
+  const result = spawnSync(command, [...args, script], {
     env: { PATH: [...pathPrefix, process.env.PATH].join(':'), HOME: process.env.HOME ?? '/tmp', ...env },
     encoding: 'utf8',
     timeout: 120_000,
