@@ -12,6 +12,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
+  // jsii 6 and the cdk8s CLI need Node 20.16 or later; engines says so to npm before anything fails.
+  minNodeVersion: '20.16.0',
 
   cdk8sVersion: '2.68.12',
   constructsVersion: '10.3.0',
@@ -57,9 +59,18 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['examples/*/dist/', 'examples/*/node_modules/', '.tmp/'],
 });
 
+// Released by hand from main (no release workflow here): the version is set in this file.
+project.package.addVersion('0.1.0');
+
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/.tmp/');
+project.addPackageIgnore('/.ci/');
+project.addPackageIgnore('/bench/');
+
+// Node 20 is past its end of life and jsii prints a banner on every run saying so; the supported
+// range is stated once, in engines, instead of in every compile, docgen and bindings log.
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '1');
 
 // Tests type-check the example app against the sources, under the package's published name.
 project.tryFindObjectFile('test/tsconfig.json')?.addOverride('compilerOptions.paths', { 'cdk8s-hardening': ['../src/index.ts'] });

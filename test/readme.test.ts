@@ -39,4 +39,14 @@ describe('README examples', () => {
     });
     expect(diagnostics).toEqual([]);
   });
+
+  test('CI runs the test command README gives a newcomer, and that command installs the tools it needs', () => {
+    const commands = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].trim());
+    const testCommand = commands.find((c) => c.endsWith('npm test'));
+    expect(testCommand).toBe('sh scripts/install-test-tools.sh && npm ci && npm test');
+    const ci = readFileSync(join(__dirname, '..', '.ci', 'run'), 'utf8');
+    expect(ci.split('\n')).toContain(testCommand);
+    expect(commands).toContain('npm ci && npm run example');
+    expect(ci.split('\n')).toContain('npm run example');
+  });
 });

@@ -10,8 +10,8 @@ const DEBIAN_PACKAGE: Record<string, string> = {
   'promtool': 'prometheus',
 };
 
-/** Every Debian package the suite needs, as one install line (README and .ci/run use the same list). */
-export const INSTALL_COMMAND = `sudo apt-get install -y ${[...new Set(Object.values(DEBIAN_PACKAGE))].join(' ')}`;
+/** The script that installs every Debian package the suite needs (the first part of README's test command). */
+export const INSTALL_COMMAND = 'sh scripts/install-test-tools.sh';
 
 /**
  * Integration tests need real binaries (nats-server, shellcheck, dash, busybox). A missing one
