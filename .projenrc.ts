@@ -56,7 +56,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testTimeout: 60_000,
     },
   },
-  gitignore: ['examples/*/dist/', 'examples/*/node_modules/', '.tmp/'],
+  gitignore: ['examples/*/dist/', 'examples/*/node_modules/', '.tmp/', 'bench/'],
 });
 
 // Released by hand from main (no release workflow here): the version is set in this file.
@@ -120,6 +120,15 @@ project.addTask('example', {
 project.addTask('rules-md', {
   description: 'Write RULES.md from the built-in hardening rules',
   steps: [{ exec: 'ts-node --project test/tsconfig.json scripts/rules-md.ts' }],
+});
+
+project.addTask('bench', {
+  description: 'Synth benchmark: the library against the same YAML as plain ApiObjects, with and without HardeningChecks (writes bench/results.json)',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json', TS_NODE_TRANSPILE_ONLY: 'true' },
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'node --expose-gc --max-old-space-size=4096 -r ts-node/register scripts/bench.ts', receiveArgs: true },
+  ],
 });
 
 project.addTask('validate-example', {
