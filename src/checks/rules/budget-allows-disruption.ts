@@ -1,4 +1,5 @@
-import { podTemplateOf, podsOf, replicasOf, sameNamespace, selectorMatches } from '../_manifests';
+import { indexOf } from '../_manifest-index';
+import { podsOf, replicasOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
 /** Budgets always allow at least one eviction. */
@@ -14,8 +15,7 @@ export class BudgetAllowsDisruptionRule extends HardeningRule {
     if (manifest.kind !== 'PodDisruptionBudget') return [];
     const spec = manifest.spec ?? {};
     const problems: string[] = [];
-    for (const workload of manifests.filter((m) => podTemplateOf(m) && sameNamespace(m, manifest))) {
-      if (!selectorMatches(spec.selector, podTemplateOf(workload)!.labels)) continue;
+    for (const workload of indexOf(manifests).selectedBy(spec.selector, manifest.metadata?.namespace ?? '')) {
       const replicas = replicasOf(workload);
       const allowed = spec.maxUnavailable !== undefined ? podsOf(spec.maxUnavailable, replicas)
         : spec.minAvailable !== undefined ? replicas - podsOf(spec.minAvailable, replicas) : 0;

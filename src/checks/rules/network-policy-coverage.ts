@@ -1,4 +1,5 @@
-import { isLongRunning, podTemplateOf, sameNamespace, selectorMatches } from '../_manifests';
+import { indexOf } from '../_manifest-index';
+import { isLongRunning, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
 /** Long-running pods are covered by NetworkPolicies for ingress and egress. */
@@ -14,8 +15,8 @@ export class NetworkPolicyCoverageRule extends HardeningRule {
     if (!isLongRunning(manifest)) return [];
     const labels = podTemplateOf(manifest)!.labels;
     const types = new Set<string>();
-    for (const policy of manifests.filter((m) => m.kind === 'NetworkPolicy' && sameNamespace(m, manifest))) {
-      if (selectorMatches(policy.spec?.podSelector, labels)) for (const t of policy.spec?.policyTypes ?? ['Ingress']) types.add(t);
+    for (const policy of indexOf(manifests).selecting('NetworkPolicy', (m) => m.spec?.podSelector, manifest.metadata?.namespace ?? '', labels)) {
+      for (const t of policy.spec?.policyTypes ?? ['Ingress']) types.add(t);
     }
     return ['Ingress', 'Egress'].filter((t) => !types.has(t)).map((t) => `no NetworkPolicy covers ${t} for its pods`);
   }

@@ -1,4 +1,5 @@
-import { podTemplateOf, replicasOf, sameNamespace, selectorMatches } from '../_manifests';
+import { indexOf } from '../_manifest-index';
+import { podTemplateOf, replicasOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
 /** Deployments and StatefulSets run two or more replicas, protected by exactly one budget. */
@@ -17,7 +18,7 @@ export class ReplicasAndBudgetRule extends HardeningRule {
     const replicas = replicasOf(manifest);
     if (replicas < 2) problems.push(`runs ${replicas} replica${replicas === 1 ? '' : 's'}`);
     const labels = podTemplateOf(manifest)?.labels ?? {};
-    const budgets = manifests.filter((m) => m.kind === 'PodDisruptionBudget' && sameNamespace(m, manifest) && selectorMatches(m.spec?.selector, labels));
+    const budgets = indexOf(manifests).selecting('PodDisruptionBudget', (m) => m.spec?.selector, manifest.metadata?.namespace ?? '', labels);
     if (budgets.length !== 1) problems.push(`${budgets.length === 0 ? 'no' : budgets.length} PodDisruptionBudgets select its pods`);
     return problems;
   }

@@ -1,3 +1,4 @@
+import { indexOf } from '../_manifest-index';
 import { podTemplateOf, sameNamespace } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
@@ -14,10 +15,9 @@ export class ServiceAccountTokenRule extends HardeningRule {
     const spec = podTemplateOf(manifest)?.spec;
     if (!spec || spec.automountServiceAccountToken === false) return [];
     const account = spec.serviceAccountName ?? 'default';
-    const bound = manifests.some((m) => (m.kind === 'RoleBinding' || m.kind === 'ClusterRoleBinding')
+    const bound = indexOf(manifests).bindingsOfServiceAccount(account).some((m) => (m.kind === 'ClusterRoleBinding' || sameNamespace(m, manifest))
       && (m.subjects ?? []).some((s: any) => s.kind === 'ServiceAccount' && s.name === account
-        && (s.namespace ?? m.metadata?.namespace ?? '') === (manifest.metadata?.namespace ?? ''))
-      && (m.kind === 'ClusterRoleBinding' || sameNamespace(m, manifest)));
+        && (s.namespace ?? m.metadata?.namespace ?? '') === (manifest.metadata?.namespace ?? '')));
     return bound ? [] : [`mounts the token of ServiceAccount ${account}, which no RoleBinding in scope uses`];
   }
 }
