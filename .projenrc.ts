@@ -29,6 +29,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2.8.0',
     // nats.js drives the natscli stand-in of the backup tests against a real nats-server.
     'nats@^2.29.3',
+    // Mutation testing of src/ (npm run mutation); 9.x is the last line that runs on Node 20.
+    '@stryker-mutator/core@9.6.1',
+    '@stryker-mutator/jest-runner@9.6.1',
   ],
 
   // The jsii targets: Construct Hub shows these languages; `bindings` generates their code offline.
@@ -56,7 +59,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testTimeout: 60_000,
     },
   },
-  gitignore: ['examples/*/dist/', 'examples/*/node_modules/', '.tmp/', 'bench/'],
+  gitignore: ['examples/*/dist/', 'examples/*/node_modules/', '.tmp/', 'bench/', 'reports/', '.stryker-tmp/'],
 });
 
 // Released by hand from main (no release workflow here): the version is set in this file.
@@ -67,6 +70,7 @@ project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/.tmp/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/stryker.config.json');
 
 // Node 20 is past its end of life and jsii prints a banner on every run saying so; the supported
 // range is stated once, in engines, instead of in every compile, docgen and bindings log.
@@ -129,6 +133,11 @@ project.addTask('bench', {
     { spawn: 'compile' },
     { exec: 'node --expose-gc --max-old-space-size=4096 -r ts-node/register scripts/bench.ts', receiveArgs: true },
   ],
+});
+
+project.addTask('mutation', {
+  description: 'Mutation testing: Stryker over src/ (incremental: a rerun tests only what changed)',
+  steps: [{ exec: 'stryker run' }],
 });
 
 project.addTask('validate-example', {
