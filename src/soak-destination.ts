@@ -9,11 +9,11 @@ export interface SoakIpBlock {
   readonly cidr: string;
 
   /**
-   * Ranges inside `cidr` that stay closed.
+   * Ranges inside `cidr` that stay closed (the NetworkPolicy's `except`).
    *
    * @default - none
    */
-  readonly except?: string[];
+  readonly exceptCidrs?: string[];
 }
 
 /**
@@ -67,7 +67,7 @@ export class SoakDestination {
         }
         if (cidrContains(range, closedRange) && !except.some((e) => cidrContains(parseCidr('', e), closedRange))) except.push(closed);
       }
-      return except.length > 0 ? { cidr, except } : { cidr };
+      return except.length > 0 ? { cidr, exceptCidrs: except } : { cidr };
     }));
   }
 
@@ -85,7 +85,7 @@ export class SoakDestination {
       const list = range.family === 4 ? v4 : v6;
       if (!list.includes(cidr)) list.push(cidr);
     });
-    return new SoakDestination([{ cidr: '0.0.0.0/0', except: v4 }, { cidr: '::/0', except: v6 }]);
+    return new SoakDestination([{ cidr: '0.0.0.0/0', exceptCidrs: v4 }, { cidr: '::/0', exceptCidrs: v6 }]);
   }
 
   private constructor(
@@ -97,6 +97,6 @@ export class SoakDestination {
   public allows(ip: string): boolean {
     const address = parseCidr('', `${ip}/${ip.includes(':') ? 128 : 32}`);
     const inside = (cidr: string) => cidrContains(parseCidr('', cidr), address);
-    return this.ipBlocks.some((b) => inside(b.cidr) && !(b.except ?? []).some(inside));
+    return this.ipBlocks.some((b) => inside(b.cidr) && !(b.exceptCidrs ?? []).some(inside));
   }
 }

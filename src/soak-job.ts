@@ -394,7 +394,7 @@ export class SoakJob extends Construct {
         envVariables: {
           SCRIPT: kplus.EnvValue.fromValue('/scripts/soak.js'),
           OUTPUT_DIR: kplus.EnvValue.fromValue('/output'),
-          // no usage report from inside the cluster
+          // no usage report from inside the cluster (k6 v2.2.0 internal/cmd/config.go: envconfig K6_NO_USAGE_REPORT)
           K6_NO_USAGE_REPORT: kplus.EnvValue.fromValue('true'),
         },
       }],
@@ -448,7 +448,7 @@ export class SoakJob extends Construct {
         ...(target.namespaceName ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': target.namespaceName } } } : {}),
       }]
       // a URL target: its port on the destination's address ranges only, never link-local (metadata)
-      : target.destination!.ipBlocks.map((b) => ({ ipBlock: { cidr: b.cidr, ...(b.except ? { except: b.except } : {}) } }));
+      : target.destination!.ipBlocks.map((b) => ({ ipBlock: { cidr: b.cidr, ...(b.exceptCidrs ? { except: b.exceptCidrs } : {}) } }));
     return new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name, labels },
       spec: {

@@ -32,18 +32,18 @@ describe('SoakTarget.url egress', () => {
 
   test('cidrs that contain the link-local ranges keep them closed', () => {
     expect(SoakDestination.cidrs(['0.0.0.0/0', '::/0', '169.0.0.0/8', 'fd00::/8']).ipBlocks).toEqual([
-      { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] },
-      { cidr: '::/0', except: ['fe80::/10', 'fd00:ec2::254/128'] },
-      { cidr: '169.0.0.0/8', except: ['169.254.0.0/16'] },
-      { cidr: 'fd00::/8', except: ['fd00:ec2::254/128'] },
+      { cidr: '0.0.0.0/0', exceptCidrs: ['169.254.0.0/16'] },
+      { cidr: '::/0', exceptCidrs: ['fe80::/10', 'fd00:ec2::254/128'] },
+      { cidr: '169.0.0.0/8', exceptCidrs: ['169.254.0.0/16'] },
+      { cidr: 'fd00::/8', exceptCidrs: ['fd00:ec2::254/128'] },
     ]);
   });
 
   test('internet: every public address, without private, shared, loopback, link-local and the ranges named', () => {
     const destination = SoakDestination.internet({ exceptCidrs: ['198.51.100.0/24', '2001:db8:1::/48'] });
     expect(destination.ipBlocks).toEqual([
-      { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '198.51.100.0/24'] },
-      { cidr: '::/0', except: ['::1/128', 'fc00::/7', 'fe80::/10', '2001:db8:1::/48'] },
+      { cidr: '0.0.0.0/0', exceptCidrs: ['10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '198.51.100.0/24'] },
+      { cidr: '::/0', exceptCidrs: ['::1/128', 'fc00::/7', 'fe80::/10', '2001:db8:1::/48'] },
     ]);
     const egress = urlEgress('http://api.example.com:8080', destination);
     expect(egress[1].ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
