@@ -20,6 +20,9 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 const CREDENTIAL_HEADER = /key|token|secret|password|passwd|auth|session|cookie|credential/i;
 
+/** Methods that change state on the server (RFC 9110: not safe). */
+const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
 /** Everything a SoakJob checked, ready for the script and the pods. */
 export interface SoakSettings {
   readonly script: SoakScriptSettings;
@@ -38,6 +41,11 @@ export function soakSettings(props: SoakJobProps, profile: SoakProfile): SoakSet
     INT32_MAX - DEADLINE_MARGIN_SECONDS - durationSeconds, ' (duration + gracefulStop + 10 minutes is the Job\'s activeDeadlineSeconds, an int32)');
   const secretFiles = soakSecretFiles(props);
   const endpoints = soakEndpoints(props, secretFiles);
+  const writes = [...new Set(endpoints.filter((e) => STATE_CHANGING.includes(e.method)).map((e) => e.method))];
+  if (profile.name === 'production' && writes.length > 0 && props.acknowledgeProductionWrites !== true) {
+    throw invalidProp('acknowledgeProductionWrites', `be true for a PRODUCTION soak whose endpoints change state (${writes.join(', ')} for 24 hours `
+      + 'create, change or delete real records)', props.acknowledgeProductionWrites);
+  }
   const thinkTimeMillis = wholeMilliseconds('thinkTime', props.thinkTime ?? Duration.seconds(1), 0);
   const t = props.thresholds ?? {};
   const maxErrorRate = share('thresholds.maxErrorRate', t.maxErrorRate ?? 0.01);

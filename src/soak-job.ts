@@ -260,6 +260,15 @@ export interface SoakJobProps {
   readonly image?: string;
 
   /**
+   * Confirms that a `SoakProfile.PRODUCTION` soak may send requests that change state (POST,
+   * PUT, PATCH, DELETE): for 24 hours they create, change or delete real records. Without it
+   * such a soak is refused.
+   *
+   * @default false
+   */
+  readonly acknowledgeProductionWrites?: boolean;
+
+  /**
    * Time iterations get to finish when a window ends.
    *
    * @default Duration.seconds(30)

@@ -51,7 +51,7 @@ describe('SoakJob', () => {
     ['PRODUCTION', SoakProfile.PRODUCTION, 'production', 86400, 10],
     ['custom(90 minutes, 40)', SoakProfile.custom(Duration.minutes(90), 40), 'custom', 5400, 40],
   ])('profile %s: duration, VUs, windows and deadline arithmetic', (_name, profile, name, seconds, vus) => {
-    const { soak, job } = synthSoak({ profile, gracefulStop: Duration.seconds(45) });
+    const { soak, job } = synthSoak({ profile, gracefulStop: Duration.seconds(45), acknowledgeProductionWrites: true });
     expect(profile.name).toBe(name);
     expect(job.spec.activeDeadlineSeconds).toBe(seconds + 45 + 600);
     expect(soak.activeDeadline.toSeconds()).toBe(seconds + 45 + 600);
@@ -416,5 +416,22 @@ describeWith(['shellcheck', 'dash', 'busybox'], 'run-soak.sh', () => {
       expect(readFileSync(log, 'utf8').trim().split('\n').pop()).toBe('run --no-color /scripts/soak.js');
       rmSync(join(output, 'verdict'), { force: true });
     }
+  });
+});
+
+describe('a PRODUCTION soak that changes state', () => {
+  const WRITE = { path: '/api/orders', method: HttpMethod.POST, expectedStatus: 201 };
+
+  test.each([HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE])('fails with %s endpoints and no acknowledgement', (method) => {
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [{ path: '/api/orders' }, { ...WRITE, method }] })).toThrow(
+      `acknowledgeProductionWrites must be true for a PRODUCTION soak whose endpoints change state (${method} for 24 hours create, change or delete real records), got nothing`);
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [{ ...WRITE, method }], acknowledgeProductionWrites: false }))
+      .toThrow(/^acknowledgeProductionWrites must be true for a PRODUCTION soak whose endpoints change state .*, got false$/);
+  });
+
+  test('synthesizes with the acknowledgement, and other profiles or read-only endpoints need none', () => {
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [WRITE], acknowledgeProductionWrites: true })).not.toThrow();
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [{ path: '/api/orders' }] })).not.toThrow();
+    expect(() => synthSoak({ profile: SoakProfile.STAGING, endpoints: [WRITE] })).not.toThrow();
   });
 });

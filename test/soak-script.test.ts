@@ -182,7 +182,7 @@ describe('the run\'s windows: early 20 %, steady 60 %, late 20 %', () => {
     // 61 s: 12.2 rounds to 12, 36.6 to 37, and the late window takes the remaining 12
     ['custom(61 s)', SoakProfile.custom(Duration.seconds(61), 2), [[0, 12], [12, 37], [49, 12]]],
   ])('%s: start and length of each window', (_name, profile, expected) => {
-    const { options } = loadK6Script(soakScript({ profile }));
+    const { options } = loadK6Script(soakScript({ profile, acknowledgeProductionWrites: true }));
     const windows = ['early', 'steady', 'late'].map((w) => [parseInt(options.scenarios[w].startTime, 10), parseInt(options.scenarios[w].duration, 10)]);
     expect(windows).toEqual(expected);
     const total = profile.duration.toSeconds();
