@@ -11,6 +11,8 @@ export function invalidProp(prop: string, requirement: string, value: unknown): 
 function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (typeof value === 'string') return JSON.stringify(value);
+  // JSON would print Infinity and NaN as null
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (isDuration(value)) return humanDuration(value);
   if (isSize(value)) return `${value.toMebibytes()}Mi`;
   return JSON.stringify(value) ?? String(value);

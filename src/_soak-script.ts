@@ -1,6 +1,8 @@
-import { Duration } from 'cdk8s';
 import { readAsset } from './_assets';
-import { SoakProfile } from './soak-profile';
+import type { SoakProfile } from './soak-profile';
+
+/** Seconds added to a soak's duration for its Job deadline: image pull, setup, teardown, handleSummary. */
+export const DEADLINE_MARGIN_SECONDS = 600;
 
 export interface SoakScriptEndpoint {
   readonly name: string;
@@ -17,15 +19,19 @@ export interface SoakScriptSettings {
   readonly profile: SoakProfile;
   readonly baseUrl: string;
   readonly endpoints: SoakScriptEndpoint[];
-  readonly thinkTime: Duration;
-  readonly gracefulStop: Duration;
+  readonly thinkTimeSeconds: number;
+  readonly gracefulStopSeconds: number;
   readonly breaker: { statuses: number[]; header: string | null; headerValue: string | null };
+  /** The mounted file holding the bearer token, if any. */
+  readonly authTokenFile: string | null;
+  /** Headers whose values are mounted files. */
+  readonly secretHeaders: Array<{ name: string; file: string }>;
   readonly thresholds: { [metric: string]: string[] };
   readonly maxLatencyGrowth: number;
 }
 
 /** The share of the run in each window; early and late are compared to detect leaks. */
-const WINDOWS: Array<[string, number]> = [['early', 0.2], ['steady', 0.6], ['late', 0.2]];
+export const WINDOWS: ReadonlyArray<[string, number]> = [['early', 0.2], ['steady', 0.6], ['late', 0.2]];
 
 /**
  * The k6 script: the template in assets/k6/soak.js with its options, its settings and the
@@ -44,7 +50,7 @@ export function renderSoakScript(settings: SoakScriptSettings): string {
       vus: settings.profile.vus,
       startTime: `${start}s`,
       duration: `${length}s`,
-      gracefulStop: `${settings.gracefulStop.toSeconds()}s`,
+      gracefulStop: `${settings.gracefulStopSeconds}s`,
       tags: { window },
     };
     start += length;
@@ -57,8 +63,10 @@ export function renderSoakScript(settings: SoakScriptSettings): string {
   const config = {
     baseUrl: settings.baseUrl,
     endpoints: settings.endpoints,
-    thinkTimeSeconds: settings.thinkTime.toMilliseconds() / 1000,
+    thinkTimeSeconds: settings.thinkTimeSeconds,
     breaker: settings.breaker,
+    authTokenFile: settings.authTokenFile,
+    secretHeaders: settings.secretHeaders,
     outputDir: '/output',
     analysis: {
       profile: settings.profile.name,
@@ -67,8 +75,32 @@ export function renderSoakScript(settings: SoakScriptSettings): string {
       maxLatencyGrowth: settings.maxLatencyGrowth,
     },
   };
-  return readAsset('k6', 'soak.js')
-    .replace('__SOAK_CONFIG__', JSON.stringify(config, null, 2))
-    .replace('__K6_OPTIONS__', JSON.stringify(options, null, 2))
-    .replace('__SOAK_SUMMARY_LOGIC__', readAsset('k6', 'soak-summary.js').trim());
+  return fillTemplate(readAsset('k6', 'soak.js'), {
+    __SOAK_CONFIG__: jsLiteral(config),
+    __K6_OPTIONS__: jsLiteral(options),
+    __SOAK_SUMMARY_LOGIC__: readAsset('k6', 'soak-summary.js').trim(),
+  });
+}
+
+/**
+ * Replaces each placeholder, which must occur exactly once, in one pass: a value is never
+ * scanned again (a body holding `__K6_OPTIONS__` stays text) and never interpreted (a function
+ * replacement does not expand `$&`, `` $` ``, `$'` or `$$` as a replacement string would).
+ */
+export function fillTemplate(template: string, values: Record<string, string>): string {
+  const names = Object.keys(values);
+  for (const name of names) {
+    const count = template.split(name).length - 1;
+    if (count !== 1) throw new Error(`template placeholder ${name} occurs ${count} times, expected once`);
+  }
+  const pattern = new RegExp(names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  return template.replace(pattern, (name) => values[name]);
+}
+
+/**
+ * A value as a JavaScript literal: JSON, with U+2028 and U+2029 escaped (they end a line
+ * inside a string literal for every parser older than ES2019's JSON superset).
+ */
+export function jsLiteral(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }

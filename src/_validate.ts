@@ -202,3 +202,54 @@ export function assertCidr(prop: string, value: string): void {
     || (isIpv6(match[1]) && Number(match[2]) <= 128));
   if (!ok) throw invalidProp(prop, 'be an IPv4 or IPv6 address range in CIDR notation (10.0.0.0/8, fd00::/8)', value);
 }
+
+/** An address range as numbers: the family, its network address and its prefix length. */
+export interface ParsedCidr {
+  readonly family: 4 | 6;
+  readonly address: bigint;
+  readonly prefix: number;
+}
+
+/** Parses a CIDR that {@link assertCidr} accepts; refuses host bits set (10.1.2.3/24), which no reader means. */
+export function parseCidr(prop: string, value: string): ParsedCidr {
+  assertCidr(prop, value);
+  const [ip, prefixText] = value.split('/');
+  const prefix = Number(prefixText);
+  const family: 4 | 6 = isIpv4(ip) ? 4 : 6;
+  const address = family === 4 ? ipv4Number(ip) : ipv6Number(ip);
+  if (address % pow2((family === 4 ? 32 : 128) - prefix) !== BigInt(0)) {
+    throw invalidProp(prop, 'be a network address with no host bits set (10.1.2.0/24, not 10.1.2.3/24)', value);
+  }
+  return { family, address, prefix };
+}
+
+/** Whether range `outer` contains range `inner` (same family, shorter or equal prefix, same network). */
+export function cidrContains(outer: ParsedCidr, inner: ParsedCidr): boolean {
+  if (outer.family !== inner.family || outer.prefix > inner.prefix) return false;
+  const size = pow2((outer.family === 4 ? 32 : 128) - outer.prefix);
+  return outer.address / size === inner.address / size;
+}
+
+/** 2^n as a bigint (exact: powers of two up to 2^1023 are exact doubles). */
+function pow2(n: number): bigint {
+  return BigInt(2 ** n);
+}
+
+function ipv4Number(ip: string): bigint {
+  return ip.split('.').reduce((n, octet) => n * BigInt(256) + BigInt(Number(octet)), BigInt(0));
+}
+
+function ipv6Number(ip: string): bigint {
+  let text = ip;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    const v4 = ipv4Number(text.slice(lastColon + 1));
+    text = `${text.slice(0, lastColon + 1)}${(v4 / pow2(16)).toString(16)}:${(v4 % pow2(16)).toString(16)}`;
+  }
+  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return all.reduce((n, group) => n * pow2(16) + BigInt(parseInt(group, 16)), BigInt(0));
+}

@@ -6,6 +6,7 @@ export * from './nats-backup-cron-job';
 export * from './nats-restore-job';
 export * from './soak-profile';
 export * from './soak-target';
+export * from './soak-destination';
 export * from './soak-job';
 export * from './recovery-sla';
 export * from './chaos-network-policy';

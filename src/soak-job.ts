@@ -2,16 +2,18 @@ import { ApiObject, ApiObjectMetadata, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
-import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
-import { assertThreshold } from './_k6-threshold';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { dnsEgress } from './_network-policy';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { withDefaults } from './_resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
-import { renderSoakScript, SoakScriptSettings } from './_soak-script';
+import { renderSoakScript } from './_soak-script';
+import { mountSecretFiles } from './_soak-secrets';
+import { soakSettings } from './_soak-settings';
+import { DEFAULT_OPERATOR_NAMESPACE, DEFAULT_STARTER_IMAGE, K6_ID, soakTestRun } from './_soak-test-run';
+import { assertDnsLabel, wholeSeconds } from './_validate';
 import { SoakProfile } from './soak-profile';
 import { SoakTarget } from './soak-target';
 
@@ -46,8 +48,9 @@ export interface SoakEndpoint {
   readonly body?: string;
 
   /**
-   * Request headers. Credentials do not belong here (they would sit in a ConfigMap):
-   * use the SoakJob's `authTokenSecret`.
+   * Request headers. They are stored in the script's ConfigMap, so a header whose name says it
+   * carries a credential (contains key, token, secret, password, passwd, auth, session, cookie or
+   * credential, in any case) is refused: use the SoakJob's `authTokenSecret` or `secretHeaders`.
    *
    * @default - none
    */
@@ -68,7 +71,8 @@ export interface SoakEndpoint {
   readonly weight?: number;
 
   /**
-   * Name used in tags and checks.
+   * Name used in the `endpoint` tag and the check. Thresholds can filter on it:
+   * `http_req_duration{endpoint:GET /api/orders}`.
    *
    * @default - `<method> <path>`
    */
@@ -76,25 +80,40 @@ export interface SoakEndpoint {
 }
 
 /**
+ * A request header whose value comes from a Secret. The Secret is mounted as a file that k6
+ * reads when the test starts; the value never reaches the ConfigMap or an environment variable.
+ */
+export interface SoakSecretHeader {
+  /** The header name, for example `X-Api-Key`. */
+  readonly name: string;
+
+  /** The Secret holding the value. */
+  readonly secret: kplus.ISecret;
+
+  /** The key of the value in the Secret. */
+  readonly key: string;
+}
+
+/**
  * Pass/fail limits of a soak run.
  */
 export interface SoakThresholds {
   /**
-   * Highest share of failed requests (`http_req_failed`).
+   * Highest share of failed requests (`http_req_failed` rate at most this; 0 allows none).
    *
    * @default 0.01
    */
   readonly maxErrorRate?: number;
 
   /**
-   * Highest 95th percentile of request duration over the run.
+   * The 95th percentile of request duration over the run stays below this (whole milliseconds).
    *
    * @default Duration.millis(500)
    */
   readonly p95?: Duration;
 
   /**
-   * Highest 99th percentile of request duration over the run.
+   * The 99th percentile of request duration over the run stays below this (whole milliseconds).
    *
    * @default Duration.millis(1500)
    */
@@ -109,7 +128,7 @@ export interface SoakThresholds {
   readonly maxLatencyGrowth?: number;
 
   /**
-   * Highest share of responses that signal an open circuit breaker.
+   * Highest share of responses that signal an open circuit breaker (at most this; 0 allows none).
    *
    * @default 0.01
    */
@@ -117,6 +136,12 @@ export interface SoakThresholds {
 
   /**
    * More k6 thresholds, by metric: `{ 'http_req_duration{endpoint:GET /orders}': ['p(90)<300'] }`.
+   *
+   * On a metric that already has built-in thresholds (`http_req_failed`, `http_req_duration`,
+   * `circuit_breaker_open_rate`) both lists apply, so the stricter bound wins and both show in the
+   * options; an upper bound looser than a built-in one is refused with the prop that moves it
+   * (`p95`, `p99`, `maxErrorRate`, `maxCircuitBreakerOpenRate`). Metrics, aggregations and the
+   * `endpoint` and `window` tag filters are checked against what the script records.
    *
    * @default - none
    */
@@ -135,14 +160,16 @@ export interface CircuitBreakerTracking {
   readonly statuses?: number[];
 
   /**
-   * A response header that signals an open breaker (matched case-insensitively).
+   * A response header that signals an open breaker. Matched ignoring case, as k6 hands the
+   * script Go-canonical names (`x-circuit-breaker` arrives as `X-Circuit-Breaker`).
    *
    * @default - statuses only
    */
   readonly header?: string;
 
   /**
-   * The value of `header` that means open.
+   * The value of `header` that means open, matched ignoring case, against the whole value or any
+   * one of several values of a repeated header (which k6 joins with ", ").
    *
    * @default - any value
    */
@@ -153,7 +180,7 @@ export interface CircuitBreakerTracking {
  * Properties of a {@link SoakJob}.
  */
 export interface SoakJobProps {
-  /** What to load: `SoakTarget.deployment(api)` or `SoakTarget.url('http://...')`. */
+  /** What to load: `SoakTarget.deployment(api)` or `SoakTarget.url('https://...', SoakDestination.cidrs([...]))`. */
   readonly target: SoakTarget;
 
   /** The API endpoints of the mixed workload (the health endpoint is added to them). */
@@ -202,7 +229,9 @@ export interface SoakJobProps {
   readonly circuitBreaker?: CircuitBreakerTracking;
 
   /**
-   * Secret holding a bearer token sent as `Authorization` (by reference, as env AUTH_TOKEN).
+   * Secret holding a bearer token sent as `Authorization: Bearer <token>`. It is mounted as a
+   * read-only file (mode 0440) that k6 reads when the test starts; surrounding whitespace such
+   * as a trailing newline is dropped.
    *
    * @default - no Authorization header
    */
@@ -216,11 +245,28 @@ export interface SoakJobProps {
   readonly authTokenKey?: string;
 
   /**
+   * Other request headers whose values are secret (`X-Api-Key`, session headers), each read from
+   * a Secret mounted as a file, sent with every request.
+   *
+   * @default - none
+   */
+  readonly secretHeaders?: SoakSecretHeader[];
+
+  /**
    * k6 image, pinned by tag or digest.
    *
    * @default 'grafana/k6:2.2.0'
    */
   readonly image?: string;
+
+  /**
+   * Confirms that a `SoakProfile.PRODUCTION` soak may send requests that change state (POST,
+   * PUT, PATCH, DELETE): for 24 hours they create, change or delete real records. Without it
+   * such a soak is refused.
+   *
+   * @default false
+   */
+  readonly acknowledgeProductionWrites?: boolean;
 
   /**
    * Time iterations get to finish when a window ends.
@@ -253,23 +299,40 @@ export interface SoakJobProps {
   /**
    * Also emit the same test as a k6-operator TestRun (k6.io/v1alpha1) with this many runners.
    *
+   * Each runner runs its segment of the load and prints a verdict for that share only: the
+   * operator fails a runner's Job when a k6 threshold fails, but nothing combines the runners'
+   * verdicts and the leak verdict (latency growth) is not enforced there. The SoakJob's own Job
+   * enforces both.
+   *
    * @default - no TestRun
    */
   readonly testRunParallelism?: number;
 
   /**
-   * Metadata of the Job; its name also names the ConfigMap, the NetworkPolicy and the TestRun.
+   * Image of the TestRun's starter (and stopper) pod, which tells the runners to start.
+   *
+   * @default 'ghcr.io/grafana/k6-operator:starter-v1.6.0' (the operator's own default is the moving `latest-starter`)
+   */
+  readonly testRunStarterImage?: string;
+
+  /**
+   * Namespace of the k6-operator, whose controller polls the runners' REST API (port 6565).
+   *
+   * @default 'k6-operator-system'
+   */
+  readonly testRunOperatorNamespace?: string;
+
+  /**
+   * Metadata of the Job; its name (a DNS label of at most 63 characters, at most 51 with a TestRun
+   * whose Jobs and Services the operator names after it) also names the ConfigMap, the
+   * NetworkPolicies and the TestRun.
    *
    * @default - a name generated by cdk8s
    */
   readonly metadata?: ApiObjectMetadata;
 }
 
-/** The grafana/k6 image runs as this uid and gid. */
-const K6_ID = 12345;
 const DEFAULT_K6_IMAGE = 'grafana/k6:2.2.0';
-/** Image pull, setup, teardown and handleSummary on top of the load itself. */
-const DEADLINE_MARGIN = Duration.minutes(10);
 const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
   cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
   memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) },
@@ -305,7 +368,10 @@ export class SoakJob extends Construct {
   /** The NetworkPolicy, unless `networkPolicy: false`. */
   public readonly networkPolicy?: kplus.k8s.KubeNetworkPolicy;
 
-  /** The k6-operator TestRun, when `testRunParallelism` is set. */
+  /**
+   * The k6-operator TestRun, when `testRunParallelism` is set. Its runners' verdicts cover their
+   * share of the load only and are not enforced (see `testRunParallelism`).
+   */
   public readonly testRun?: ApiObject;
 
   constructor(scope: Construct, id: string, props: SoakJobProps) {
@@ -313,20 +379,17 @@ export class SoakJob extends Construct {
     this.profile = props.profile ?? SoakProfile.QUICK;
     const image = props.image ?? DEFAULT_K6_IMAGE;
     assertPinnedImage('image', image);
-    const gracefulStop = props.gracefulStop ?? Duration.seconds(30);
-    if (!Number.isInteger(secondsOf(gracefulStop))) throw invalidProp('gracefulStop', 'be whole seconds', gracefulStop);
-    const settings = soakSettings(props, this.profile, gracefulStop);
-    this.script = renderSoakScript(settings);
-    this.activeDeadline = Duration.seconds(this.profile.duration.toSeconds() + gracefulStop.toSeconds() + DEADLINE_MARGIN.toSeconds());
+    const settings = soakSettings(props, this.profile);
+    this.script = renderSoakScript(settings.script);
+    this.activeDeadline = Duration.seconds(settings.activeDeadlineSeconds);
+    const ttlSeconds = wholeSeconds('ttlAfterFinished', props.ttlAfterFinished ?? Duration.days(1));
+    const resources = withDefaults(props.resources, DEFAULT_RESOURCES);
 
-    const authEnv: Record<string, kplus.EnvValue> = props.authTokenSecret
-      ? { AUTH_TOKEN: kplus.EnvValue.fromSecretValue({ secret: props.authTokenSecret, key: props.authTokenKey ?? 'token' }) }
-      : {};
     this.job = new kplus.Job(this, 'Resource', {
       metadata: props.metadata,
       backoffLimit: 0,
       activeDeadline: this.activeDeadline,
-      ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
+      ttlAfterFinished: Duration.seconds(ttlSeconds),
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(K6_ID, K6_ID),
       containers: [{
@@ -336,17 +399,18 @@ export class SoakJob extends Construct {
         command: ['/bin/sh', '/scripts/run-soak.sh'],
         workingDir: '/tmp',
         securityContext: restrictedContainerSecurity(K6_ID, K6_ID),
-        resources: withDefaults(props.resources, DEFAULT_RESOURCES).cdk8sPlus,
+        resources: resources.cdk8sPlus,
         envVariables: {
           SCRIPT: kplus.EnvValue.fromValue('/scripts/soak.js'),
           OUTPUT_DIR: kplus.EnvValue.fromValue('/output'),
-          // no usage report from inside the cluster
+          // no usage report from inside the cluster (k6 v2.2.0 internal/cmd/config.go: envconfig K6_NO_USAGE_REPORT)
           K6_NO_USAGE_REPORT: kplus.EnvValue.fromValue('true'),
-          ...authEnv,
         },
       }],
     });
     const name = this.job.name;
+    // A Job's pods carry its name in the job-name label: at most 63 characters.
+    assertDnsLabel('metadata.name', name, 63, ' (a Job\'s pods carry its name in a label)');
     const labels = recommendedLabels({ name, instance: name, component: 'soak-test', version: image.split(':').pop() });
     applyLabels(labels, this.job.metadata, this.job.podMetadata);
 
@@ -358,160 +422,50 @@ export class SoakJob extends Construct {
     mountScripts(this, container, this.scripts, '/scripts');
     mountScratch(this, container, 'OutputVolume', 'output', '/output', Size.mebibytes(16));
     mountScratch(this, container, 'TmpVolume', 'tmp', '/tmp', Size.mebibytes(64));
-    patchRestrictedPodSpec(ApiObject.of(this.job), '/spec/template/spec', withDefaults(props.resources, DEFAULT_RESOURCES).ephemeralStorage);
+    mountSecretFiles(this, container, settings.secretFiles);
+    patchRestrictedPodSpec(ApiObject.of(this.job), '/spec/template/spec', resources.ephemeralStorage);
 
-    if (props.networkPolicy ?? true) {
+    const networkPolicy = props.networkPolicy ?? true;
+    if (networkPolicy) {
       this.networkPolicy = this.egressOnlyToTarget(name, labels, props.target);
     }
     if (props.testRunParallelism !== undefined) {
-      this.testRun = this.k6OperatorTestRun(name, labels, image, props);
+      this.testRun = soakTestRun(this, {
+        name,
+        labels,
+        image,
+        starterImage: props.testRunStarterImage ?? DEFAULT_STARTER_IMAGE,
+        operatorNamespace: props.testRunOperatorNamespace ?? DEFAULT_OPERATOR_NAMESPACE,
+        parallelism: props.testRunParallelism,
+        vus: this.profile.vus,
+        configMapName: this.scripts.name,
+        secretFiles: settings.secretFiles,
+        resources: { cpu: resources.cdk8sPlus.cpu!, memory: resources.cdk8sPlus.memory!, ephemeralStorage: resources.ephemeralStorage },
+        networkPolicy,
+      }).testRun;
+    } else if (props.testRunStarterImage !== undefined || props.testRunOperatorNamespace !== undefined) {
+      throw invalidProp(props.testRunStarterImage !== undefined ? 'testRunStarterImage' : 'testRunOperatorNamespace', 'come with testRunParallelism',
+        props.testRunStarterImage ?? props.testRunOperatorNamespace);
     }
   }
 
   private egressOnlyToTarget(name: string, labels: Record<string, string>, target: SoakTarget): kplus.k8s.KubeNetworkPolicy {
     const port = { port: kplus.k8s.IntOrString.fromNumber(target.podPort), protocol: 'TCP' };
-    const to: kplus.k8s.NetworkPolicyPeer[] | undefined = target.podLabels
+    const to: kplus.k8s.NetworkPolicyPeer[] = target.podLabels
       ? [{
         podSelector: { matchLabels: target.podLabels },
         ...(target.namespaceName ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': target.namespaceName } } } : {}),
       }]
-      : undefined; // a URL target can be anywhere: only its port is pinned
+      // a URL target: its port on the destination's address ranges only, never link-local (metadata)
+      : target.destination!.ipBlocks.map((b) => ({ ipBlock: { cidr: b.cidr, ...(b.exceptCidrs ? { except: b.exceptCidrs } : {}) } }));
     return new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name, labels },
       spec: {
         podSelector: { matchLabels: selectorLabels(name, name) },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
-        egress: [dnsEgress(), { ...(to ? { to } : {}), ports: [port] }],
+        egress: [dnsEgress(), { to, ports: [port] }],
       },
     });
   }
-
-  private k6OperatorTestRun(name: string, labels: Record<string, string>, image: string, props: SoakJobProps): ApiObject {
-    const parallelism = props.testRunParallelism!;
-    if (!Number.isInteger(parallelism) || parallelism < 1 || parallelism > this.profile.vus) {
-      throw invalidProp('testRunParallelism', `be a whole number from 1 to the profile's VUs (${this.profile.vus})`, parallelism);
-    }
-    const podSecurityContext = {
-      runAsNonRoot: true, runAsUser: K6_ID, runAsGroup: K6_ID, fsGroup: K6_ID, seccompProfile: { type: 'RuntimeDefault' },
-    };
-    const containerSecurityContext = {
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      runAsUser: K6_ID,
-      runAsGroup: K6_ID,
-      capabilities: { drop: ['ALL'] },
-      seccompProfile: { type: 'RuntimeDefault' },
-    };
-    const pod = {
-      metadata: { labels },
-      automountServiceAccountToken: 'false',
-      securityContext: podSecurityContext,
-      containerSecurityContext,
-    };
-    return new ApiObject(this, 'TestRun', {
-      apiVersion: 'k6.io/v1alpha1',
-      kind: 'TestRun',
-      metadata: { name, labels },
-      spec: {
-        parallelism,
-        script: { configMap: { name: this.scripts.name, file: 'soak.js' } },
-        arguments: '--no-color',
-        cleanup: 'post',
-        initializer: { ...pod, image },
-        runner: {
-          ...pod,
-          image,
-          imagePullPolicy: 'Always',
-          env: [{ name: 'K6_NO_USAGE_REPORT', value: 'true' }],
-          resources: {
-            requests: { 'cpu': '250m', 'memory': '256Mi', 'ephemeral-storage': '64Mi' },
-            limits: { 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '256Mi' },
-          },
-          volumes: [{ name: 'output', emptyDir: { sizeLimit: '16Mi' } }, { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
-          volumeMounts: [{ name: 'output', mountPath: '/output' }, { name: 'tmp', mountPath: '/tmp' }],
-        },
-      },
-    });
-  }
-}
-
-function soakSettings(props: SoakJobProps, profile: SoakProfile, gracefulStop: Duration): SoakScriptSettings {
-  if (props.endpoints.length === 0) {
-    throw invalidProp('endpoints', 'name at least one API endpoint (the health endpoint alone is no workload)', props.endpoints);
-  }
-  const healthPath = props.healthPath ?? props.target.healthPath ?? '/healthz';
-  const endpoints = [
-    { path: healthPath, method: HttpMethod.GET, name: `health ${healthPath}`, weight: props.healthWeight ?? 1, expectedStatus: 200 },
-    ...props.endpoints,
-  ].map((e, i) => {
-    const method = e.method ?? HttpMethod.GET;
-    const prop = i === 0 ? 'healthPath' : `endpoints[${i - 1}]`;
-    if (!/^\/[^\s#]*$/.test(e.path)) throw invalidProp(i === 0 ? prop : `${prop}.path`, 'be an absolute URL path such as "/api/orders"', e.path);
-    const weight = e.weight ?? 1;
-    if (!(weight >= 0) || !Number.isFinite(weight)) throw invalidProp(i === 0 ? 'healthWeight' : `${prop}.weight`, 'be 0 or more', weight);
-    const expectedStatus = e.expectedStatus ?? 200;
-    if (!Number.isInteger(expectedStatus) || expectedStatus < 100 || expectedStatus > 599) {
-      throw invalidProp(`${prop}.expectedStatus`, 'be an HTTP status from 100 to 599', expectedStatus);
-    }
-    const headers = e.headers ?? {};
-    for (const header of Object.keys(headers)) {
-      if (['authorization', 'cookie', 'proxy-authorization'].includes(header.toLowerCase())) {
-        throw invalidProp(`${prop}.headers`, 'not carry credentials (they would be stored in a ConfigMap): use authTokenSecret', header);
-      }
-    }
-    return { name: e.name ?? `${method} ${e.path}`, method, path: e.path, body: e.body ?? null, headers, expectedStatus, weight };
-  });
-  if (endpoints.reduce((sum, e) => sum + e.weight, 0) <= 0) {
-    throw invalidProp('endpoints', 'have weights that sum to more than 0', endpoints.map((e) => e.weight));
-  }
-
-  const thinkTime = props.thinkTime ?? Duration.seconds(1);
-  const t = props.thresholds ?? {};
-  const maxErrorRate = t.maxErrorRate ?? 0.01;
-  if (!(maxErrorRate >= 0 && maxErrorRate <= 1)) throw invalidProp('thresholds.maxErrorRate', 'be a share from 0 to 1', maxErrorRate);
-  const maxBreakerRate = t.maxCircuitBreakerOpenRate ?? 0.01;
-  if (!(maxBreakerRate >= 0 && maxBreakerRate <= 1)) {
-    throw invalidProp('thresholds.maxCircuitBreakerOpenRate', 'be a share from 0 to 1', maxBreakerRate);
-  }
-  const maxLatencyGrowth = t.maxLatencyGrowth ?? 1.5;
-  if (!(maxLatencyGrowth >= 1)) throw invalidProp('thresholds.maxLatencyGrowth', 'be a ratio of at least 1', maxLatencyGrowth);
-  const p95 = (t.p95 ?? Duration.millis(500)).toMilliseconds();
-  const p99 = (t.p99 ?? Duration.millis(1500)).toMilliseconds();
-  if (p95 <= 0) throw invalidProp('thresholds.p95', 'be above 0', t.p95);
-  if (p99 < p95) throw invalidProp('thresholds.p99', `be at least the p95 limit (${p95} ms)`, t.p99);
-  for (const [metric, expressions] of Object.entries(t.extra ?? {})) {
-    if (expressions.length === 0) throw invalidProp(`thresholds["${metric}"]`, 'hold at least one expression', expressions);
-    for (const expression of expressions) assertThreshold(metric, expression);
-  }
-
-  const breaker = props.circuitBreaker ?? {};
-  const statuses = breaker.statuses ?? [503];
-  for (const status of statuses) {
-    if (!Number.isInteger(status) || status < 100 || status > 599) throw invalidProp('circuitBreaker.statuses', 'hold HTTP statuses from 100 to 599', status);
-  }
-  if (statuses.length === 0 && !breaker.header) {
-    throw invalidProp('circuitBreaker', 'name statuses or a header, or breaker openings cannot be recognised', breaker);
-  }
-
-  return {
-    profile,
-    gracefulStop,
-    thinkTime,
-    endpoints,
-    baseUrl: props.target.baseUrl,
-    breaker: { statuses, header: breaker.header?.toLowerCase() ?? null, headerValue: breaker.headerValue?.toLowerCase() ?? null },
-    thresholds: {
-      'http_req_failed': [`rate<${maxErrorRate}`],
-      'http_req_duration': [`p(95)<${p95}`, `p(99)<${p99}`],
-      // Always true: it makes the window sub-metrics appear in the summary data.
-      'http_req_duration{window:early}': ['max>=0'],
-      'http_req_duration{window:late}': ['max>=0'],
-      'circuit_breaker_open_rate': [`rate<${maxBreakerRate}`],
-      ...(t.extra ?? {}),
-    },
-    maxLatencyGrowth,
-  };
 }

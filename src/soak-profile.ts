@@ -1,7 +1,6 @@
 import { Duration } from 'cdk8s';
-import { secondsOf } from './_duration';
-import { invalidProp } from './_errors';
-import { assertWholeNumber } from './_validate';
+import { DEADLINE_MARGIN_SECONDS } from './_soak-script';
+import { assertWholeNumber, INT32_MAX, wholeSeconds } from './_validate';
 
 /**
  * How long a soak test runs and with how many virtual users.
@@ -17,16 +16,18 @@ export class SoakProfile {
   public static readonly PRODUCTION = new SoakProfile('production', Duration.hours(24), 10);
 
   /**
-   * Any duration of at least one minute, and a whole number of virtual users of at least 1.
+   * Whole seconds of at least one minute, and a whole number of virtual users of at least 1.
+   *
+   * The duration plus the SoakJob's gracefulStop and 10 minutes becomes the Job's
+   * `activeDeadlineSeconds`, an int32: the duration stays below 2147483647 - 600 seconds (68 years).
    *
    * @param duration how long the load runs
-   * @param vus concurrent virtual users
+   * @param vus concurrent virtual users (int32, as the TestRun's parallelism that splits them)
    */
   public static custom(duration: Duration, vus: number): SoakProfile {
     assertWholeNumber('vus', vus, 1);
-    if (secondsOf(duration) < 60 || !Number.isInteger(secondsOf(duration))) {
-      throw invalidProp('duration', 'be whole seconds, at least 1 minute (the run is split into early, steady and late windows)', duration);
-    }
+    wholeSeconds('duration', duration, 60, INT32_MAX - DEADLINE_MARGIN_SECONDS,
+      ' (the run is split into early, steady and late windows; duration + gracefulStop + 10 minutes is an int32 deadline)');
     return new SoakProfile('custom', duration, vus);
   }
 

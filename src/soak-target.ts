@@ -1,6 +1,8 @@
 import { invalidProp } from './_errors';
 import { namespaceOf, serviceUrlOf } from './_service-url';
+import { assertNoControlCharacters, isIpv4 } from './_validate';
 import { HardenedDeployment } from './hardened-deployment';
+import { SoakDestination } from './soak-destination';
 
 /**
  * What a soak test sends its requests to.
@@ -19,15 +21,30 @@ export class SoakTarget {
   }
 
   /**
-   * A base URL (`http://` or `https://`, host, optional port and path prefix).
+   * A base URL (`http://` or `https://`, host, optional port and path prefix) and where its host
+   * lives: the soak pod may open connections to the URL's port on those addresses only.
+   *
+   * @param baseUrl the URL requests go to, with an optional path prefix
+   * @param destination `SoakDestination.cidrs([...])` with the target's address ranges, or
+   *   `SoakDestination.internet()` for any public address; link-local addresses (the cloud
+   *   metadata endpoint) are never open
    */
-  public static url(baseUrl: string): SoakTarget {
-    const match = /^(https?):\/\/[A-Za-z0-9.-]+(?::(\d{1,5}))?(\/[^\s?#]*)?$/.exec(baseUrl);
-    if (!match || (match[2] !== undefined && (Number(match[2]) < 1 || Number(match[2]) > 65535))) {
+  public static url(baseUrl: string, destination: SoakDestination): SoakTarget {
+    const match = /^(https?):\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?(\/[^\s?#]*)?$/.exec(baseUrl);
+    if (!match || (match[3] !== undefined && (Number(match[3]) < 1 || Number(match[3]) > 65535))) {
       throw invalidProp('baseUrl', 'be an http:// or https:// URL with a host, such as "http://orders-api.shop.svc:80"', baseUrl);
     }
-    const port = match[2] ? Number(match[2]) : match[1] === 'https' ? 443 : 80;
-    return new SoakTarget(baseUrl.replace(/\/$/, ''), undefined, undefined, port, undefined);
+    // Go's url.Parse refuses control characters; the path part cannot hold any (\s), the rest is checked here
+    assertNoControlCharacters('baseUrl', baseUrl);
+    if (!(destination instanceof SoakDestination)) {
+      throw invalidProp('destination', 'be SoakDestination.cidrs([...]) or SoakDestination.internet()', destination);
+    }
+    const host = match[2];
+    if (isIpv4(host) && !destination.allows(host)) {
+      throw invalidProp('baseUrl', 'have a host inside the destination\'s open address ranges (the NetworkPolicy would block every request)', baseUrl);
+    }
+    const port = match[3] ? Number(match[3]) : match[1] === 'https' ? 443 : 80;
+    return new SoakTarget(baseUrl.replace(/\/$/, ''), undefined, undefined, port, undefined, destination);
   }
 
   private constructor(
@@ -41,5 +58,7 @@ export class SoakTarget {
     public readonly podPort: number,
     /** The target's namespace, when known. */
     public readonly namespaceName: string | undefined,
+    /** The address ranges of a URL target. */
+    public readonly destination?: SoakDestination,
   ) {}
 }

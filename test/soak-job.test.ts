@@ -4,14 +4,14 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { HardenedDeployment, HttpMethod, SoakJob, SoakJobProps, SoakProfile, SoakTarget } from '../src';
+import { HardenedDeployment, HttpMethod, SoakDestination, SoakJob, SoakJobProps, SoakProfile, SoakTarget } from '../src';
 import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
 import { restrictedContainerSecurityContext } from './support/expected';
 import { loadK6Script } from './support/k6-script-runtime';
 import { typeCheckK6Script } from './support/k6-typecheck';
-import { onlyOfKind, ofKind, synthValid } from './support/manifests';
-import { ASSETS, runScript } from './support/scripts';
+import { onlyOfKind, synthValid } from './support/manifests';
+import { ASSETS, runScript, SHELLS } from './support/scripts';
 import { containerEnv } from './support/synthesized';
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
@@ -51,7 +51,7 @@ describe('SoakJob', () => {
     ['PRODUCTION', SoakProfile.PRODUCTION, 'production', 86400, 10],
     ['custom(90 minutes, 40)', SoakProfile.custom(Duration.minutes(90), 40), 'custom', 5400, 40],
   ])('profile %s: duration, VUs, windows and deadline arithmetic', (_name, profile, name, seconds, vus) => {
-    const { soak, job } = synthSoak({ profile, gracefulStop: Duration.seconds(45) });
+    const { soak, job } = synthSoak({ profile, gracefulStop: Duration.seconds(45), acknowledgeProductionWrites: true });
     expect(profile.name).toBe(name);
     expect(job.spec.activeDeadlineSeconds).toBe(seconds + 45 + 600);
     expect(soak.activeDeadline.toSeconds()).toBe(seconds + 45 + 600);
@@ -114,11 +114,11 @@ describe('SoakJob', () => {
   test('default thresholds: error rate, p95, p99, circuit breaker, and the always-true window thresholds', () => {
     const { options } = loadK6Script(synthSoak().soak.script);
     expect(options.thresholds).toEqual({
-      'http_req_failed': ['rate<0.01'],
+      'http_req_failed': ['rate<=0.01'],
       'http_req_duration': ['p(95)<500', 'p(99)<1500'],
       'http_req_duration{window:early}': ['max>=0'],
       'http_req_duration{window:late}': ['max>=0'],
-      'circuit_breaker_open_rate': ['rate<0.01'],
+      'circuit_breaker_open_rate': ['rate<=0.01'],
     });
     expect(options.summaryTrendStats).toContain('p(99)');
   });
@@ -135,26 +135,97 @@ describe('SoakJob', () => {
       },
       circuitBreaker: { statuses: [503, 429], header: 'X-Circuit-Breaker', headerValue: 'OPEN' },
     });
-    const { options } = loadK6Script(soak.script);
-    expect(options.thresholds).toMatchObject({
-      'http_req_failed': ['rate<0.001'],
+    const { options, config } = loadK6Script(soak.script);
+    expect(options.thresholds).toEqual({
+      'http_req_failed': ['rate<=0.001'],
       'http_req_duration': ['p(95)<250', 'p(99)<800'],
-      'circuit_breaker_open_rate': ['rate<0'],
+      'http_req_duration{window:early}': ['max>=0'],
+      'http_req_duration{window:late}': ['max>=0'],
+      'circuit_breaker_open_rate': ['rate<=0'],
       'http_req_duration{endpoint:POST /api/orders}': ['p(90)<400'],
     });
-    expect(soak.script).toContain('"maxLatencyGrowth": 1.2');
-    expect(soak.script).toMatch(/"statuses": \[\s*503,\s*429\s*\],\s*"header": "x-circuit-breaker",\s*"headerValue": "open"/);
+    expect(config.analysis.maxLatencyGrowth).toBe(1.2);
+    // stored lowercase: the script compares them with the lowercased names and values it receives
+    expect(config.breaker).toEqual({ statuses: [503, 429], header: 'x-circuit-breaker', headerValue: 'open' });
     expect(typeCheckK6Script(soak.script)).toEqual([]);
   });
 
-  test('a bearer token by Secret reference, never in the ConfigMap', () => {
+  // k6 v2.2.0 metrics/thresholds.go: a rate threshold compares Trues/Total with the bound; `rate<0`
+  // is false for every rate, `rate<=0` holds exactly when nothing failed.
+  test.each([
+    ['maxErrorRate', { maxErrorRate: 0 }, 'http_req_failed'],
+    ['maxCircuitBreakerOpenRate', { maxCircuitBreakerOpenRate: 0 }, 'circuit_breaker_open_rate'],
+  ])('%s 0 means none allowed: rate<=0, which a clean run passes', (_prop, thresholds, metric) => {
+    const { options } = loadK6Script(synthSoak({ thresholds }).soak.script);
+    expect(options.thresholds[metric]).toEqual(['rate<=0']);
+    const [, operator, bound] = /^rate(<=|<)(.*)$/.exec(options.thresholds[metric][0])!;
+    const passes = (rate: number) => (operator === '<=' ? rate <= Number(bound) : rate < Number(bound));
+    expect(passes(0)).toBe(true);
+    expect(passes(0.0001)).toBe(false);
+  });
+
+  describe('thresholds.extra on a metric with built-in thresholds', () => {
+    test('a stricter bound is added: both stay visible and k6 fails on either', () => {
+      const { options } = loadK6Script(synthSoak({ thresholds: { extra: { http_req_duration: ['p(95)<300', 'avg<200'], http_req_failed: ['rate<0.001'] } } }).soak.script);
+      expect(options.thresholds.http_req_duration).toEqual(['p(95)<500', 'p(99)<1500', 'p(95)<300', 'avg<200']);
+      expect(options.thresholds.http_req_failed).toEqual(['rate<=0.01', 'rate<0.001']);
+    });
+
+    test('an expression equal to a built-in one is kept once', () => {
+      const { options } = loadK6Script(synthSoak({ thresholds: { extra: { http_req_duration: ['p(99)<1500', 'p(90)<400'] } } }).soak.script);
+      expect(options.thresholds.http_req_duration).toEqual(['p(95)<500', 'p(99)<1500', 'p(90)<400']);
+    });
+
+    test('the window sub-metrics keep their always-true threshold next to the user\'s', () => {
+      const { options } = loadK6Script(synthSoak({ thresholds: { extra: { 'http_req_duration{window:late}': ['p(95)<800'] } } }).soak.script);
+      expect(options.thresholds['http_req_duration{window:late}']).toEqual(['max>=0', 'p(95)<800']);
+    });
+
+    test.each([
+      ['http_req_duration', 'p(95)<800', 'p(95)<500', 'thresholds.p95'],
+      ['http_req_duration', 'p(99)<=1500', 'p(99)<1500', 'thresholds.p99'],
+      ['http_req_failed', 'rate<0.05', 'rate<=0.01', 'thresholds.maxErrorRate'],
+      ['circuit_breaker_open_rate', 'rate<=0.5', 'rate<=0.01', 'thresholds.maxCircuitBreakerOpenRate'],
+    ])('a looser %s bound %s is refused, naming the prop that moves the built-in one', (metric, expression, builtIn, prop) => {
+      expect(() => synthSoak({ thresholds: { extra: { [metric]: [expression] } } })).toThrow(
+        `thresholds.extra["${metric}"] must not loosen the built-in "${builtIn}" (both would apply, so it would change nothing): set ${prop} instead, got "${expression}"`);
+    });
+  });
+
+  test('a bearer token and secret headers as read-only files from their Secrets: no value in the ConfigMap or the environment', () => {
     const chart = newChart();
-    const secret = kplus.Secret.fromSecretName(chart, 'token', 'soak-token');
-    const soak = new SoakJob(chart, 'soak', { target: SoakTarget.url('https://api.example.com'), endpoints: ENDPOINTS, authTokenSecret: secret, authTokenKey: 'jwt' });
+    const TOKEN = 'tok-3f9a1c77e2';
+    const API_KEY = 'key-81bd0c55aa';
+    const tokenSecret = new kplus.Secret(chart, 'token', { metadata: { name: 'soak-token' }, stringData: { jwt: TOKEN } });
+    const keySecret = new kplus.Secret(chart, 'key', { metadata: { name: 'soak-api-key' }, stringData: { key: API_KEY } });
+    const soak = new SoakJob(chart, 'soak', {
+      metadata: { name: 'orders-soak' },
+      target: SoakTarget.url('https://api.example.com', SoakDestination.cidrs(['203.0.113.0/24'])),
+      endpoints: ENDPOINTS,
+      authTokenSecret: tokenSecret,
+      authTokenKey: 'jwt',
+      secretHeaders: [{ name: 'X-Api-Key', secret: keySecret, key: 'key' }],
+    });
     const objects = synthValid(chart);
-    expect(containerEnv(onlyOfKind(objects, 'Job').spec.template.spec.containers[0]).AUTH_TOKEN)
-      .toEqual({ secretKeyRef: { name: 'soak-token', key: 'jwt' } });
-    expect(soak.script).toContain('headers.Authorization = `Bearer ${authToken}`');
+    const pod = onlyOfKind(objects, 'Job').spec.template.spec;
+    expect(pod.volumes).toContainEqual({
+      name: 'auth-token', secret: { secretName: 'soak-token', items: [{ key: 'jwt', path: 'value', mode: 0o440 }], defaultMode: 0o440 },
+    });
+    expect(pod.volumes).toContainEqual({
+      name: 'secret-header-0', secret: { secretName: 'soak-api-key', items: [{ key: 'key', path: 'value', mode: 0o440 }], defaultMode: 0o440 },
+    });
+    expect(pod.containers[0].volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'auth-token', mountPath: '/var/run/secrets/soak/auth-token', readOnly: true },
+      { name: 'secret-header-0', mountPath: '/var/run/secrets/soak/secret-header-0', readOnly: true },
+    ]));
+    expect(Object.keys(containerEnv(pod.containers[0])).sort()).toEqual(['K6_NO_USAGE_REPORT', 'OUTPUT_DIR', 'SCRIPT']);
+    const { config } = loadK6Script(soak.script, { files: { '/var/run/secrets/soak/auth-token/value': TOKEN, '/var/run/secrets/soak/secret-header-0/value': API_KEY } });
+    expect(config.authTokenFile).toBe('/var/run/secrets/soak/auth-token/value');
+    expect(config.secretHeaders).toEqual([{ name: 'X-Api-Key', file: '/var/run/secrets/soak/secret-header-0/value' }]);
+    // only the Secrets themselves hold the values
+    const holders = objects.filter((o) => JSON.stringify(o).includes(TOKEN) || JSON.stringify(o).includes(API_KEY)).map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(holders.sort()).toEqual(['Secret/soak-api-key', 'Secret/soak-token']);
+    expect(onlyOfKind(objects, 'ConfigMap').data['soak.js']).toBe(soak.script);
   });
 
   test('NetworkPolicy: egress only to the target pods on their container port, and DNS', () => {
@@ -174,66 +245,54 @@ describe('SoakJob', () => {
     expect(job.spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
   });
 
-  test('a URL target: the URL as given, egress pinned to its port only', () => {
+  test('a URL target: the URL as given, egress to its port on the destination ranges only', () => {
     const chart = newChart();
-    const soak = new SoakJob(chart, 'soak', { target: SoakTarget.url('https://api.example.com:8443/v2/'), endpoints: ENDPOINTS, healthPath: '/v2/health' });
-    expect(soak.script).toContain('"baseUrl": "https://api.example.com:8443/v2"');
-    expect(soak.script).toContain('"path": "/v2/health"');
+    const soak = new SoakJob(chart, 'soak', { target: SoakTarget.url('https://api.example.com:8443/v2/', SoakDestination.cidrs(['203.0.113.0/24'])), endpoints: ENDPOINTS, healthPath: '/v2/health' });
+    const { config } = loadK6Script(soak.script);
+    expect(config.baseUrl).toBe('https://api.example.com:8443/v2');
+    expect(config.endpoints[0].path).toBe('/v2/health');
     const policy = onlyOfKind(synthValid(chart), 'NetworkPolicy');
-    expect(policy.spec.egress[1]).toEqual({ ports: [{ port: 8443, protocol: 'TCP' }] });
+    expect(policy.spec.egress[1]).toEqual({ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 8443, protocol: 'TCP' }] });
   });
 
   test('a target in the same namespace is reached by its short Service name', () => {
     const { soak } = synthSoak({}, null);
     expect(soak.script).toContain('"baseUrl": "http://orders-api:80"');
   });
-
-  test('optional k6-operator TestRun with parallelism, restricted pods', () => {
-    const { objects } = synthSoak({ testRunParallelism: 4, profile: SoakProfile.STAGING });
-    const testRun = onlyOfKind(objects, 'TestRun');
-    expect(testRun.apiVersion).toBe('k6.io/v1alpha1');
-    expect(testRun.spec).toMatchObject({
-      parallelism: 4,
-      script: { configMap: { name: 'orders-soak-script', file: 'soak.js' } },
-      cleanup: 'post',
-      runner: {
-        image: 'grafana/k6:2.2.0',
-        automountServiceAccountToken: 'false',
-        securityContext: { runAsNonRoot: true, runAsUser: 12345, seccompProfile: { type: 'RuntimeDefault' } },
-        containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-      },
-    });
-    expect(ofKind(synthSoak().objects, 'TestRun')).toHaveLength(0);
-  });
 });
 
 describe('SoakJob refuses', () => {
-  const cases: Array<[string, () => unknown, string]> = [
+  const cases: Array<[string, () => unknown, string | RegExp]> = [
     ['zero VUs', () => SoakProfile.custom(Duration.hours(1), 0), 'vus must be a whole number of at least 1, got 0'],
     ['negative VUs', () => SoakProfile.custom(Duration.hours(1), -5), 'vus must be a whole number of at least 1, got -5'],
     ['a duration under one minute', () => SoakProfile.custom(Duration.seconds(59), 10),
-      'duration must be whole seconds, at least 1 minute (the run is split into early, steady and late windows), got 59 seconds'],
+      'duration must be whole seconds from 1 minute to 2147483047 seconds (the run is split into early, steady and late windows; '
+      + 'duration + gracefulStop + 10 minutes is an int32 deadline), got 59 seconds'],
     ['no endpoints', () => synthSoak({ endpoints: [] }), 'endpoints must name at least one API endpoint (the health endpoint alone is no workload), got []'],
     ['weights summing to zero', () => synthSoak({ endpoints: [{ path: '/a', weight: 0 }], healthWeight: 0 }), 'endpoints must have weights that sum to more than 0, got [0,0]'],
     ['a negative weight', () => synthSoak({ endpoints: [{ path: '/a', weight: -1 }] }), 'endpoints[0].weight must be 0 or more, got -1'],
-    ['a malformed base URL', () => SoakTarget.url('orders-api:80'), 'baseUrl must be an http:// or https:// URL with a host, such as "http://orders-api.shop.svc:80", got "orders-api:80"'],
-    ['a base URL with a bad port', () => SoakTarget.url('http://orders-api:99999'), 'baseUrl must be an http:// or https:// URL with a host, such as "http://orders-api.shop.svc:80", got "http://orders-api:99999"'],
+    ['a malformed base URL', () => SoakTarget.url('orders-api:80', SoakDestination.internet()), 'baseUrl must be an http:// or https:// URL with a host, such as "http://orders-api.shop.svc:80", got "orders-api:80"'],
+    ['a base URL with a bad port', () => SoakTarget.url('http://orders-api:99999', SoakDestination.internet()), 'baseUrl must be an http:// or https:// URL with a host, such as "http://orders-api.shop.svc:80", got "http://orders-api:99999"'],
     ['a relative endpoint path', () => synthSoak({ endpoints: [{ path: 'api/orders' }] }), 'endpoints[0].path must be an absolute URL path such as "/api/orders", got "api/orders"'],
     ['a health path with a space', () => synthSoak({ healthPath: '/ready z' }), 'healthPath must be an absolute URL path such as "/api/orders", got "/ready z"'],
     ['an impossible expected status', () => synthSoak({ endpoints: [{ path: '/a', expectedStatus: 700 }] }), 'endpoints[0].expectedStatus must be an HTTP status from 100 to 599, got 700'],
     ['a threshold that cannot parse', () => synthSoak({ thresholds: { extra: { http_req_duration: ['p95 < 500ms'] } } }),
-      'thresholds["http_req_duration"] must hold k6 threshold expressions such as "p(95)<500", "rate<0.01" or "count<10", got "p95 < 500ms"'],
+      'thresholds.extra["http_req_duration"] must hold k6 threshold expressions such as "p(95)<500", "rate<0.01" or "count<10", got "p95 < 500ms"'],
     ['a percentile above 100', () => synthSoak({ thresholds: { extra: { http_req_duration: ['p(101)<500'] } } }),
-      'thresholds["http_req_duration"] must hold k6 threshold expressions such as "p(95)<500", "rate<0.01" or "count<10", got "p(101)<500"'],
+      'thresholds.extra["http_req_duration"] must hold k6 threshold expressions such as "p(95)<500", "rate<0.01" or "count<10", got "p(101)<500"'],
     ['a malformed metric name', () => synthSoak({ thresholds: { extra: { 'http req': ['rate<0.1'] } } }),
-      'thresholds must name k6 metrics such as "http_req_duration" or "http_req_duration{endpoint:orders}", got "http req"'],
-    ['an empty threshold list', () => synthSoak({ thresholds: { extra: { checks: [] } } }), 'thresholds["checks"] must hold at least one expression, got []'],
+      'thresholds.extra["http req"] must name a k6 metric such as "http_req_duration" or a sub-metric such as "http_req_duration{endpoint:GET /orders}", got "http req"'],
+    ['an empty threshold list', () => synthSoak({ thresholds: { extra: { checks: [] } } }), 'thresholds.extra["checks"] must hold at least one expression, got []'],
     ['an error rate above 1', () => synthSoak({ thresholds: { maxErrorRate: 5 } }), 'thresholds.maxErrorRate must be a share from 0 to 1, got 5'],
-    ['a growth limit below 1', () => synthSoak({ thresholds: { maxLatencyGrowth: 0.9 } }), 'thresholds.maxLatencyGrowth must be a ratio of at least 1, got 0.9'],
+    ['a growth limit below 1', () => synthSoak({ thresholds: { maxLatencyGrowth: 0.9 } }), 'thresholds.maxLatencyGrowth must be a finite ratio of at least 1, got 0.9'],
     ['p99 below p95', () => synthSoak({ thresholds: { p95: Duration.millis(800), p99: Duration.millis(500) } }),
       'thresholds.p99 must be at least the p95 limit (800 ms), got 500 millis'],
-    ['a credential header', () => synthSoak({ endpoints: [{ path: '/a', headers: { Authorization: 'Bearer abc' } }] }),
-      'endpoints[0].headers must not carry credentials (they would be stored in a ConfigMap): use authTokenSecret, got "Authorization"'],
+    ...['Authorization', 'Cookie', 'Proxy-Authorization', 'X-Api-Key', 'x-auth-token', 'X-SESSION-ID', 'X-Client-Secret', 'X-Password', 'X-Passwd',
+      'X-Amz-Security-Token', 'X-Credential', 'Api-Key', 'X-Authentication'].map((header): [string, () => unknown, string] => [
+      `a credential header ${header}`, () => synthSoak({ endpoints: [{ path: '/a', headers: { [header]: 'abc' } }] }),
+      'endpoints[0].headers must not carry credentials (a header whose name contains key, token, secret, password, passwd, auth, session, cookie or '
+      + `credential would be stored in a ConfigMap): use authTokenSecret for a bearer token or secretHeaders for any other secret header, got "${header}"`,
+    ]),
     ['a breaker with nothing to recognise', () => synthSoak({ circuitBreaker: { statuses: [] } }),
       'circuitBreaker must name statuses or a header, or breaker openings cannot be recognised, got {"statuses":[]}'],
     ['an unpinned k6 image', () => synthSoak({ image: 'grafana/k6' }),
@@ -244,6 +303,78 @@ describe('SoakJob refuses', () => {
     expect(build).toThrow(message);
   });
 
+  // Values that synth used to accept and that k6, the API server or the script then refused or misread.
+  const WINDOWS_AND_DEADLINE = ' (the run is split into early, steady and late windows; duration + gracefulStop + 10 minutes is an int32 deadline)';
+  const limits: Array<[string, () => unknown, string | RegExp]> = [
+    ['an infinite growth limit (JSON null in the script)', () => synthSoak({ thresholds: { maxLatencyGrowth: Infinity } }),
+      'thresholds.maxLatencyGrowth must be a finite ratio of at least 1, got Infinity'],
+    ['a NaN growth limit', () => synthSoak({ thresholds: { maxLatencyGrowth: NaN } }), 'thresholds.maxLatencyGrowth must be a finite ratio of at least 1, got NaN'],
+    ['a NaN error rate', () => synthSoak({ thresholds: { maxErrorRate: NaN } }), 'thresholds.maxErrorRate must be a share from 0 to 1, got NaN'],
+    ['a 21-digit duration (k6 durations and the int32 deadline)', () => SoakProfile.custom(Duration.seconds(1e21), 1),
+      `duration must be whole seconds from 1 minute to 2147483047 seconds${WINDOWS_AND_DEADLINE}, got 11574074074074074 days`],
+    ['a duration whose deadline overflows int32', () => SoakProfile.custom(Duration.seconds(2147483047 + 1), 1),
+      `duration must be whole seconds from 1 minute to 2147483047 seconds${WINDOWS_AND_DEADLINE}, got 24855 days 3 hours`],
+    ['VUs beyond int32', () => SoakProfile.custom(Duration.hours(1), 2 ** 31), 'vus must be a whole number from 1 to 2147483647 (int32), got 2147483648'],
+    ['fractional VUs', () => SoakProfile.custom(Duration.hours(1), 2.5), 'vus must be a whole number of at least 1, got 2.5'],
+    ['a gracefulStop that pushes the deadline past int32', () => synthSoak({ profile: SoakProfile.custom(Duration.seconds(2147483000), 1), gracefulStop: Duration.seconds(100) }),
+      "gracefulStop must be whole seconds from 0 seconds to 47 seconds (duration + gracefulStop + 10 minutes is the Job's activeDeadlineSeconds, an int32), got 1 minute 40 seconds"],
+    ['a gracefulStop of a fraction of a second', () => synthSoak({ gracefulStop: Duration.millis(1500) }), /^gracefulStop must be whole seconds from 0 seconds to /],
+    ['a sub-millisecond think time', () => synthSoak({ thinkTime: Duration.millis(0.5) }),
+      'thinkTime must be whole milliseconds from 0 to 2147483647, got '],
+    ['a NaN think time', () => synthSoak({ thinkTime: Duration.millis(NaN) }), 'thinkTime must be whole milliseconds from 0 to 2147483647, got NaN'],
+    ['a sub-millisecond p95', () => synthSoak({ thresholds: { p95: Duration.millis(0.5) } }), 'thresholds.p95 must be whole milliseconds from 1 to 2147483647, got '],
+    ['a NaN p99', () => synthSoak({ thresholds: { p99: Duration.millis(NaN) } }), 'thresholds.p99 must be whole milliseconds from 1 to 2147483647, got NaN'],
+    ['a zero p95', () => synthSoak({ thresholds: { p95: Duration.millis(0) } }), 'thresholds.p95 must be whole milliseconds from 1 to 2147483647, got '],
+    ['a TTL beyond int32', () => synthSoak({ ttlAfterFinished: Duration.days(30000) }),
+      'ttlAfterFinished must be whole seconds from 0 seconds to 2147483647 seconds (int32), got 30000 days'],
+    ['a Job name over 63 characters', () => synthSoak({ metadata: { name: `soak-${'x'.repeat(59)}` } }),
+      `metadata.name must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (a Job's pods carry its name in a label), got "soak-${'x'.repeat(59)}"`],
+    ['an invalid token key', () => synthSoak({ authTokenSecret: kplus.Secret.fromSecretName(newChart(), 's', 'soak-token'), authTokenKey: 'my token' }),
+      'authTokenKey must be a Secret key: at most 253 letters, digits, \'-\', \'_\' and \'.\', not \'.\' or \'..\', got "my token"'],
+    ['a token key without a Secret', () => synthSoak({ authTokenKey: 'jwt' }), 'authTokenKey must come with authTokenSecret, got "jwt"'],
+    ['an invalid token Secret name', () => synthSoak({ authTokenSecret: kplus.Secret.fromSecretName(newChart(), 's', 'Soak_Token') }),
+      'authTokenSecret must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, got "Soak_Token"'],
+    ['an invalid secret header key', () => synthSoak({ secretHeaders: [{ name: 'X-Api-Key', secret: kplus.Secret.fromSecretName(newChart(), 's', 'keys'), key: '..' }] }),
+      'secretHeaders[0].key must be a Secret key: at most 253 letters, digits, \'-\', \'_\' and \'.\', not \'.\' or \'..\', got ".."'],
+    ['a secret header that is not a header name', () => synthSoak({ secretHeaders: [{ name: 'X Api Key', secret: kplus.Secret.fromSecretName(newChart(), 's', 'keys'), key: 'k' }] }),
+      'secretHeaders[0].name must be an HTTP header name: letters, digits and !#$%&\'*+-.^_`|~, got "X Api Key"'],
+    ['a second Authorization through secretHeaders', () => synthSoak({
+      authTokenSecret: kplus.Secret.fromSecretName(newChart(), 't', 'token'),
+      secretHeaders: [{ name: 'authorization', secret: kplus.Secret.fromSecretName(newChart(), 's', 'keys'), key: 'k' }],
+    }), 'secretHeaders[0].name must name a header once, ignoring case (Authorization comes from authTokenSecret), got "authorization"'],
+    ['a control character in a path', () => synthSoak({ endpoints: [{ path: '/api/\u0000orders' }] }),
+      'endpoints[0].path must contain no control characters (newlines, tabs, escapes), got "/api/\\u0000orders"'],
+    ['a header value that would inject a header', () => synthSoak({ endpoints: [{ path: '/a', headers: { 'X-Tenant': 'a\r\nX-Injected: 1' } }] }),
+      'endpoints[0].headers["X-Tenant"] must contain no control characters (newlines, tabs, escapes), got "a\\r\\nX-Injected: 1"'],
+    ['a header name that is not a token', () => synthSoak({ endpoints: [{ path: '/a', headers: { 'Content Type': 'text/plain' } }] }),
+      'endpoints[0].headers must have header names made of letters, digits and !#$%&\'*+-.^_`|~, got "Content Type"'],
+    ['the same header twice in different case', () => synthSoak({ endpoints: [{ path: '/a', headers: { 'content-type': 'a', 'Content-Type': 'b' } }] }),
+      'endpoints[0].headers must name each header once, ignoring case (HTTP header names are case-insensitive), and none of secretHeaders, got "Content-Type"'],
+    ['a newline in an endpoint name', () => synthSoak({ endpoints: [{ path: '/a', name: 'orders\nFAIL' }] }),
+      'endpoints[0].name must contain no control characters (newlines, tabs, escapes), got "orders\\nFAIL"'],
+    ['"::" in an endpoint name (k6 check() throws)', () => synthSoak({ endpoints: [{ path: '/a', name: 'orders::list' }] }),
+      'endpoints[0].name must not contain "::", which k6 refuses in check names, got "orders::list"'],
+    ['"::" in a path that names the endpoint', () => synthSoak({ endpoints: [{ path: '/a::b' }] }),
+      'endpoints[0].path must not contain "::", which k6 refuses in check names (set endpoints[0].name), got "GET /a::b"'],
+    ['a breaker header that is not a header name', () => synthSoak({ circuitBreaker: { header: 'x breaker' } }),
+      'circuitBreaker.header must be an HTTP header name: letters, digits and !#$%&\'*+-.^_`|~, got "x breaker"'],
+    ['a breaker value with surrounding spaces (received values are trimmed)', () => synthSoak({ circuitBreaker: { header: 'X-Breaker', headerValue: ' open' } }),
+      'circuitBreaker.headerValue must be non-empty without leading or trailing spaces (received header values are trimmed), got " open"'],
+    ['a breaker value without a header', () => synthSoak({ circuitBreaker: { headerValue: 'open' } }), 'circuitBreaker.headerValue must come with circuitBreaker.header, got "open"'],
+    ['a threshold on a metric the script never records (k6 exits 104)', () => synthSoak({ thresholds: { extra: { http_req_duraton: ['p(95)<300'] } } }),
+      /^thresholds.extra\["http_req_duraton"\] must name a metric the soak script records \(vus, vus_max, .*circuit_breaker_open_rate\), got "http_req_duraton"$/],
+    ['an aggregation the metric type has not (k6 exits 104)', () => synthSoak({ thresholds: { extra: { http_req_duration: ['rate<0.1'] } } }),
+      'thresholds.extra["http_req_duration"] must use an aggregation that a trend metric has (avg, min, max, med, p(N)), got "rate<0.1"'],
+    ['a filter on an endpoint that does not exist (it would always pass)', () => synthSoak({ thresholds: { extra: { 'http_req_duration{endpoint:GET /orders}': ['p(95)<300'] } } }),
+      'thresholds.extra["http_req_duration{endpoint:GET /orders}"] must filter endpoint on a value the script uses ("health /readyz", "GET /api/orders", "POST /api/orders"); a filter that matches nothing always passes, got "GET /orders"'],
+    ['a filter on a window that does not exist', () => synthSoak({ thresholds: { extra: { 'http_req_duration{window:middle}': ['p(95)<300'] } } }),
+      'thresholds.extra["http_req_duration{window:middle}"] must filter window on a value the script uses ("early", "steady", "late"); a filter that matches nothing always passes, got "middle"'],
+    ['a tag filter k6 cannot parse', () => synthSoak({ thresholds: { extra: { 'http_req_duration{endpoint}': ['p(95)<300'] } } }),
+      /^thresholds.extra\["http_req_duration{endpoint}"\] must name a k6 metric such as/],
+  ];
+  test.each(limits)('fails with %s', (_name, build, message) => {
+    expect(build).toThrow(message);
+  });
   test('fails with a target Deployment that has no Service', () => {
     const chart = newChart();
     const api = new HardenedDeployment(chart, 'api', { image: IMAGE });
@@ -251,7 +382,7 @@ describe('SoakJob refuses', () => {
   });
 });
 
-describeWith(['shellcheck', 'dash'], 'run-soak.sh', () => {
+describeWith(['shellcheck', 'dash', 'busybox'], 'run-soak.sh', () => {
   const RUNNER = join(ASSETS, 'k6', 'run-soak.sh');
   const K6_STANDIN = join(__dirname, 'support', 'k6-standin');
   let output: string;
@@ -272,9 +403,10 @@ describeWith(['shellcheck', 'dash'], 'run-soak.sh', () => {
     ['k6 passed but the verdict is FAIL (a leak)', '0', 'FAIL', 90, 'soak: FAIL: thresholds passed but the stability verdict is FAIL'],
     ['a threshold failed (k6 exit 99)', '99', 'FAIL', 99, 'soak: FAIL: k6 exited 99 (99: a threshold failed); stability verdict FAIL'],
     ['k6 crashed before any summary', '107', 'none', 107, 'soak: FAIL: k6 exited 107 (99: a threshold failed); stability verdict MISSING'],
+    ['k6 refused its options (exit 104)', '104', 'none', 104, 'soak: FAIL: k6 exited 104 (99: a threshold failed); stability verdict MISSING'],
     ['k6 passed but wrote no verdict', '0', 'none', 90, 'the stability verdict is MISSING'],
   ])('%s', (_name, exit, verdict, expected, message) => {
-    for (const shell of ['bash', 'dash']) {
+    for (const shell of SHELLS) {
       const log = join(output, 'k6.log');
       const result = runScript(shell, RUNNER, {
         SCRIPT: '/scripts/soak.js', OUTPUT_DIR: output, K6_STANDIN_EXIT: exit, K6_STANDIN_VERDICT: verdict, K6_STANDIN_LOG: log,
@@ -284,5 +416,22 @@ describeWith(['shellcheck', 'dash'], 'run-soak.sh', () => {
       expect(readFileSync(log, 'utf8').trim().split('\n').pop()).toBe('run --no-color /scripts/soak.js');
       rmSync(join(output, 'verdict'), { force: true });
     }
+  });
+});
+
+describe('a PRODUCTION soak that changes state', () => {
+  const WRITE = { path: '/api/orders', method: HttpMethod.POST, expectedStatus: 201 };
+
+  test.each([HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE])('fails with %s endpoints and no acknowledgement', (method) => {
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [{ path: '/api/orders' }, { ...WRITE, method }] })).toThrow(
+      `acknowledgeProductionWrites must be true for a PRODUCTION soak whose endpoints change state (${method} for 24 hours create, change or delete real records), got nothing`);
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [{ ...WRITE, method }], acknowledgeProductionWrites: false }))
+      .toThrow(/^acknowledgeProductionWrites must be true for a PRODUCTION soak whose endpoints change state .*, got false$/);
+  });
+
+  test('synthesizes with the acknowledgement, and other profiles or read-only endpoints need none', () => {
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [WRITE], acknowledgeProductionWrites: true })).not.toThrow();
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [{ path: '/api/orders' }] })).not.toThrow();
+    expect(() => synthSoak({ profile: SoakProfile.STAGING, endpoints: [WRITE] })).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  assertAnnotationKey, assertCidr, assertDnsLabel, assertDnsSubdomain, assertLabelKey, assertLabels, assertLabelValue,
+  assertAnnotationKey, assertCidr, cidrContains, parseCidr, assertDnsLabel, assertDnsSubdomain, assertLabelKey, assertLabels, assertLabelValue,
   assertNoControlCharacters, assertNumberInRange, assertSecretKey, assertWholeNumber, INT32_MAX, wholeMilliseconds, wholeSeconds,
 } from '../src/_validate';
 
@@ -19,7 +19,7 @@ describe('whole numbers', () => {
   });
   test('ranges of fractions', () => {
     expect(() => assertNumberInRange('maxErrorRate', 0.5, 0, 1)).not.toThrow();
-    expect(() => assertNumberInRange('maxErrorRate', Infinity, 0, 1)).toThrow('maxErrorRate must be a number from 0 to 1, got null');
+    expect(() => assertNumberInRange('maxErrorRate', Infinity, 0, 1)).toThrow('maxErrorRate must be a number from 0 to 1, got Infinity');
   });
 });
 
@@ -77,5 +77,26 @@ describe('CIDRs', () => {
   });
   test.each(['10.0.0.0/33', '999.999.999.999/99', '1.2.3/8', '10.0.0.0', '010.0.0.0/8', '10.0.0.0/08', 'fd00::/129', '1:2:3:4:5:6:7:8:9/64', ':::/0', 'g::/8', ''])('fails with %p', (cidr) => {
     expect(() => assertCidr('cidr', cidr)).toThrow(/^cidr must be an IPv4 or IPv6 address range in CIDR notation/);
+  });
+});
+
+
+describe('CIDR arithmetic', () => {
+  test('parses both families to their network number and prefix', () => {
+    expect(parseCidr('cidr', '10.1.0.0/16')).toEqual({ family: 4, address: BigInt(0x0a010000), prefix: 16 });
+    expect(parseCidr('cidr', 'fd00:ec2::254/128')).toEqual({ family: 6, address: BigInt('0xfd000ec2000000000000000000000254'), prefix: 128 });
+    expect(parseCidr('cidr', '::ffff:10.0.0.0/104').address).toBe(BigInt('0xffff0a000000'));
+  });
+  test('fails with host bits set', () => {
+    expect(() => parseCidr('cidrs[0]', '10.1.2.3/24')).toThrow('cidrs[0] must be a network address with no host bits set (10.1.2.0/24, not 10.1.2.3/24), got "10.1.2.3/24"');
+  });
+  test('containment within a family only', () => {
+    const c = (v: string) => parseCidr('cidr', v);
+    expect(cidrContains(c('0.0.0.0/0'), c('169.254.169.254/32'))).toBe(true);
+    expect(cidrContains(c('169.254.0.0/16'), c('169.254.169.0/24'))).toBe(true);
+    expect(cidrContains(c('169.254.169.0/24'), c('169.254.0.0/16'))).toBe(false);
+    expect(cidrContains(c('10.0.0.0/8'), c('11.0.0.0/8'))).toBe(false);
+    expect(cidrContains(c('fc00::/7'), c('fd00:ec2::254/128'))).toBe(true);
+    expect(cidrContains(c('::/0'), c('10.0.0.0/8'))).toBe(false);
   });
 });

@@ -9,7 +9,8 @@ import { Counter, Rate } from 'k6/metrics';
  * @typedef {{ name: string, method: string, path: string, body: string | null, headers: Record<string, string>,
  *   expectedStatus: number, weight: number }} Endpoint
  * @typedef {{ statuses: number[], header: string | null, headerValue: string | null }} Breaker
- * @typedef {{ baseUrl: string, endpoints: Endpoint[], thinkTimeSeconds: number, breaker: Breaker, outputDir: string,
+ * @typedef {{ baseUrl: string, endpoints: Endpoint[], thinkTimeSeconds: number, breaker: Breaker,
+ *   authTokenFile: string | null, secretHeaders: { name: string, file: string }[], outputDir: string,
  *   analysis: { profile: string, vus: number, durationSeconds: number, maxLatencyGrowth: number } }} SoakConfig
  */
 
@@ -22,7 +23,27 @@ export const options = __K6_OPTIONS__;
 const breakerOpen = new Counter('circuit_breaker_open');
 const breakerOpenRate = new Rate('circuit_breaker_open_rate');
 const totalWeight = CONFIG.endpoints.reduce((sum, e) => sum + e.weight, 0);
-const authToken = __ENV.AUTH_TOKEN;
+
+/**
+ * Secrets are files mounted from Kubernetes Secrets, read once here in the init context:
+ * k6 v2.2.0's open() reads absolute paths from the OS file system (internal/js/initcontext.go
+ * openImpl, internal/loader/filesystems.go) and throws when the file is missing. The k6-operator's
+ * initializer only archives and inspects the script and has no secret mounted: it sets
+ * SOAK_SECRETS=unmounted. A trailing newline (`kubectl create secret --from-file`) is dropped,
+ * since Go's net/http refuses header values with line breaks.
+ * @param {string} file
+ */
+function readSecret(file) {
+  const value = open(file).trim();
+  if (value === '') throw new Error(`secret file ${file} is empty`);
+  return value;
+}
+/** @type {Record<string, string>} */
+const secretHeaders = {};
+if (__ENV.SOAK_SECRETS !== 'unmounted') {
+  if (CONFIG.authTokenFile !== null) secretHeaders.Authorization = `Bearer ${readSecret(CONFIG.authTokenFile)}`;
+  for (const header of CONFIG.secretHeaders) secretHeaders[header.name] = readSecret(header.file);
+}
 
 /** @returns {Endpoint} a random endpoint, chosen by weight */
 function pickEndpoint() {
@@ -34,36 +55,53 @@ function pickEndpoint() {
   return CONFIG.endpoints[CONFIG.endpoints.length - 1];
 }
 
-/** @param {import('k6/http').RefinedResponse<any>} res */
+/**
+ * Whether a response signals an open breaker. k6 v2.2.0 fills res.headers from Go's http.Header
+ * (lib/netext/httpext/request.go): names are Go-canonical (`x-circuit-breaker` arrives as
+ * `X-Circuit-Breaker`) and repeated headers are joined with ", ". So names and values are
+ * compared ignoring case (both configured in lowercase), a value matching as a whole or as one
+ * of the joined values.
+ * @param {import('k6/http').RefinedResponse<any>} res
+ */
 function breakerIsOpen(res) {
-  if (CONFIG.breaker.statuses.indexOf(res.status) >= 0) return true;
-  if (CONFIG.breaker.header === null) return false;
-  const value = res.headers[CONFIG.breaker.header];
-  return value !== undefined && (CONFIG.breaker.headerValue === null || String(value).toLowerCase() === CONFIG.breaker.headerValue);
+  const breaker = CONFIG.breaker;
+  if (breaker.statuses.indexOf(res.status) >= 0) return true;
+  if (breaker.header === null) return false;
+  for (const name of Object.keys(res.headers || {})) {
+    if (name.toLowerCase() !== breaker.header) continue;
+    if (breaker.headerValue === null) return true;
+    const value = String(res.headers[name]).toLowerCase();
+    if (value.trim() === breaker.headerValue || value.split(',').some((v) => v.trim() === breaker.headerValue)) return true;
+  }
+  return false;
 }
 
 export function soak() {
   const endpoint = pickEndpoint();
   /** @type {Record<string, string>} */
-  const headers = Object.assign({}, endpoint.headers);
-  if (authToken) headers.Authorization = `Bearer ${authToken}`;
+  const headers = Object.assign({}, endpoint.headers, secretHeaders);
   const res = http.request(endpoint.method, `${CONFIG.baseUrl}${endpoint.path}`, endpoint.body, {
     headers,
     tags: { endpoint: endpoint.name },
     responseCallback: http.expectedStatuses(endpoint.expectedStatus),
   });
   check(res, { [`${endpoint.name} answers ${endpoint.expectedStatus}`]: (r) => r.status === endpoint.expectedStatus });
-  const open = breakerIsOpen(res);
-  breakerOpen.add(open ? 1 : 0);
-  breakerOpenRate.add(open);
+  const breakerOpened = breakerIsOpen(res);
+  breakerOpen.add(breakerOpened ? 1 : 0);
+  breakerOpenRate.add(breakerOpened);
   sleep(CONFIG.thinkTimeSeconds);
 }
 
 __SOAK_SUMMARY_LOGIC__
 
-/** @param {any} data */
+/**
+ * The verdict of this process. A k6-operator runner (SOAK_TESTRUN_RUNNERS set on its pod) sees
+ * only its own segment of the load, and nothing combines the runners' verdicts: it says so.
+ * @param {any} data
+ */
 export function handleSummary(data) {
-  const report = analyzeSoak(data, CONFIG.analysis);
+  const runners = __ENV.SOAK_TESTRUN_RUNNERS ? Number(__ENV.SOAK_TESTRUN_RUNNERS) : null;
+  const report = analyzeSoak(data, Object.assign({}, CONFIG.analysis, { testRunRunners: runners }));
   const text = renderSoakText(report);
   return {
     stdout: `${text}${JSON.stringify(report)}\n`,

@@ -51,6 +51,8 @@ export class SoakChart extends Chart {
         { path: '/api/orders', method: HttpMethod.POST, body: '{"sku":"SOAK-1","quantity":1}', headers: { 'Content-Type': 'application/json' }, expectedStatus: 201, weight: 3 },
       ],
       circuitBreaker: { statuses: [503], header: 'x-circuit-breaker', headerValue: 'open' },
+      // the POST creates SOAK-1 orders for the whole run, 24 hours with PRODUCTION: intended here
+      acknowledgeProductionWrites: true,
     });
   }
 }
