@@ -57,6 +57,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // The example app imports the package by its published name; tests resolve it to the sources.
       moduleNameMapper: { '^cdk8s-hardening$': '<rootDir>/src/index.ts' },
       testTimeout: 60_000,
+      // Stryker's sandboxes are copies of the repository: never tests or modules of this one.
+      modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
     },
   },
   gitignore: ['examples/*/dist/', 'examples/*/node_modules/', '.tmp/', 'bench/', 'reports/', '.stryker-tmp/'],
