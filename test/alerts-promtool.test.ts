@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { App, Duration } from 'cdk8s';
 import { HardeningAlerts, SoakProfile } from '../src';
 import { describeWith } from './support/binaries';
 import { onlyOfKind, synthValid } from './support/manifests';
@@ -6,13 +6,13 @@ import { promtool, runPromtoolFixture, writeRuleFile } from './support/promtool'
 import { ChaosChart, SoakChart } from '../examples/api-service/on-demand-charts';
 import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
 
-/** The rule groups the example's production chart emits, with the on-demand chaos and soak charts watched. */
+/** The rule groups the example's production chart emits, with the on-demand chaos and soak charts watched as main.ts does. */
 function exampleGroups(): any[] {
   const production = new OrdersApiChart(new App(), 'orders-api');
   const onDemand = new App();
   new SoakChart(onDemand, 'orders-soak-quick', { api: production.api, profile: SoakProfile.QUICK });
   new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
-  new HardeningAlerts(production, 'alerts', { scopes: [production, onDemand] });
+  production.alerts.watch(onDemand);
   return onlyOfKind(synthValid(production), 'PrometheusRule').spec.groups;
 }
 
@@ -47,5 +47,14 @@ describeWith(['promtool'], 'promtool', () => {
     const result = runPromtoolFixture(fixture, groups.filter((g) => g.name.startsWith(groupPrefix)));
     expect(result.output).toContain('SUCCESS');
     expect(result.status).toBe(0);
+  });
+
+  test('the fixtures can fail: without the margin a backup 25 h old alerts, which nats-backup.yaml refuses', () => {
+    const production = new OrdersApiChart(new App(), 'orders-api');
+    new HardeningAlerts(production, 'no-margin', { backupMargin: Duration.seconds(0), scopes: [production.backup] });
+    const noMargin = synthValid(production).find((o) => o.kind === 'PrometheusRule' && o.metadata.name !== 'orders-alerts').spec.groups;
+    const result = runPromtoolFixture('nats-backup.yaml', noMargin);
+    expect(result.status).toBe(1);
+    expect(result.output).toContain('alertname: NatsBackupMissing, time: 1d1h');
   });
 });

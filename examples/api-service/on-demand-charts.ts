@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import {
-  ChaosExperiment, ChaosScenario, HardenedDeployment, HttpMethod, NatsBackupCronJob, NatsRestoreJob, SoakJob, SoakProfile, SoakTarget,
+  ChaosExperiment, ChaosScenario, HardenedDeployment, HttpMethod, NatsBackupCronJob, NatsRestoreJob, SoakJob, SoakMetricsOutput, SoakProfile, SoakTarget,
 } from 'cdk8s-hardening';
 import { Construct } from 'constructs';
 
@@ -51,6 +51,7 @@ export class SoakChart extends Chart {
         { path: '/api/orders', method: HttpMethod.POST, body: '{"sku":"SOAK-1","quantity":1}', headers: { 'Content-Type': 'application/json' }, expectedStatus: 201, weight: 3 },
       ],
       circuitBreaker: { statuses: [503], header: 'x-circuit-breaker', headerValue: 'open' },
+      metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({ url: 'http://prometheus-operated.monitoring.svc:9090/api/v1/write' }),
     });
   }
 }
