@@ -86,7 +86,7 @@ describe('HardeningAlerts', () => {
       }).byName.NatsBackupMissing;
       // Friday 02:30 to Monday 02:30 is 72 h, 73 h when the clocks go back that weekend; plus 30 minutes
       expect(weekdays.expr).toMatch(/ > 264600$/);
-      expect(weekdays.annotations.summary).toContain('for more than 4410 min');
+      expect(weekdays.annotations.summary).toContain('for more than 73 h 30 min');
     });
 
     test('backupMargin replaces the derived margin', () => {
@@ -233,6 +233,14 @@ describe('HardeningAlerts', () => {
       new HardeningAlerts(chart, 'alerts');
       return chart;
     }, 'namespace must be set on orders/backup or its chart: its alerts select objects by namespace, got nothing'],
+    ['two objects of the same name and namespace in two watched apps', () => {
+      const chart = ordersChart();
+      new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'jetstream-backup' } });
+      const other = ordersChart();
+      new NatsBackupCronJob(other, 'backup', { metadata: { name: 'jetstream-backup' } });
+      new HardeningAlerts(chart, 'alerts', { scopes: [chart, other] });
+      return chart;
+    }, 'scopes must hold each namespace and name once (the operator keys rule groups by name), got "nats-backup/orders/jetstream-backup"'],
   ])('fails at synth on %s', (_name, build, message) => {
     expect(() => Testing.synth(build())).toThrow(message);
   });

@@ -84,9 +84,9 @@ export function alertingRule(
   };
 }
 
-/** A duration as the descriptions say it: "26 h", "90 min", "45 s". */
+/** A duration as the descriptions say it: "26 h", "73 h 30 min", "45 min", "45 s". */
 export function humanDuration(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  if (seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
+  if (seconds % 60 !== 0) return `${seconds} s`;
+  const [hours, minutes] = [Math.floor(seconds / 3600), (seconds % 3600) / 60];
+  return [hours ? `${hours} h` : '', minutes || !hours ? `${minutes} min` : ''].filter(Boolean).join(' ');
 }

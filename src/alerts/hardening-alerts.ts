@@ -201,6 +201,9 @@ export class HardeningAlerts extends Construct {
         groups.push(soakRules(this.settings, { namespace: namespaceOf(job, c), job }, c.profile.name));
       }
     }
+    const names = groups.map((g) => g.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) throw invalidProp('scopes', 'hold each namespace and name once (the operator keys rule groups by name)', twice);
     if (groups.length === 0) {
       throw invalidProp('scopes', 'hold a NatsBackupCronJob, HardenedDeployment, ChaosExperiment or SoakJob to alert on', this.scopes.map((s) => s.node.path || '(app)'));
     }
