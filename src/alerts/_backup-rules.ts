@@ -15,7 +15,7 @@ export interface BackupTarget {
 }
 
 /**
- * Rules for a NatsBackupCronJob, from kube-state-metrics (docs/metrics/workload/cronjob-metrics.md:
+ * Rules for a NatsBackupCronJob, from kube-state-metrics v2.20.0 (docs/metrics/workload/cronjob-metrics.md:
  * kube_cronjob_status_last_successful_time, kube_cronjob_created; job-metrics.md: kube_job_failed
  * with `condition`, kube_job_status_start_time, kube_job_owner with `owner_kind`/`owner_name`) and
  * the kubelet's volume stats (pkg/kubelet/metrics/collectors/volume_stats.go:

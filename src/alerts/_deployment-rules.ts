@@ -16,7 +16,7 @@ export interface DeploymentTarget {
 }
 
 /**
- * Rules for a HardenedDeployment, from kube-state-metrics: docs/metrics/workload/deployment-metrics.md
+ * Rules for a HardenedDeployment, from kube-state-metrics v2.20.0: docs/metrics/workload/deployment-metrics.md
  * (kube_deployment_status_condition with condition/status, kube_deployment_spec_replicas,
  * kube_deployment_status_replicas_updated, kube_deployment_status_replicas_available,
  * kube_deployment_spec_paused), policy/poddisruptionbudget-metrics.md

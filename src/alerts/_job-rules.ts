@@ -8,7 +8,7 @@ export interface JobTarget {
 
 /**
  * kube_job_failed{condition="true"} is 1 once the Job has its Failed condition
- * (kube-state-metrics docs/metrics/workload/job-metrics.md; internal/store/job.go emits one series
+ * (kube-state-metrics v2.20.0 docs/metrics/workload/job-metrics.md; internal/store/job.go emits one series
  * per condition status). These Jobs never retry (backoffLimit 0): a non-zero exit or the deadline
  * fails them at once. The alert resolves when the Job is deleted (ttlSecondsAfterFinished).
  */
