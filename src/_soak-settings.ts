@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { CREDENTIAL_WORDS, isCredentialHeader } from './_credential-header';
 import { invalidProp } from './_errors';
 import { assertSoakThreshold, parseThresholdExpression } from './_k6-threshold';
 import { DEADLINE_MARGIN_SECONDS, SoakScriptEndpoint, SoakScriptSettings, WINDOWS } from './_soak-script';
@@ -13,12 +14,6 @@ import type { SoakProfile } from './soak-profile';
  * (httpguts.ValidHeaderFieldName), and k6 v2.2.0 sends requests through net/http.
  */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/**
- * Header names that say they carry a credential. Such a header's value would sit in the
- * script's ConfigMap, readable by anyone who can read ConfigMaps in the namespace.
- */
-const CREDENTIAL_HEADER = /key|token|secret|password|passwd|auth|session|cookie|credential/i;
 
 /** Methods that change state on the server (RFC 9110: not safe). */
 const STATE_CHANGING = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -131,9 +126,9 @@ function soakEndpoints(props: SoakJobProps, secretFiles: SoakSecretFile[]): Soak
     const seen = new Set<string>();
     for (const [header, value] of Object.entries(headers)) {
       if (!HEADER_NAME.test(header)) throw invalidProp(`${at}.headers`, 'have header names made of letters, digits and !#$%&\'*+-.^_`|~', header);
-      if (CREDENTIAL_HEADER.test(header)) {
-        throw invalidProp(`${at}.headers`, 'not carry credentials (a header whose name contains key, token, secret, password, passwd, auth, session, '
-          + 'cookie or credential would be stored in a ConfigMap): use authTokenSecret for a bearer token or secretHeaders for any other secret header', header);
+      if (isCredentialHeader(header)) {
+        throw invalidProp(`${at}.headers`, `not carry credentials (a header whose name contains ${CREDENTIAL_WORDS} `
+          + 'would be stored in a ConfigMap): use authTokenSecret for a bearer token or secretHeaders for any other secret header', header);
       }
       const lower = header.toLowerCase();
       if (seen.has(lower) || secretHeaders.includes(lower)) {

@@ -52,6 +52,8 @@ export interface SoakTestRunOptions {
   readonly secretFiles: SoakSecretFile[];
   readonly resources: { cpu: kplus.CpuResources; memory: kplus.MemoryResources; ephemeralStorage: kplus.EphemeralStorageResources };
   readonly networkPolicy: boolean;
+  /** More environment for the runners (the metrics output's settings). */
+  readonly runnerEnv: kplus.k8s.EnvVar[];
 }
 
 export interface SoakTestRun {
@@ -124,7 +126,7 @@ export function soakTestRun(scope: Construct, o: SoakTestRunOptions): SoakTestRu
       },
       runner: {
         ...k6Pod,
-        env: [{ name: 'K6_NO_USAGE_REPORT', value: 'true' }, { name: 'SOAK_TESTRUN_RUNNERS', value: String(o.parallelism) }],
+        env: [{ name: 'K6_NO_USAGE_REPORT', value: 'true' }, { name: 'SOAK_TESTRUN_RUNNERS', value: String(o.parallelism) }, ...o.runnerEnv],
         volumes: [{ name: 'output', emptyDir: { sizeLimit: '16Mi' } }, tmp.volume, ...secrets.volumes],
         volumeMounts: [{ name: 'output', mountPath: '/output' }, tmp.mount, ...secrets.volumeMounts],
       },

@@ -34,3 +34,6 @@ export * from './checks/rules/network-policy-selector';
 export * from './checks/rules/network-policy-coverage';
 export * from './checks/rules/rbac-wildcards';
 export * from './dns-resolver';
+export * from './soak-metrics-output';
+export * from './alerts/hardening-alerts';
+export * from './alerts/soak-dashboard';

@@ -16,6 +16,8 @@ for (const profile of [SoakProfile.QUICK, SoakProfile.STAGING, SoakProfile.PRODU
   new SoakChart(onDemand, `orders-soak-${profile.name}`, { api: production.api, profile });
 }
 new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
+// The production alerts also cover the on-demand chaos and soak Jobs, whenever they run.
+production.alerts.watch(onDemand);
 
 // Every object of both apps must pass the production-readiness rules, with no suppression.
 new HardeningChecks(app, { failOnWarnings: true });

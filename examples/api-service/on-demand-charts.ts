@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import {
-  ChaosExperiment, ChaosScenario, HardenedDeployment, HttpMethod, NatsBackupCronJob, NatsRestoreJob, SoakJob, SoakProfile, SoakTarget,
+  ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment, HttpMethod, NatsBackupCronJob, NatsRestoreJob, SoakJob, SoakMetricsOutput, SoakProfile, SoakTarget,
 } from 'cdk8s-hardening';
 import { Construct } from 'constructs';
 
@@ -53,6 +53,11 @@ export class SoakChart extends Chart {
       circuitBreaker: { statuses: [503], header: 'x-circuit-breaker', headerValue: 'open' },
       // the POST creates SOAK-1 orders for the whole run, 24 hours with PRODUCTION: intended here
       acknowledgeProductionWrites: true,
+      metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({
+        url: 'http://prometheus-operated.monitoring.svc:9090/api/v1/write',
+        // the Prometheus pods of kube-prometheus-stack, and nothing else
+        egress: EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'prometheus' }, namespaceName: 'monitoring', ports: [9090] }),
+      }),
     });
   }
 }

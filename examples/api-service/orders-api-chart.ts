@@ -1,5 +1,5 @@
 import { Chart, ChartProps } from 'cdk8s';
-import { EgressRule, HardenedDeployment, NatsBackupCronJob } from 'cdk8s-hardening';
+import { EgressRule, HardenedDeployment, HardeningAlerts, NatsBackupCronJob, SoakDashboard } from 'cdk8s-hardening';
 import { Construct } from 'constructs';
 
 /**
@@ -10,6 +10,7 @@ import { Construct } from 'constructs';
 export class OrdersApiChart extends Chart {
   public readonly api: HardenedDeployment;
   public readonly backup: NatsBackupCronJob;
+  public readonly alerts: HardeningAlerts;
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'orders', ...props });
@@ -34,5 +35,10 @@ export class OrdersApiChart extends Chart {
       natsUrl: 'nats://nats:4222',
       monitorUrl: 'http://nats:8222',
     });
+
+    // Alerts on the backups, the Deployment and its budget for kube-prometheus-stack's Prometheus
+    // (release "kube-prometheus-stack"), and the dashboard of the soak runs for its Grafana.
+    this.alerts = new HardeningAlerts(this, 'alerts', { metadata: { name: 'orders-alerts' }, labels: { release: 'kube-prometheus-stack' } });
+    new SoakDashboard(this, 'soak-dashboard', { metadata: { name: 'orders-soak-dashboard' } });
   }
 }

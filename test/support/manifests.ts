@@ -4,6 +4,7 @@ import { Chart, Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { testRunProblems } from './k6-testrun';
 import { podTemplatesOf, restrictedViolations } from './pod-security';
+import { prometheusRuleProblems } from './prometheus-rule';
 
 /**
  * Validation every synthesized object of the suite goes through:
@@ -69,6 +70,7 @@ export function onlyOfKind(objects: any[], kind: string): any {
  */
 const CUSTOM_RESOURCE_CHECKS: Record<string, (obj: any) => string[]> = {
   'k6.io/v1alpha1/TestRun': testRunProblems,
+  'monitoring.coreos.com/v1/PrometheusRule': prometheusRuleProblems,
 };
 
 function schemaProblems(obj: any): string[] {

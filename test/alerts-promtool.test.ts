@@ -1,0 +1,60 @@
+import { App, Duration } from 'cdk8s';
+import { HardeningAlerts, SoakProfile } from '../src';
+import { describeWith } from './support/binaries';
+import { onlyOfKind, synthValid } from './support/manifests';
+import { promtool, runPromtoolFixture, writeRuleFile } from './support/promtool';
+import { ChaosChart, SoakChart } from '../examples/api-service/on-demand-charts';
+import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
+
+/** The rule groups the example's production chart emits, with the on-demand chaos and soak charts watched as main.ts does. */
+function exampleGroups(): any[] {
+  const production = new OrdersApiChart(new App(), 'orders-api');
+  const onDemand = new App();
+  new SoakChart(onDemand, 'orders-soak-quick', { api: production.api, profile: SoakProfile.QUICK });
+  new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
+  production.alerts.watch(onDemand);
+  return onlyOfKind(synthValid(production), 'PrometheusRule').spec.groups;
+}
+
+describeWith(['promtool'], 'promtool', () => {
+  const groups = exampleGroups();
+
+  test('promtool check rules accepts every emitted group on its own', () => {
+    expect(groups.map((g) => g.name)).toEqual([
+      'hardened-deployment/orders/orders-api',
+      'nats-backup/orders/orders-jetstream-backup',
+      'soak-job/orders/orders-soak-quick',
+      'chaos-experiment/orders/orders-chaos-api-kill',
+      'chaos-experiment/orders/orders-chaos-nats-kill',
+      'chaos-experiment/orders/orders-chaos-network-block',
+    ]);
+    for (const group of groups) {
+      const result = promtool(['check', 'rules', 'rules.yaml'], writeRuleFile([group]));
+      expect(result).toEqual({ status: 0, output: expect.stringContaining(`SUCCESS: ${group.rules.length} rules found`) });
+    }
+  });
+
+  test('promtool check rules refuses a broken expression (the check can fail)', () => {
+    const broken = [{ name: 'broken', rules: [{ alert: 'Broken', expr: 'max by (namespace (up)', for: '5m' }] }];
+    expect(promtool(['check', 'rules', 'rules.yaml'], writeRuleFile(broken)).status).toBe(1);
+  });
+
+  test.each([
+    ['nats-backup.yaml', 'nats-backup/'],
+    ['hardened-deployment.yaml', 'hardened-deployment/'],
+    ['jobs.yaml', ''],
+  ])('promtool test rules %s: every alert fires when it should and stays silent when it should not', (fixture, groupPrefix) => {
+    const result = runPromtoolFixture(fixture, groups.filter((g) => g.name.startsWith(groupPrefix)));
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
+  test('the fixtures can fail: without the margin a backup 25 h old alerts, which nats-backup.yaml refuses', () => {
+    const production = new OrdersApiChart(new App(), 'orders-api');
+    new HardeningAlerts(production, 'no-margin', { backupMargin: Duration.seconds(0), scopes: [production.backup] });
+    const noMargin = synthValid(production).find((o) => o.kind === 'PrometheusRule' && o.metadata.name !== 'orders-alerts').spec.groups;
+    const result = runPromtoolFixture('nats-backup.yaml', noMargin);
+    expect(result.status).toBe(1);
+    expect(result.output).toContain('alertname: NatsBackupMissing, time: 1d1h');
+  });
+});

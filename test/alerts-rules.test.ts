@@ -1,0 +1,284 @@
+import { App, Chart, Cron, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  ChaosExperiment, ChaosScenario, HardenedDeployment, HardeningAlerts, HardeningAlertsProps, HardeningChecks, NatsBackupCronJob, SoakJob,
+  SoakProfile, SoakTarget,
+} from '../src';
+import { toYaml } from './support/charts';
+import { onlyOfKind, synthValid } from './support/manifests';
+import { prometheusRuleProblems } from './support/prometheus-rule';
+
+const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
+
+function ordersChart(): Chart {
+  return new Chart(Testing.app(), 'orders', { namespace: 'orders' });
+}
+
+/** The rules by alert name (the first of each name) and the groups of a chart with alerts. */
+function rulesOf(chart: Chart) {
+  const rule = onlyOfKind(synthValid(chart), 'PrometheusRule');
+  const groups: any[] = rule.spec.groups;
+  const byName: Record<string, any> = {};
+  for (const r of groups.flatMap((g) => g.rules)) byName[r.alert] ??= r;
+  return { rule, groups, byName };
+}
+
+function backupChart(props: HardeningAlertsProps = {}, backup: Record<string, unknown> = {}) {
+  const chart = ordersChart();
+  new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'jetstream-backup' }, ...backup });
+  new HardeningAlerts(chart, 'alerts', props);
+  return rulesOf(chart);
+}
+
+function deploymentChart(props: HardeningAlertsProps = {}, deployment: Record<string, unknown> = {}) {
+  const chart = ordersChart();
+  const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, ...deployment });
+  api.addDisruptionBudget();
+  new HardeningAlerts(chart, 'alerts', props);
+  return rulesOf(chart);
+}
+
+describe('HardeningAlerts', () => {
+  test('snapshot', () => {
+    const chart = ordersChart();
+    const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, service: true });
+    api.addDisruptionBudget();
+    new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'jetstream-backup' } });
+    new HardeningAlerts(chart, 'alerts', { metadata: { name: 'orders-alerts' }, labels: { release: 'kube-prometheus-stack' } });
+    expect(toYaml([rulesOf(chart).rule])).toMatchSnapshot();
+  });
+
+  test('one monitoring.coreos.com/v1 PrometheusRule in the chart\'s namespace, labelled for the operator\'s ruleSelector', () => {
+    const { rule } = backupChart({ labels: { release: 'kube-prometheus-stack' } });
+    expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(rule.kind).toBe('PrometheusRule');
+    expect(rule.metadata.namespace).toBe('orders');
+    expect(rule.metadata.labels).toMatchObject({
+      'release': 'kube-prometheus-stack', 'app.kubernetes.io/component': 'alerts', 'app.kubernetes.io/managed-by': 'cdk8s-hardening',
+    });
+    expect(prometheusRuleProblems(rule)).toEqual([]);
+  });
+
+  describe('NatsBackupCronJob', () => {
+    test('missing backup: the daily schedule\'s 24 h plus the starting and active deadlines (2 h), for 10 minutes, critical', () => {
+      const missing = backupChart().byName.NatsBackupMissing;
+      expect(missing.expr).toBe('time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-backup"} '
+        + 'or kube_cronjob_created{namespace="orders", cronjob="jetstream-backup"}) > 93600');
+      expect(missing.for).toBe('10m');
+      expect(missing.labels).toEqual({ severity: 'critical' });
+      expect(missing.annotations.summary).toBe('No successful NATS JetStream backup by CronJob orders/jetstream-backup for more than 26 h');
+      expect(missing.annotations.description).toContain('runs "0 2 * * *" (Etc/UTC): at most 24 h apart, plus 2 h for a late start and a slow run');
+      expect(missing.annotations.runbook.split('\n')).toEqual([
+        'kubectl -n orders get cronjob jetstream-backup',
+        'kubectl -n orders describe cronjob jetstream-backup',
+        'kubectl -n orders get jobs --sort-by=.metadata.creationTimestamp',
+        'kubectl -n orders logs job/<newest job>',
+        'kubectl -n orders create job --from=cronjob/jetstream-backup jetstream-backup-manual-$(date +%s)',
+      ]);
+    });
+
+    test('the threshold follows the schedule, its time zone and the deadlines of the synthesized CronJob', () => {
+      const weekdays = backupChart({}, {
+        schedule: Cron.schedule({ minute: '30', hour: '2', weekDay: '1-5' }),
+        timeZone: 'Europe/Berlin',
+        startingDeadline: Duration.minutes(10),
+        activeDeadline: Duration.minutes(20),
+      }).byName.NatsBackupMissing;
+      // Friday 02:30 to Monday 02:30 is 72 h, 73 h when the clocks go back that weekend; plus 30 minutes
+      expect(weekdays.expr).toMatch(/ > 264600$/);
+      expect(weekdays.annotations.summary).toContain('for more than 73 h 30 min');
+    });
+
+    test('backupMargin replaces the derived margin', () => {
+      expect(backupChart({ backupMargin: Duration.hours(6) }).byName.NatsBackupMissing.expr).toMatch(/ > 108000$/);
+    });
+
+    test('failed run: a failed Job owned by the CronJob that started after its last success', () => {
+      const failed = backupChart().byName.NatsBackupFailed;
+      expect(failed.expr).toContain('kube_job_failed{namespace="orders", condition="true"}');
+      expect(failed.expr).toContain('kube_job_owner{namespace="orders", owner_kind="CronJob", owner_name="jetstream-backup"}');
+      expect(failed.expr).toContain('> on (namespace) group_left () max by (namespace) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-backup"}');
+      expect(failed).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
+      expect(failed.annotations.runbook).toContain('kubectl -n orders logs job/{{ $labels.job_name }}');
+    });
+
+    test('claim nearly full: the last kubelet report within the schedule\'s window, above 85 %', () => {
+      const claim = backupChart().byName.NatsBackupClaimFilling;
+      expect(claim.expr).toBe('1 - (max by (namespace, persistentvolumeclaim) (last_over_time(kubelet_volume_stats_available_bytes{namespace="orders", '
+        + 'persistentvolumeclaim="jetstream-backup-data"}[26h])) / max by (namespace, persistentvolumeclaim) (last_over_time('
+        + 'kubelet_volume_stats_capacity_bytes{namespace="orders", persistentvolumeclaim="jetstream-backup-data"}[26h]))) > 0.85');
+      expect(backupChart({ claimUsageThreshold: 0.7 }).byName.NatsBackupClaimFilling.expr).toMatch(/ > 0.7$/);
+    });
+
+    test('an existing claim is watched by its own name', () => {
+      const chart = ordersChart();
+      const existingClaim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'existing', 'jetstream-backups');
+      new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'jetstream-backup' }, existingClaim });
+      new HardeningAlerts(chart, 'alerts');
+      expect(rulesOf(chart).byName.NatsBackupClaimFilling.expr).toContain('persistentvolumeclaim="jetstream-backups"');
+    });
+  });
+
+  describe('HardenedDeployment', () => {
+    test('rollout stuck: Progressing=False, or fewer updated pods than desired for the whole progress deadline unless paused', () => {
+      const stuck = deploymentChart().byName.HardenedDeploymentRolloutStuck;
+      expect(stuck.expr).toContain('kube_deployment_status_condition{namespace="orders", deployment="orders-api", condition="Progressing", status="false"}) == 1');
+      expect(stuck.expr).toContain('kube_deployment_status_replicas_updated{namespace="orders", deployment="orders-api"}))[5m:1m]) > 0');
+      expect(stuck.expr).toContain('unless on (namespace, deployment) (max by (namespace, deployment) (kube_deployment_spec_paused{namespace="orders", deployment="orders-api"}) == 1)');
+      expect(stuck.for).toBe('1m');
+      expect(stuck.annotations.runbook).toContain('kubectl -n orders rollout undo deployment/orders-api');
+      expect(deploymentChart({}, { progressDeadline: Duration.minutes(12) }).byName.HardenedDeploymentRolloutStuck.expr).toContain('[12m:1m]');
+    });
+
+    test('replicas unavailable for 15 minutes by default', () => {
+      const unavailable = deploymentChart().byName.HardenedDeploymentReplicasUnavailable;
+      expect(unavailable.expr).toBe('max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="orders", deployment="orders-api"}) '
+        + '< max by (namespace, deployment) (kube_deployment_spec_replicas{namespace="orders", deployment="orders-api"})');
+      expect(unavailable.for).toBe('15m');
+      expect(deploymentChart({ unavailableFor: Duration.minutes(5) }).byName.HardenedDeploymentReplicasUnavailable.for).toBe('5m');
+    });
+
+    test('its budget (found by selector) allowing no disruption for the 30 minute drain window', () => {
+      const drain = deploymentChart().byName.HardenedDeploymentBudgetBlocksDrain;
+      expect(drain.expr).toBe('max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_pod_disruptions_allowed{namespace="orders", poddisruptionbudget="orders-api-pdb"}) == 0');
+      expect(drain.for).toBe('30m');
+      expect(deploymentChart({ drainWindow: Duration.hours(1) }).byName.HardenedDeploymentBudgetBlocksDrain.for).toBe('1h');
+    });
+
+    test('restarts: 3 in 30 minutes by default, of pods owned through its ReplicaSets', () => {
+      const restarting = deploymentChart().byName.HardenedDeploymentPodRestarting;
+      expect(restarting.expr).toContain('increase(kube_pod_container_status_restarts_total{namespace="orders"}[30m])) >= 3');
+      expect(restarting.expr).toContain('kube_replicaset_owner{namespace="orders", owner_kind="Deployment", owner_name="orders-api"}');
+      const custom = deploymentChart({ restartThreshold: 5, restartWindow: Duration.hours(1) }).byName.HardenedDeploymentPodRestarting;
+      expect(custom.expr).toContain('[1h])) >= 5');
+    });
+
+    test('OOMKilled names the memory limits', () => {
+      const oom = deploymentChart().byName.HardenedDeploymentPodOOMKilled;
+      expect(oom.expr).toContain('kube_pod_container_status_last_terminated_reason{namespace="orders", reason="OOMKilled"}');
+      expect(oom.for).toBe('0s');
+      expect(oom.annotations.description).toContain('memory limit (api 256Mi)');
+    });
+
+    test('each Deployment gets its own budget; one without a budget gets no drain alert', () => {
+      const chart = ordersChart();
+      new HardenedDeployment(chart, 'a', { image: IMAGE, metadata: { name: 'a' } }).addDisruptionBudget();
+      new HardenedDeployment(chart, 'b', { image: IMAGE, metadata: { name: 'b' } });
+      new HardeningAlerts(chart, 'alerts');
+      const { groups } = rulesOf(chart);
+      const drains = (name: string) => groups.find((g) => g.name === `hardened-deployment/orders/${name}`).rules
+        .filter((r: any) => r.alert === 'HardenedDeploymentBudgetBlocksDrain').map((r: any) => r.expr.match(/poddisruptionbudget="([^"]+)"/)[1]);
+      expect(drains('a')).toEqual(['a-pdb']);
+      expect(drains('b')).toEqual([]);
+    });
+  });
+
+  describe('chaos and soak Jobs', () => {
+    test('a failed Job, labelled with its scenario or profile, in the chart where the alerts live', () => {
+      const production = ordersChart();
+      const api = new HardenedDeployment(production, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, service: true });
+      const alerts = new HardeningAlerts(production, 'alerts');
+      // on-demand Jobs in a chart of their own, watched after the fact
+      const onDemand = new Chart(Testing.app(), 'on-demand', { namespace: 'orders' });
+      new ChaosExperiment(onDemand, 'kill', { metadata: { name: 'orders-chaos-api-kill' }, scenario: ChaosScenario.API_KILL, target: api });
+      new SoakJob(onDemand, 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(api), endpoints: [{ path: '/' }], profile: SoakProfile.STAGING });
+      alerts.watch(onDemand);
+      const { groups } = rulesOf(production);
+      const chaos = groups.find((g) => g.name === 'chaos-experiment/orders/orders-chaos-api-kill').rules[0];
+      expect(chaos).toMatchObject({
+        alert: 'ChaosExperimentFailed',
+        expr: 'max by (namespace, job_name) (kube_job_failed{namespace="orders", job_name="orders-chaos-api-kill", condition="true"}) == 1',
+        for: '1m',
+        labels: { scenario: 'api-kill', severity: 'warning' },
+      });
+      expect(chaos.annotations.runbook).toBe('kubectl -n orders logs job/orders-chaos-api-kill | tail -n 1\nkubectl -n orders describe job orders-chaos-api-kill');
+      const soak = groups.find((g) => g.name === 'soak-job/orders/orders-soak').rules[0];
+      expect(soak).toMatchObject({ alert: 'SoakTestFailed', labels: { profile: 'staging', severity: 'warning' } });
+      expect(soak.expr).toContain('job_name="orders-soak"');
+    });
+  });
+
+  test('constructs created after the alerts count, and only those under the scopes', () => {
+    const chart = ordersChart();
+    new HardeningAlerts(chart, 'alerts');
+    new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'late-backup' } });
+    const other = ordersChart();
+    new NatsBackupCronJob(other, 'backup', { metadata: { name: 'elsewhere' } });
+    expect(rulesOf(chart).groups.map((g) => g.name)).toEqual(['nats-backup/orders/late-backup']);
+  });
+
+  test('alert labels for routing and a runbook URL per alert', () => {
+    const { byName } = backupChart({ alertLabels: { team: 'orders' }, runbookUrl: 'https://docs.example.com/cdk8s-hardening' });
+    expect(byName.NatsBackupMissing.labels).toEqual({ team: 'orders', severity: 'critical' });
+    expect(byName.NatsBackupMissing.annotations.runbook_url).toBe('https://docs.example.com/cdk8s-hardening#natsbackupmissing');
+  });
+
+  test('the PrometheusRule passes every hardening check', () => {
+    const app = new App();
+    const chart = new Chart(app, 'orders', { namespace: 'orders' });
+    new NatsBackupCronJob(chart, 'backup');
+    new HardeningAlerts(chart, 'alerts');
+    expect(new HardeningChecks(app, { failOnWarnings: true }).findings().filter((f) => f.objectName.includes('PrometheusRule'))).toEqual([]);
+  });
+
+  test.each([
+    ['a scope without the library\'s constructs', () => {
+      const chart = ordersChart();
+      new HardeningAlerts(chart, 'alerts');
+      return chart;
+    }, 'scopes must hold a NatsBackupCronJob, HardenedDeployment, ChaosExperiment or SoakJob to alert on, got ["orders"]'],
+    ['an object without a namespace', () => {
+      const chart = new Chart(Testing.app(), 'orders');
+      new NatsBackupCronJob(chart, 'backup');
+      new HardeningAlerts(chart, 'alerts');
+      return chart;
+    }, 'namespace must be set on orders/backup or its chart: its alerts select objects by namespace, got nothing'],
+    ['two objects of the same name and namespace in two watched apps', () => {
+      const chart = ordersChart();
+      new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'jetstream-backup' } });
+      const other = ordersChart();
+      new NatsBackupCronJob(other, 'backup', { metadata: { name: 'jetstream-backup' } });
+      new HardeningAlerts(chart, 'alerts', { scopes: [chart, other] });
+      return chart;
+    }, 'scopes must hold each namespace and name once (the operator keys rule groups by name), got "nats-backup/orders/jetstream-backup"'],
+  ])('fails at synth on %s', (_name, build, message) => {
+    expect(() => Testing.synth(build())).toThrow(message);
+  });
+
+  test.each([
+    ['alertLabels with severity', { alertLabels: { severity: 'page' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "severity"'],
+    ['alertLabels with a dash', { alertLabels: { 'team-name': 'a' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "team-name"'],
+    ['a runbook URL with a fragment', { runbookUrl: 'https://docs.example.com/x#alerts' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got "https://docs.example.com/x#alerts"'],
+    ['a claim threshold of 1', { claimUsageThreshold: 1 }, 'claimUsageThreshold must be a number from 0.01 to 0.99, got 1'],
+    ['a restart window of a minute', { restartWindow: Duration.minutes(1) }, 'restartWindow must be whole seconds from 5 minutes to 1 day (increase() needs several scrapes), got 1 minute'],
+    ['no restart threshold', { restartThreshold: 0 }, 'restartThreshold must be a whole number from 1 to 1000, got 0'],
+    ['an unavailable time under a minute', { unavailableFor: Duration.seconds(30) }, 'unavailableFor must be whole seconds from 1 minute to 7 days, got 30 seconds'],
+    ['a drain window under a minute', { drainWindow: Duration.seconds(59) }, 'drainWindow must be whole seconds from 1 minute to 7 days, got 59 seconds'],
+    ['a fractional backup margin', { backupMargin: Duration.millis(1500) }, 'backupMargin must be whole seconds from 0 seconds to 2147483647 seconds (int32), got 1 second 500 millis'],
+    ['an invalid label', { labels: { release: 'a b' } }, 'labels'],
+  ])('fails on %s', (_name, props, message) => {
+    expect(() => new HardeningAlerts(ordersChart(), 'alerts', props as HardeningAlertsProps)).toThrow(message);
+  });
+});
+
+describe('PrometheusRule structural check', () => {
+  test('finds what the operator\'s CRD refuses', () => {
+    expect(prometheusRuleProblems({
+      metadata: { name: 'x' },
+      spec: {
+        groups: [
+          { name: 'a', rules: [{ alert: 'A', record: 'b', expr: 'up', for: '5 minutes', labels: { n: 1 } }] },
+          { name: 'a', rules: [{ expr: '', severity: 'x' }] },
+        ],
+      },
+    })).toEqual([
+      '/spec/groups/0/rules/0: exactly one of alert and record',
+      '/spec/groups/0/rules/0/for must be a Prometheus duration',
+      '/spec/groups/0/rules/0/labels must map strings to strings',
+      '/spec/groups/1/name must be unique (listMapKey name), got a twice',
+      '/spec/groups/1/rules/0: unknown field severity',
+      '/spec/groups/1/rules/0: exactly one of alert and record',
+      '/spec/groups/1/rules/0/expr must be a non-empty string',
+    ]);
+  });
+});
