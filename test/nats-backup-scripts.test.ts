@@ -370,15 +370,15 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
 
     test('refuses when one of several streams exists, before changing anything', async () => {
       await backupThenFreshServer();
-      await server.seedStream({ name: 'PAYMENTS' }, 1);
+      await server.seedStream({ name: 'ORDERS' }, 1); // the middle one of CACHE, ORDERS, PAYMENTS
       const result = restore();
       expect(result.status).toBe(1);
-      expect(result.stderr).toContain('streams already exist: PAYMENTS; nothing was changed');
-      const calls = recordedCalls(callLog);
-      expect(calls).toEqual([['stream', 'ls', '--all', '--json']]);
+      expect(result.stderr).toContain('streams already exist: ORDERS; nothing was changed');
+      expect(recordedCalls(callLog)).toEqual([['stream', 'ls', '--all', '--json']]);
       await server.withJetStream(async (jsm) => {
-        await expect(jsm.streams.info('ORDERS')).rejects.toThrow('stream not found');
-        expect((await jsm.streams.info('PAYMENTS')).state.messages).toBe(1);
+        await expect(jsm.streams.info('CACHE')).rejects.toThrow('stream not found');
+        await expect(jsm.streams.info('PAYMENTS')).rejects.toThrow('stream not found');
+        expect((await jsm.streams.info('ORDERS')).state.messages).toBe(1);
       });
     });
 

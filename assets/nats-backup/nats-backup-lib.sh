@@ -26,8 +26,8 @@ check_count() {
 }
 
 # Stream and consumer names as NATS and natscli 0.4.0 take them: 1 to 255 bytes (nats-server
-# JSMaxNameLen); no whitespace, '.', '*' or '>' (nats-server isValidName); no '/', '\' or NUL
-# (jsm.go IsValidName, which natscli's restore applies). On top of that no control characters
+# JSMaxNameLen); no whitespace, '.', '*' or '>' (nats-server isValidName); no '/' or '\' (path
+# separators, refused by nats-server and by jsm.go IsValidName, which natscli's restore applies). On top of that no control characters
 # (they would corrupt the log) and no leading '-' (natscli's parser would read it as a flag).
 # Glob characters such as '?' and '[' are valid names: they are never expanded (set -f).
 is_valid_name() {
