@@ -27,8 +27,9 @@ check_count() {
 
 # Stream and consumer names as NATS and natscli 0.4.0 take them: 1 to 255 bytes (nats-server
 # JSMaxNameLen); no whitespace, '.', '*' or '>' (nats-server isValidName); no '/' or '\' (path
-# separators, refused by nats-server and by jsm.go IsValidName, which natscli's restore applies). On top of that no control characters
-# (they would corrupt the log) and no leading '-' (natscli's parser would read it as a flag).
+# separators: nats-server refuses them, and so does jsm.go IsValidName in natscli's restore).
+# On top of that no control characters (they would corrupt the log) and no leading '-' (fisk,
+# natscli's flag parser, would read it as a flag).
 # Glob characters such as '?' and '[' are valid names: they are never expanded (set -f).
 is_valid_name() {
   case $1 in
