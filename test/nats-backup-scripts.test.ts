@@ -242,6 +242,43 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
       });
     });
 
+    test('a stream and a consumer deleted while the backup runs are left out and named; the backup completes', async () => {
+      await server.seedStream({ name: 'AUDIT' }, 2);
+      await server.seedStream({ name: 'ORDERS' }, 2, [
+        { durable_name: 'billing', ack_policy: AckPolicy.Explicit }, { durable_name: 'gone', ack_policy: AckPolicy.Explicit },
+      ]);
+      // natscli answers for a name that was listed a moment ago and is gone now: exit 1 (selectStream / selectConsumer)
+      const wrappers = writeExecutable(join(work, 'bin'), 'nats', [
+        `if [ "$1 $2 $3" = "stream info AUDIT" ]; then ${NATSCLI_STANDIN}/nats stream rm AUDIT -f; fi`,
+        'if [ "$1 $2 $3 $4" = "consumer info ORDERS gone" ]; then NATS_STANDIN_LOG= node -e "require(\'nats\').connect({servers: process.env.NATS_URL}).then(async (nc) => { await (await nc.jetstreamManager()).consumers.delete(\'ORDERS\', \'gone\'); await nc.close(); })"; fi',
+        `exec ${NATSCLI_STANDIN}/nats "$@"`,
+      ].join('\n'));
+      const result = backup({}, { path: [wrappers], cwd: join(__dirname, '..') });
+      expect(result.stderr).toContain('step 4/6: stream AUDIT: deleted while the backup ran, left out');
+      expect(result.stderr).toContain('step 4/6: stream ORDERS: consumer gone went away while the backup ran, left out');
+      expect(result.status).toBe(0);
+      const [name] = backupNames();
+      expect(json(name, 'backup.json')).toMatchObject({ streams: 1, consumers: 1, vanished: ['AUDIT'] });
+      expect(json(name, 'streams.json')).toEqual(['ORDERS']);
+      expect(existsSync(join(root, name, 'streams', 'AUDIT'))).toBe(false);
+      expect(json(name, 'streams', 'ORDERS', 'consumers.json')).toEqual(['billing']);
+      expect(sha256Check(join(root, name)).status).toBe(0);
+      await freshServer();
+      const restored = restore();
+      expect(restored.status).toBe(0);
+      expect(JSON.parse(restored.stdout)).toMatchObject({ restored: 1, streams: [{ name: 'ORDERS', consumers: ['billing'] }] });
+    });
+
+    test('a stream info that fails for a stream still listed fails the run', async () => {
+      await server.seedStream({ name: 'ORDERS' }, 2);
+      const wrappers = writeExecutable(join(work, 'bin'), 'nats',
+        `if [ "$1 $2" = "stream info" ]; then echo 'nats: error: nats: timeout' >&2; exit 1; fi\nexec ${NATSCLI_STANDIN}/nats "$@"`);
+      const result = backup({}, { path: [wrappers] });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toContain('ERROR: nats stream info ORDERS failed');
+      expect(readdirSync(root)).toEqual([]);
+    });
+
     test('an ephemeral consumer is left out of the configurations (it dies with its connection)', async () => {
       await server.seedStream({ name: 'ORDERS' }, 2, [{ durable_name: 'billing', ack_policy: AckPolicy.Explicit }]);
       await server.withJetStream(async (jsm) => {
@@ -350,7 +387,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
       expect(result.status).toBe(143);
       expect(readdirSync(root)).toEqual([]);
       const snapshotPid = Number(readFileSync(pidFile, 'utf8'));
-      expect(() => process.kill(snapshotPid, 0)).toThrow(); // natscli was stopped, not left running
+      expect(() => process.kill(snapshotPid, 0)).toThrow('kill ESRCH'); // natscli was stopped, not left running
       expect(Date.now() - started).toBeLessThan(30_000); // well within a pod's termination grace period
     }, 90_000);
   });

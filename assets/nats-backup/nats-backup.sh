@@ -115,7 +115,7 @@ log "step 3/6: stream list (KV buckets, object stores and MQTT state included)"
 # --all: natscli 0.4.0 hides KV_*, OBJ_* and $MQTT_* streams from `stream ls` without it.
 run_child nats stream ls --all --json > "$scratch/streams.out" || fail "nats stream ls failed"
 names_of "$scratch/streams.out" "$scratch/streams" "the stream list"
-jq -R -s 'split("\n") | map(select(length > 0))' "$scratch/streams" > "$work/streams.json"
+: > "$scratch/kept-streams"
 
 # Whether name $1 is still among the names `nats <$2> ls ... --json` lists: a name that went
 # away while the backup ran (an ephemeral consumer, a deleted stream) is left out rather than
@@ -145,6 +145,7 @@ while IFS= read -r stream <&3; do
     continue
   fi
   stream_count=$((stream_count + 1))
+  printf '%s\n' "$stream" >> "$scratch/kept-streams"
   jq '.config' "$dir/stream-info.json" > "$dir/config.json" || fail "stream-info.json of $stream has no config"
   run_child nats consumer ls "$stream" --json > "$scratch/consumers.out" || fail "nats consumer ls $stream failed"
   names_of "$scratch/consumers.out" "$scratch/consumers" "the consumer list of $stream"
@@ -182,6 +183,8 @@ while IFS= read -r stream <&3; do
 done 3< "$scratch/streams"
 
 log "step 5/6: summary and checksums"
+# The streams this backup holds (a stream deleted while the run went on is not among them).
+jq -R -s 'split("\n") | map(select(length > 0))' "$scratch/kept-streams" > "$work/streams.json" || fail "could not write streams.json"
 finished=$(date -u +%s)
 bytes=$(find "$work" -type f -exec stat -c %s {} + | awk '{ total += $1 } END { print total + 0 }')
 jq -n \
