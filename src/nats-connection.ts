@@ -83,7 +83,9 @@ export class NatsAuth {
  */
 export interface NatsConnectionOptions {
   /**
-   * NATS client URL (nats://, tls://, ws:// or wss://).
+   * NATS client URL (nats://, tls://, ws:// or wss://), one host. The default is the client
+   * Service of the official Helm chart installed as release `nats` in the job's namespace. With
+   * password or token auth use tls:// (natscli then requires TLS; see `tlsCaSecret`).
    *
    * @default 'nats://nats:4222'
    */
