@@ -7,7 +7,8 @@ import { dnsEgress } from './_network-policy';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { withDefaults } from './_resources';
 import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity } from './_restricted';
-import { mountSecretFile } from './_secret-file';
+import { mountSecretFiles } from './_secret-file';
+import { assertDnsLabel, assertLabels, assertNoControlCharacters, assertSecretKey } from './_validate';
 import { NatsAuth, NatsConnectionOptions } from './nats-connection';
 
 /** nats-box 0.19.5 ships natscli 0.4.0, whose flags the scripts are tested against. */
@@ -15,6 +16,15 @@ export const DEFAULT_NATS_BOX_IMAGE = 'natsio/nats-box:0.19.5';
 export const SCRIPTS_DIR = '/opt/nats-backup';
 export const BACKUP_MOUNT = '/backup';
 const HOME = '/home/nats-backup';
+/** Where the scripts write the private natscli context for password and token auth (memory-backed). */
+const CONTEXT_DIR = '/run/nats-context';
+
+/**
+ * The NATS server pods of the official Helm chart (nats-io/k8s, chart nats 2.14.0,
+ * templates/_helpers.tpl `nats.selectorLabels`): its nats-box pods share the name label but
+ * carry `app.kubernetes.io/component: nats-box`.
+ */
+export const DEFAULT_NATS_POD_LABELS = { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' };
 
 const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
   cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.units(1) },
@@ -47,10 +57,14 @@ export function resolveNatsBoxSettings(options: NatsConnectionOptions): NatsBoxS
   const group = options.group ?? DEFAULT_NON_ROOT_ID;
   assertNonRootId('user', user);
   assertNonRootId('group', group);
-  const natsPodLabels = options.natsPodLabels ?? { 'app.kubernetes.io/name': 'nats' };
+  const natsPodLabels = options.natsPodLabels ?? DEFAULT_NATS_POD_LABELS;
   if (Object.keys(natsPodLabels).length === 0) {
     throw invalidProp('natsPodLabels', 'name at least one label: an empty selector opens egress to every pod', natsPodLabels);
   }
+  assertLabels('natsPodLabels', natsPodLabels);
+  if (options.natsNamespace !== undefined) assertDnsLabel('natsNamespace', options.natsNamespace);
+  const tlsCaKey = options.tlsCaKey ?? 'ca.crt';
+  assertSecretKey('tlsCaKey', tlsCaKey);
   return {
     natsUrl,
     clientPort,
@@ -60,7 +74,7 @@ export function resolveNatsBoxSettings(options: NatsConnectionOptions): NatsBoxS
     natsPodLabels,
     auth: options.auth,
     tlsCaSecret: options.tlsCaSecret,
-    tlsCaKey: options.tlsCaKey ?? 'ca.crt',
+    tlsCaKey,
     natsNamespace: options.natsNamespace,
     resources: options.resources,
     networkPolicy: options.networkPolicy ?? true,
@@ -69,13 +83,16 @@ export function resolveNatsBoxSettings(options: NatsConnectionOptions): NatsBoxS
 
 /**
  * The port of a URL after checking its scheme; `prop` names the prop in errors.
- * Accepts one host only: natscli takes a comma-separated list, but one Service name is the norm.
+ * Accepts one host only (a DNS name, an IPv4 address or a bracketed IPv6 address): natscli
+ * takes a comma-separated list, but one Service name is the norm.
  */
 export function portOf(prop: string, url: string, schemes: string[], defaultPort: number): number {
   const allowed = `be a URL with scheme ${schemes.map((s) => `${s}://`).join(', ')} and a host, such as "${schemes[0]}://nats:${defaultPort}"`;
-  const match = /^([a-z]+):\/\/([^\s/:@]+)(?::(\d+))?\/?$/.exec(url);
+  if (typeof url !== 'string') throw invalidProp(prop, allowed, url);
+  assertNoControlCharacters(prop, url);
+  const match = /^([a-z]+):\/\/([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::(\d{1,5}))?\/?$/.exec(url);
   if (!match || !schemes.includes(match[1])) throw invalidProp(prop, allowed, url);
-  const port = match[3] ? Number(match[3]) : defaultPort;
+  const port = match[4] ? Number(match[4]) : defaultPort;
   if (port < 1 || port > 65535) throw invalidProp(prop, allowed, url);
   return port;
 }
@@ -124,8 +141,15 @@ export function configureNatsBoxPod(
   mountScratch(scope, container, 'HomeVolume', 'home', HOME, Size.mebibytes(16));
   mountScratch(scope, container, 'TmpVolume', 'tmp', '/tmp', Size.mebibytes(64));
   settings.auth?._configure(scope, container);
+  if (settings.auth?._needsContext) {
+    // the private natscli context holding a password or token: memory only, removed by the scripts
+    container.mount(CONTEXT_DIR, kplus.Volume.fromEmptyDir(scope, 'NatsContextVolume', 'nats-context', {
+      medium: kplus.EmptyDirMedium.MEMORY, sizeLimit: Size.mebibytes(1),
+    }));
+    container.env.addVariable('NATS_CONTEXT_DIR', kplus.EnvValue.fromValue(CONTEXT_DIR));
+  }
   if (settings.tlsCaSecret) {
-    mountSecretFile(scope, 'NatsTlsCa', container, settings.tlsCaSecret, settings.tlsCaKey, '/etc/nats/tls', 'NATS_CA');
+    mountSecretFiles(scope, 'NatsTlsCa', container, settings.tlsCaSecret, { NATS_CA: settings.tlsCaKey }, '/etc/nats/tls', 'tlsCaSecret');
   }
   patchRestrictedPodSpec(ApiObject.of(scope), podSpecPath, withDefaults(settings.resources, DEFAULT_RESOURCES).ephemeralStorage);
 }

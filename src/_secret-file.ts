@@ -1,19 +1,30 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { assertDnsSubdomain, assertSecretKey } from './_validate';
 
 /**
- * Mounts one key of a Secret as a read-only file and points an environment variable at it.
- * Mode 0440: readable by the pod's fsGroup, since the container does not run as root.
+ * Mounts keys of one Secret as read-only files in `dir` and points an environment variable at
+ * each file (`files`: environment variable name -> Secret key). The variables hold paths, never
+ * secret values. Mode 0440: readable by the pod's fsGroup, since the container does not run as root.
+ *
+ * @param prop names the prop in errors about the Secret's name and keys
  */
-export function mountSecretFile(
-  scope: Construct, id: string, container: kplus.Container, secret: kplus.ISecret, key: string, dir: string, env: string,
+export function mountSecretFiles(
+  scope: Construct, id: string, container: kplus.Container, secret: kplus.ISecret, files: { [env: string]: string }, dir: string, prop: string,
 ): void {
-  const file = key.replace(/[^A-Za-z0-9._-]/g, '_');
+  assertDnsSubdomain(`${prop} Secret name`, secret.name);
+  const items: { [key: string]: kplus.PathMapping } = {};
+  const paths: { [env: string]: string } = {};
+  for (const [env, key] of Object.entries(files)) {
+    assertSecretKey(`${prop} key`, key);
+    items[key] = { path: key, mode: 0o440 };
+    paths[env] = `${dir}/${key}`;
+  }
   const volume = kplus.Volume.fromSecret(scope, `${id}Volume`, secret, {
     name: id.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/^-/, ''),
-    items: { [key]: { path: file, mode: 0o440 } },
+    items,
     defaultMode: 0o440,
   });
   container.mount(dir, volume, { readOnly: true });
-  container.env.addVariable(env, kplus.EnvValue.fromValue(`${dir}/${file}`));
+  for (const [env, path] of Object.entries(paths)) container.env.addVariable(env, kplus.EnvValue.fromValue(path));
 }

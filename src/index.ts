@@ -33,6 +33,7 @@ export * from './checks/rules/job-limits';
 export * from './checks/rules/network-policy-selector';
 export * from './checks/rules/network-policy-coverage';
 export * from './checks/rules/rbac-wildcards';
+export * from './checks/rules/nats-credentials-over-tls';
 export * from './dns-resolver';
 export * from './soak-metrics-output';
 export * from './alerts/hardening-alerts';

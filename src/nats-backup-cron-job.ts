@@ -10,8 +10,26 @@ import {
 } from './_nats-box';
 import { restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule, assertTimeZone } from './_schedule';
-import { assertWholeNumber } from './_validate';
+import { assertDnsLabel, assertDnsSubdomain, assertWholeNumber, INT32_MAX, wholeSeconds } from './_validate';
 import { NatsConnectionOptions } from './nats-connection';
+
+/** The longest retention: 100 years, which keeps the script's `RETENTION_DAYS * 86400` exact. */
+const MAX_RETENTION_DAYS = 36500;
+/** The most backups always kept; the script refuses more (its counters stay exact). */
+const MAX_KEEP_LAST = 10000;
+
+/**
+ * What a backup does with the monitoring endpoint (`/varz`, `/jsz`): server information that
+ * helps a person reading the backup, not data a restore needs.
+ */
+export enum MonitoringCapture {
+  /** No request to the monitoring endpoint; no NetworkPolicy egress to its port. */
+  OFF = 'off',
+  /** Capture `/varz` and `/jsz` when the endpoint answers; a warning (not a failure) when it does not. */
+  BEST_EFFORT = 'best-effort',
+  /** Fail the backup when the endpoint does not answer. */
+  REQUIRED = 'required',
+}
 
 /**
  * Properties of a {@link NatsBackupCronJob}.
@@ -40,7 +58,8 @@ export interface NatsBackupCronJobProps extends NatsConnectionOptions {
   readonly timeZone?: string;
 
   /**
-   * Complete backups older than this are deleted after a successful run. Whole days, at least one.
+   * Complete backups older than this are deleted after a successful run. Whole days, from 1 to
+   * 36500 (100 years).
    *
    * @default Duration.days(7)
    */
@@ -48,7 +67,7 @@ export interface NatsBackupCronJobProps extends NatsConnectionOptions {
 
   /**
    * The newest complete backups that are never deleted, whatever their age, so a week of
-   * failing runs cannot remove the last good backup.
+   * failing runs cannot remove the last good backup. From 1 to 10000.
    *
    * @default 3
    */
@@ -63,11 +82,20 @@ export interface NatsBackupCronJobProps extends NatsConnectionOptions {
   readonly includeMessages?: boolean;
 
   /**
-   * NATS monitoring URL; `/varz` and `/jsz` are saved as the server info.
+   * NATS monitoring URL; `/varz` and `/jsz` are saved as the server info. The official Helm
+   * chart exposes the monitoring port on its headless Service only (its client Service `nats`
+   * has `service.ports.monitor.enabled: false`).
    *
-   * @default 'http://nats:8222'
+   * @default 'http://nats-headless:8222'
    */
   readonly monitorUrl?: string;
+
+  /**
+   * Whether the server info from `monitorUrl` is captured, and whether its absence fails a backup.
+   *
+   * @default MonitoringCapture.BEST_EFFORT
+   */
+  readonly monitoring?: MonitoringCapture;
 
   /**
    * An existing claim for the backups instead of a new one.
@@ -176,7 +204,8 @@ export class NatsBackupCronJob extends Construct {
       securityContext: restrictedPodSecurity(this._settings.user, this._settings.group),
       containers: [
         natsBoxContainer('nats-backup', 'nats-backup.sh', this._settings, {
-          NATS_MONITOR_URL: checked.monitorUrl,
+          NATS_MONITOR_URL: checked.monitoring === MonitoringCapture.OFF ? '' : checked.monitorUrl,
+          MONITOR_CAPTURE: checked.monitoring,
           RETENTION_DAYS: String(checked.retentionDays),
           KEEP_MIN: String(checked.keepLast),
           INCLUDE_MESSAGES: String(props.includeMessages ?? true),
@@ -184,6 +213,8 @@ export class NatsBackupCronJob extends Construct {
       ],
     });
     const name = this.cronJob.name;
+    // the CronJob controller names its Jobs <name>-<11 characters>, and those must be DNS labels
+    assertDnsLabel('metadata.name', name, 52, ' (the CronJob controller appends 11 characters for its Jobs)');
     this.labels = recommendedLabels({ name, instance: name, component: 'jetstream-backup', version: undefined });
     applyLabels(this.labels, this.cronJob.metadata, this.cronJob.podMetadata);
 
@@ -209,7 +240,7 @@ export class NatsBackupCronJob extends Construct {
     if (this._settings.networkPolicy) {
       this.networkPolicy = natsEgressPolicy(this, 'NetworkPolicy', name, this.labels, selectorLabels(name, name), this._settings, [
         this._settings.clientPort,
-        portOf('monitorUrl', checked.monitorUrl, ['http', 'https'], 8222),
+        ...(checked.monitoring === MonitoringCapture.OFF ? [] : [portOf('monitorUrl', checked.monitorUrl, ['http', 'https'], 8222)]),
       ]);
     }
   }
@@ -228,35 +259,36 @@ function validate(props: NatsBackupCronJobProps) {
 
   const retention = props.retention ?? Duration.days(7);
   const retentionDays = secondsOf(retention) / 86400;
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-    throw invalidProp('retention', 'be a whole number of days, at least 1 day', retention);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > MAX_RETENTION_DAYS) {
+    throw invalidProp('retention', `be whole days from 1 to ${MAX_RETENTION_DAYS} (100 years; the backup script's arithmetic stays exact)`, retention);
   }
   const keepLast = props.keepLast ?? 3;
-  assertWholeNumber('keepLast', keepLast, 1, ', so the newest backup always survives retention');
+  assertWholeNumber('keepLast', keepLast, 1, ', so the newest backup always survives retention', MAX_KEEP_LAST);
 
   const claimSize = props.claimSize ?? Size.gibibytes(5);
   const claimGi = claimSize.toKibibytes() / (1024 * 1024);
   if (props.existingClaim && props.claimSize) {
     throw invalidProp('claimSize', 'be left out when existingClaim is given (the claim already has its size)', claimSize);
   }
-  if (!Number.isInteger(claimGi) || claimGi < 1) {
+  if (!Number.isInteger(claimGi) || claimGi < 1 || claimGi > INT32_MAX) {
     throw invalidProp('claimSize', 'be whole gibibytes, at least 1Gi', claimSize);
   }
+  if (props.existingClaim) assertDnsSubdomain('existingClaim', props.existingClaim.name);
+  if (props.storageClassName !== undefined) assertDnsSubdomain('storageClassName', props.storageClassName);
 
-  const monitorUrl = props.monitorUrl ?? 'http://nats:8222';
+  const monitoring = props.monitoring ?? MonitoringCapture.BEST_EFFORT;
+  if (!Object.values(MonitoringCapture).includes(monitoring)) {
+    throw invalidProp('monitoring', `be one of ${Object.values(MonitoringCapture).join(', ')}`, monitoring);
+  }
+  const monitorUrl = props.monitorUrl ?? 'http://nats-headless:8222';
   portOf('monitorUrl', monitorUrl, ['http', 'https'], 8222);
 
-  const startingDeadline = props.startingDeadline ?? Duration.hours(1);
-  if (secondsOf(startingDeadline) < 10) {
-    throw invalidProp('startingDeadline', 'be at least 10 seconds (the CronJob controller checks every 10 seconds)', startingDeadline);
-  }
-  const activeDeadline = props.activeDeadline ?? Duration.hours(1);
-  if (secondsOf(activeDeadline) < 60) {
-    throw invalidProp('activeDeadline', 'be at least 1 minute', activeDeadline);
-  }
+  const startingDeadline = Duration.seconds(wholeSeconds('startingDeadline', props.startingDeadline ?? Duration.hours(1), 10, INT32_MAX,
+    ' (the CronJob controller checks every 10 seconds)'));
+  const activeDeadline = Duration.seconds(wholeSeconds('activeDeadline', props.activeDeadline ?? Duration.hours(1), 60));
   const backoffLimit = props.backoffLimit ?? 2;
   assertWholeNumber('backoffLimit', backoffLimit, 0);
   const history = props.jobsHistoryLimit ?? 3;
   assertWholeNumber('jobsHistoryLimit', history, 1, ', so a failed run keeps its logs');
-  return { schedule, timeZone, retentionDays, keepLast, claimSize, monitorUrl, startingDeadline, activeDeadline, backoffLimit, history };
+  return { schedule, timeZone, retentionDays, keepLast, claimSize, monitorUrl, monitoring, startingDeadline, activeDeadline, backoffLimit, history };
 }

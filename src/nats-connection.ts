@@ -1,10 +1,19 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { mountSecretFile } from './_secret-file';
+import { invalidProp } from './_errors';
+import { mountSecretFiles } from './_secret-file';
+import { assertDnsSubdomain, assertSecretKey } from './_validate';
 
 /**
- * How natscli authenticates to NATS. Every variant reads a Kubernetes Secret by reference:
- * no secret value is ever written into a manifest, a ConfigMap or an env literal.
+ * How natscli authenticates to NATS. Every variant mounts keys of a Kubernetes Secret as
+ * read-only files: no secret value is ever written into a manifest, a ConfigMap or an
+ * environment variable.
+ *
+ * natscli 0.4.0 reads creds and nkey seeds from files itself. A user, password or token it
+ * takes from a flag, an environment variable or a context; the job scripts read them from
+ * their files into a private context file on a memory-backed volume, so they never sit in the
+ * environment of natscli, curl or jq. Password and token auth send the secret to the server:
+ * use a `tls://` URL (HardeningChecks warns about `nats-credentials-over-tls`).
  */
 export class NatsAuth {
   /**
@@ -14,7 +23,7 @@ export class NatsAuth {
    * @param key the key of the file in the Secret
    */
   public static credsFile(secret: kplus.ISecret, key: string = 'nats.creds'): NatsAuth {
-    return new NatsAuth('NATS_CREDS', secret, key);
+    return new NatsAuth('NatsAuth.credsFile', secret, { NATS_CREDS: key }, false);
   }
 
   /**
@@ -24,37 +33,48 @@ export class NatsAuth {
    * @param key the key of the seed in the Secret
    */
   public static nkeySeedFile(secret: kplus.ISecret, key: string = 'nkey.seed'): NatsAuth {
-    return new NatsAuth('NATS_NKEY', secret, key);
+    return new NatsAuth('NatsAuth.nkeySeedFile', secret, { NATS_NKEY: key }, false);
   }
 
   /**
-   * A user name and password (`nats --user --password`), passed as environment variables
-   * that reference the Secret.
+   * A user name and password, each a key of the Secret, mounted read-only as files (their exact
+   * bytes are used: store them without a trailing newline).
+   *
+   * @param secret the Secret holding both
+   * @param userKey the key of the user name
+   * @param passwordKey the key of the password
    */
   public static userPassword(secret: kplus.ISecret, userKey: string = 'user', passwordKey: string = 'password'): NatsAuth {
-    return new NatsAuth(undefined, secret, undefined, { NATS_USER: userKey, NATS_PASSWORD: passwordKey });
+    if (userKey === passwordKey) {
+      throw invalidProp('NatsAuth.userPassword passwordKey', 'differ from userKey', passwordKey);
+    }
+    return new NatsAuth('NatsAuth.userPassword', secret, { NATS_USER_FILE: userKey, NATS_PASSWORD_FILE: passwordKey }, true);
   }
 
-  /** A token (`nats --token`), passed as an environment variable that references the Secret. */
+  /**
+   * A token, a key of the Secret mounted read-only as a file (its exact bytes are used).
+   *
+   * @param secret the Secret holding the token
+   * @param key the key of the token
+   */
   public static token(secret: kplus.ISecret, key: string = 'token'): NatsAuth {
-    return new NatsAuth(undefined, secret, undefined, { NATS_TOKEN: key });
+    return new NatsAuth('NatsAuth.token', secret, { NATS_TOKEN_FILE: key }, true);
   }
 
   private constructor(
-    private readonly fileEnv: string | undefined,
+    private readonly prop: string,
     private readonly secret: kplus.ISecret,
-    private readonly fileKey: string | undefined,
-    private readonly envKeys: { [env: string]: string } = {},
-  ) {}
+    private readonly files: { [env: string]: string },
+    /** Whether the scripts build a private natscli context from the files. @internal */
+    public readonly _needsContext: boolean,
+  ) {
+    assertDnsSubdomain(`${prop} Secret name`, secret.name);
+    for (const key of Object.values(files)) assertSecretKey(`${prop} key`, key);
+  }
 
   /** @internal */
   public _configure(scope: Construct, container: kplus.Container): void {
-    for (const [env, key] of Object.entries(this.envKeys)) {
-      container.env.addVariable(env, kplus.EnvValue.fromSecretValue({ secret: this.secret, key }));
-    }
-    if (this.fileEnv && this.fileKey) {
-      mountSecretFile(scope, 'NatsAuth', container, this.secret, this.fileKey, '/etc/nats/auth', this.fileEnv);
-    }
+    mountSecretFiles(scope, 'NatsAuth', container, this.secret, this.files, '/etc/nats/auth', this.prop);
   }
 }
 
@@ -63,7 +83,9 @@ export class NatsAuth {
  */
 export interface NatsConnectionOptions {
   /**
-   * NATS client URL (nats://, tls://, ws:// or wss://).
+   * NATS client URL (nats://, tls://, ws:// or wss://), one host. The default is the client
+   * Service of the official Helm chart installed as release `nats` in the job's namespace. With
+   * password or token auth use tls:// (natscli then requires TLS; see `tlsCaSecret`).
    *
    * @default 'nats://nats:4222'
    */
@@ -93,7 +115,7 @@ export interface NatsConnectionOptions {
   /**
    * Labels of the NATS server pods; the NetworkPolicy allows egress to them only.
    *
-   * @default { 'app.kubernetes.io/name': 'nats' } (the official Helm chart)
+   * @default { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' } (the server pods of the official Helm chart, not its nats-box)
    */
   readonly natsPodLabels?: { [key: string]: string };
 

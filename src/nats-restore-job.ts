@@ -2,11 +2,11 @@ import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
-import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, resolveNatsBoxSettings } from './_nats-box';
 import { restrictedPodSecurity } from './_restricted';
+import { assertDnsLabel, assertDnsSubdomain, INT32_MAX, wholeSeconds } from './_validate';
 import { NatsBackupCronJob } from './nats-backup-cron-job';
 import { NatsConnectionOptions } from './nats-connection';
 
@@ -110,22 +110,19 @@ export class NatsRestoreJob extends Construct {
     if (backupName !== 'latest' && !/^\d{8}T\d{6}Z$/.test(backupName)) {
       throw invalidProp('backupName', 'be "latest" or a backup directory name such as "20260101T020000Z"', backupName);
     }
-    for (const stream of props.streams ?? []) {
-      if (!/^[^\s.*>/\\]+$/.test(stream)) {
-        throw invalidProp('streams', 'hold JetStream stream names (no spaces, dots, *, > or slashes)', stream);
-      }
-    }
+    for (const stream of props.streams ?? []) assertStreamName('streams', stream);
     if (props.streams && props.streams.length === 0) {
       throw invalidProp('streams', 'name at least one stream, or be left out to restore every stream', props.streams);
     }
-    const activeDeadline = props.activeDeadline ?? Duration.hours(1);
-    if (secondsOf(activeDeadline) < 60) throw invalidProp('activeDeadline', 'be at least 1 minute', activeDeadline);
+    if (props.claim) assertDnsSubdomain('claim', props.claim.name);
+    const activeDeadline = Duration.seconds(wholeSeconds('activeDeadline', props.activeDeadline ?? Duration.hours(1), 60));
+    const ttlAfterFinished = Duration.seconds(wholeSeconds('ttlAfterFinished', props.ttlAfterFinished ?? Duration.days(1), 0, INT32_MAX));
 
     this.job = new kplus.Job(this, 'Resource', {
       metadata: props.metadata,
       backoffLimit: 0,
       activeDeadline,
-      ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
+      ttlAfterFinished,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(settings.user, settings.group),
       containers: [
@@ -137,6 +134,8 @@ export class NatsRestoreJob extends Construct {
       ],
     });
     const name = this.job.name;
+    // the Job's pods carry its name in the job-name label: at most 63 characters
+    assertDnsLabel('metadata.name', name, 63, ' (its pods carry the name in a label)');
     const labels = recommendedLabels({ name, instance: name, component: 'jetstream-restore' });
     applyLabels(labels, this.job.metadata, this.job.podMetadata);
 
@@ -153,5 +152,19 @@ export class NatsRestoreJob extends Construct {
     if (settings.networkPolicy) {
       this.networkPolicy = natsEgressPolicy(this, 'NetworkPolicy', name, labels, selectorLabels(name, name), settings, [settings.clientPort]);
     }
+  }
+}
+
+/**
+ * A stream name as NATS and the restore script take it: 1 to 255 bytes; no whitespace, '.',
+ * '*', '>' (nats-server), no '/' or '\\' (nats-server and jsm.go refuse path separators), no
+ * control characters and no leading '-' (natscli would read it as a flag). Glob characters
+ * are valid names: the script never expands them.
+ */
+function assertStreamName(prop: string, stream: string): void {
+  const bytes = Buffer.byteLength(stream ?? '', 'utf8');
+  if (typeof stream !== 'string' || bytes === 0 || bytes > 255 || stream.startsWith('-')
+    || /[\s.*>/\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(stream)) {
+    throw invalidProp(prop, "hold JetStream stream names: 1 to 255 bytes without whitespace, '.', '*', '>', '/', '\\', control characters or a leading '-'", stream);
   }
 }

@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { rulesMarkdown } from '../scripts/rules-md';
 import {
   ChaosExperiment, ChaosNetworkPolicy, ChaosScenario, HardenedDeployment, HardeningChecks, HardeningRule, HttpMethod,
-  NatsBackupCronJob, NatsRestoreJob, Severity, SoakJob, SoakTarget,
+  NatsAuth, NatsBackupCronJob, NatsRestoreJob, Severity, SoakJob, SoakTarget,
 } from '../src';
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
@@ -206,6 +206,8 @@ describe('every rule: a compliant and a non-compliant case', () => {
     ['cron-job-safety', cronJob, (c) => (c.spec.concurrencyPolicy = 'Allow'), 'concurrencyPolicy is Allow'],
     ['cron-job-safety', cronJob, (c) => (c.spec.jobTemplate.spec.ttlSecondsAfterFinished = 60), 'its job template sets ttlSecondsAfterFinished'],
     ['job-limits', job, (j) => delete j.spec.ttlSecondsAfterFinished, 'ttlSecondsAfterFinished is unset'],
+    ['nats-credentials-over-tls', cronJob, (c) => c.spec.jobTemplate.spec.template.spec.containers[0].env.push({ name: 'NATS_PASSWORD_FILE', value: '/etc/nats/auth/password' }),
+      'container nats-backup sends a NATS password or token to nats://nats:4222 without TLS'],
     ['network-policy-selector', () => find('NetworkPolicy', 'jetstream-backup'), (p) => (p.spec.podSelector = {}),
       'podSelector is empty: it selects every pod in the namespace'],
     ['network-policy-coverage', deployment, (d) => (d.spec.template.metadata.labels = { app: 'elsewhere' }), 'no NetworkPolicy covers Ingress for its pods'],
@@ -240,5 +242,43 @@ describe('RULES.md', () => {
   test('lists every rule with id, severity, what, why and source, as the code has them', () => {
     expect(readFileSync(join(__dirname, '..', 'RULES.md'), 'utf8')).toBe(rulesMarkdown());
     for (const r of HardeningChecks.defaultRules()) expect(rulesMarkdown()).toContain(`| \`${r.id}\` | ${r.severity} | ${r.requirement} |`);
+  });
+});
+
+describe('nats-credentials-over-tls', () => {
+  const natsRule = rule('nats-credentials-over-tls');
+  const jobWithEnv = (env: Array<{ name: string; value?: string; valueFrom?: any }>) => ({
+    kind: 'Job', metadata: { name: 'client' }, spec: { template: { spec: { containers: [{ name: 'client', image: 'natsio/nats-box:0.19.5', env }] } } },
+  });
+  const password = { name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats', key: 'password' } } };
+
+  test.each([
+    ['a password over nats://', [{ name: 'NATS_URL', value: 'nats://nats:4222' }, password], 'to nats://nats:4222 without TLS'],
+    ['a token file over ws://', [{ name: 'NATS_URL', value: 'ws://nats:8080' }, { name: 'NATS_TOKEN_FILE', value: '/t' }], 'to ws://nats:8080 without TLS'],
+    ['a user alone (natscli sends it as a token) to a server without scheme', [{ name: 'NATS_URL', value: 'nats-0:4222' }, { name: 'NATS_USER', value: 'x' }], 'to nats-0:4222 without TLS'],
+    ['one plain server in a list', [{ name: 'NATS_URL', value: 'tls://a:4222,nats://b:4222' }, password], 'to nats://b:4222 without TLS'],
+  ])('flags %s', (_name, env, message) => {
+    expect(natsRule.check(jobWithEnv(env), [])).toEqual([`container client sends a NATS password or token ${message}`]);
+  });
+
+  test.each([
+    ['tls://', [{ name: 'NATS_URL', value: 'tls://nats:4222' }, password]],
+    ['wss://', [{ name: 'NATS_URL', value: 'wss://nats:443' }, password]],
+    ['nats:// with a CA (natscli then requires TLS)', [{ name: 'NATS_URL', value: 'nats://nats:4222' }, password, { name: 'NATS_CA', value: '/etc/nats/tls/ca.crt' }]],
+    ['creds over nats:// (the seed is never sent)', [{ name: 'NATS_URL', value: 'nats://nats:4222' }, { name: 'NATS_CREDS', value: '/c' }]],
+    ['no NATS_URL', [password]],
+  ])('passes %s', (_name, env) => {
+    expect(natsRule.check(jobWithEnv(env), [])).toEqual([]);
+  });
+
+  test('the library\'s own constructs: flagged with a password over nats://, clean with tls://', () => {
+    const chart = new Chart(Testing.app(), 'nats-auth');
+    const secret = kplus.Secret.fromSecretName(chart, 'secret', 'nats-backup-creds');
+    new NatsBackupCronJob(chart, 'plain', { metadata: { name: 'plain' }, auth: NatsAuth.userPassword(secret) });
+    new NatsBackupCronJob(chart, 'tls', { metadata: { name: 'tls' }, auth: NatsAuth.token(secret), natsUrl: 'tls://nats:4222' });
+    const checks = new HardeningChecks(chart, { rules: [natsRule] });
+    expect(checks.findings().map((f) => [f.objectName, f.severity, f.message])).toEqual([
+      ['CronJob/plain', 'warning', 'container nats-backup sends a NATS password or token to nats://nats:4222 without TLS'],
+    ]);
   });
 });

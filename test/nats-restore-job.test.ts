@@ -52,11 +52,24 @@ describe('NatsRestoreJob', () => {
     expect(env).toMatchObject({ BACKUP_NAME: '20261127T020000Z', STREAMS: 'ORDERS PAYMENTS', ON_EXISTING: 'replace' });
   });
 
+  test('stream names NATS accepts, glob characters, KV buckets and object stores included, reach the script as they are', () => {
+    const streams = ['[st]rc', '?', 'KV_config', 'OBJ_files', '$MQTT_sess', 'a\'b"c$(x)'];
+    expect(synthRestore({ streams }).env.STREAMS).toBe(streams.join(' '));
+  });
+
+  test('a deadline and a TTL of their own', () => {
+    const { job } = synthRestore({ activeDeadline: Duration.hours(6), ttlAfterFinished: Duration.hours(2) });
+    expect(job.spec).toMatchObject({ activeDeadlineSeconds: 21600, ttlSecondsAfterFinished: 7200 });
+  });
+
   test('NetworkPolicy: egress to DNS and the NATS client port only', () => {
     const { objects } = synthRestore();
     const policy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'nats-restore');
     expect(policy.spec.ingress).toEqual([]);
-    expect(policy.spec.egress[1]).toEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nats' } } }], ports: [{ port: 4222, protocol: 'TCP' }] });
+    expect(policy.spec.egress[1]).toEqual({
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' } } }],
+      ports: [{ port: 4222, protocol: 'TCP' }],
+    });
     expect(policy.spec.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'nats-restore', 'app.kubernetes.io/instance': 'nats-restore' });
   });
 
@@ -73,7 +86,16 @@ describe('NatsRestoreJob', () => {
   });
 });
 
+const STREAM = "streams must hold JetStream stream names: 1 to 255 bytes without whitespace, '.', '*', '>', '/', '\\', control characters or a leading '-', ";
+
 describe('NatsRestoreJob refuses', () => {
+  test('fails with a claim whose name is not a DNS subdomain', () => {
+    const chart = newChart();
+    const claim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'claim', 'Backups!');
+    expect(() => new NatsRestoreJob(chart, 'restore', { claim }))
+      .toThrow('claim must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, got "Backups!"');
+  });
+
   test('fails without a backup or a claim', () => {
     expect(() => new NatsRestoreJob(newChart(), 'restore', {})).toThrow('backup must be given, or claim instead, but not both, got "neither"');
   });
@@ -88,9 +110,19 @@ describe('NatsRestoreJob refuses', () => {
   const cases: Array<[string, Partial<NatsRestoreJobProps>, string]> = [
     ['a malformed backup name', { backupName: '2026-11-27' }, 'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "2026-11-27"'],
     ['a path as backup name', { backupName: '../etc' }, 'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "../etc"'],
-    ['a stream name with a dot', { streams: ['orders.v1'] }, 'streams must hold JetStream stream names (no spaces, dots, *, > or slashes), got "orders.v1"'],
+    ['a stream name with a dot', { streams: ['orders.v1'] }, STREAM + 'got "orders.v1"'],
+    ['a stream name with a space', { streams: ['ORDERS PAYMENTS'] }, STREAM + 'got "ORDERS PAYMENTS"'],
+    ['a stream name with a control character', { streams: ['ORD\u0007ERS'] }, STREAM + 'got "ORD\\u0007ERS"'],
+    ['a stream name with a leading dash', { streams: ['-f'] }, STREAM + 'got "-f"'],
+    ['a stream name with a backslash', { streams: ['a\\b'] }, STREAM + 'got "a\\\\b"'],
+    ['an empty stream name', { streams: [''] }, STREAM + 'got ""'],
+    ['a stream name over 255 bytes', { streams: ['é'.repeat(128)] }, STREAM + `got "${'é'.repeat(128)}"`],
     ['an empty stream list', { streams: [] }, 'streams must name at least one stream, or be left out to restore every stream, got []'],
-    ['an active deadline below a minute', { activeDeadline: Duration.seconds(10) }, 'activeDeadline must be at least 1 minute, got 10 seconds'],
+    ['an active deadline below a minute', { activeDeadline: Duration.seconds(10) }, 'activeDeadline must be whole seconds from 1 minute to 2147483647 seconds (int32), got 10 seconds'],
+    ['a TTL of fractional seconds', { ttlAfterFinished: Duration.millis(1500) }, 'ttlAfterFinished must be whole seconds from 0 seconds to 2147483647 seconds (int32), got 1 second 500 millis'],
+    ['a TTL beyond int32', { ttlAfterFinished: Duration.days(30000) }, 'ttlAfterFinished must be whole seconds from 0 seconds to 2147483647 seconds (int32), got 30000 days'],
+    ['a Job name over 63 characters', { metadata: { name: 'r'.repeat(64) } },
+      `metadata.name must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (its pods carry the name in a label), got "${'r'.repeat(64)}"`],
   ];
   test.each(cases)('fails with %s', (_name, props, message) => {
     const chart = newChart();

@@ -1,84 +1,173 @@
 #!/bin/sh
 # Backs up NATS JetStream into $BACKUP_ROOT/<UTC timestamp>/:
-#   server/            account info (natscli) and, with NATS_MONITOR_URL, /varz and /jsz
-#   streams.json       the stream names
+#   server/            account info (natscli) and, unless MONITOR_CAPTURE=off, /varz and /jsz
+#   streams.json       the stream names, KV buckets (KV_*), object stores (OBJ_*) and MQTT state included
 #   streams/<s>/       stream-info.json (nats stream info --json), config.json, consumers.json,
 #                      consumers/<c>.json (nats consumer info --json),
-#                      data/ (nats stream backup --consumers: messages and consumer state)
+#                      data/ (nats stream backup --consumers: backup.json and stream.tar.s2,
+#                      messages and consumer state as the server snapshots them)
 #   backup.json        summary; SHA256SUMS checksums of every file
-# The backup is built in a hidden directory and renamed into place only when complete, so a
-# failed run leaves nothing under a final name. Retention deletes complete backups older than
-# RETENTION_DAYS but always keeps the newest KEEP_MIN, and touches nothing else.
-set -eu
+# The backup is built in a private directory (mktemp) on the same filesystem and renamed into
+# place only when complete, so a failed or killed run leaves nothing under a final name.
+# Retention deletes complete backups older than RETENTION_DAYS but always keeps the newest
+# KEEP_MIN, and touches nothing else. Files are owner-only (umask 077).
+# Environment in: NATS_URL (and natscli's auth variables), BACKUP_ROOT, RETENTION_DAYS, KEEP_MIN,
+# INCLUDE_MESSAGES, NATS_MONITOR_URL, MONITOR_CAPTURE (off, best-effort, required).
+# Out: the log on stderr, backup.json as one line on stdout, exit status 0 only for a complete backup.
+set -euf
+umask 077
 
 BACKUP_ROOT=${BACKUP_ROOT:-/backup}
 RETENTION_DAYS=${RETENTION_DAYS:-7}
 KEEP_MIN=${KEEP_MIN:-3}
 INCLUDE_MESSAGES=${INCLUDE_MESSAGES:-true}
 NATS_MONITOR_URL=${NATS_MONITOR_URL:-}
+# Without a word about it: best-effort when there is a monitoring URL, off when there is none.
+if [ -n "$NATS_MONITOR_URL" ]; then MONITOR_CAPTURE=${MONITOR_CAPTURE:-best-effort}; else MONITOR_CAPTURE=${MONITOR_CAPTURE:-off}; fi
 LOG_TAG=nats-backup
 
 # shellcheck source=nats-backup-lib.sh
 . "$(dirname "$0")/nats-backup-lib.sh"
 
-case "$RETENTION_DAYS" in '' | *[!0-9]*) fail "RETENTION_DAYS must be a whole number of days, got '$RETENTION_DAYS'" ;; esac
-case "$KEEP_MIN" in '' | *[!0-9]*) fail "KEEP_MIN must be a whole number, got '$KEEP_MIN'" ;; esac
-[ "$RETENTION_DAYS" -ge 1 ] || fail "RETENTION_DAYS must be at least 1, got $RETENTION_DAYS"
-[ "$KEEP_MIN" -ge 1 ] || fail "KEEP_MIN must be at least 1, got $KEEP_MIN"
-if ! { [ -d "$BACKUP_ROOT" ] && [ -w "$BACKUP_ROOT" ]; }; then
-  fail "BACKUP_ROOT $BACKUP_ROOT is not a writable directory"
-fi
+# Bounds that keep `RETENTION_DAYS * 86400` and the positions exact (36500 days is 100 years).
+check_count RETENTION_DAYS "$RETENTION_DAYS" 36500
+check_count KEEP_MIN "$KEEP_MIN" 10000
+case $INCLUDE_MESSAGES in true | false) ;; *) fail "INCLUDE_MESSAGES must be true or false, got '$INCLUDE_MESSAGES'" ;; esac
+case $MONITOR_CAPTURE in
+  off) ;;
+  best-effort | required) [ -n "$NATS_MONITOR_URL" ] || fail "NATS_MONITOR_URL is required with MONITOR_CAPTURE=$MONITOR_CAPTURE" ;;
+  *) fail "MONITOR_CAPTURE must be off, best-effort or required, got '$MONITOR_CAPTURE'" ;;
+esac
+check_backup_root
+[ -w "$BACKUP_ROOT" ] || fail "BACKUP_ROOT $BACKUP_ROOT is not writable"
 
 started=$(date -u +%s)
 name=$(date -u +%Y%m%dT%H%M%SZ)
 final="$BACKUP_ROOT/$name"
-work="$BACKUP_ROOT/.incomplete-$name-$$"
-[ ! -e "$final" ] || fail "$final already exists; refusing to overwrite a backup"
+if [ -e "$final" ] || [ -L "$final" ]; then fail "$final already exists; refusing to overwrite a backup"; fi
+last=$(list_complete_backups "$BACKUP_ROOT" | head -n 1)
 
+work=''
+scratch=''
 on_exit() {
   status=$?
-  if [ -d "$work" ]; then rm -rf "$work"; fi
+  if [ -n "$work" ] && [ -d "$work" ]; then rm -rf "$work"; fi
+  if [ -n "$scratch" ]; then rm -rf "$scratch"; fi
+  remove_auth_context
   if [ "$status" -ne 0 ]; then
-    log "backup FAILED (exit $status): nothing was written under a final name, earlier backups are untouched"
+    explain_full_claim
+    log "backup FAILED (exit $status): nothing was written under a final name, nothing was deleted, earlier backups are untouched"
+  fi
+}
+
+# When a run fails on a claim with less room than the last backup took, say so: that is the
+# likely cause, and only a bigger claim (or a shorter retention) fixes it.
+explain_full_claim() {
+  free=$(free_kib "$BACKUP_ROOT" 2>/dev/null) || return 0
+  if [ -n "$last" ] && [ -d "$last" ]; then
+    needed=$(size_kib "$last" 2>/dev/null) || return 0
+    what="the last complete backup ($(basename "$last")) takes $needed KiB"
+  else
+    needed=1024
+    what="no complete backup exists yet"
+  fi
+  if [ "$free" -lt "$needed" ]; then
+    log "ERROR: the backup claim is full: $free KiB free on $BACKUP_ROOT and $what; grow the claim or shorten the retention (README: Backup and restore, When the claim is full)"
   fi
 }
 trap on_exit EXIT
-# A deadline kill sends TERM: exit through the EXIT trap so the partial directory goes away.
-trap 'exit 143' TERM INT HUP
+# A deadline kill sends TERM: stop the running natscli and exit through the EXIT trap, so the
+# partial directory goes away.
+trap 'on_signal 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 129' HUP
 
-mkdir -p "$work/server" "$work/streams"
-log "step 1/6: backup $name of $NATS_URL into $work"
+# A private work directory inside the backup root: same filesystem, so the final rename is
+# atomic; created by mktemp (mode 0700, a name nobody can plant in advance).
+work=$(mktemp -d "$BACKUP_ROOT/.incomplete-$name.XXXXXX") || fail "could not create a work directory in $BACKUP_ROOT"
+scratch=$(mktemp -d) || fail "could not create a scratch directory"
+mkdir "$work/server" "$work/streams"
+free=$(free_kib "$BACKUP_ROOT")
+if [ -n "$last" ]; then
+  log "step 1/6: backup $name of $NATS_URL into $work ($free KiB free; the last backup, $(basename "$last"), takes $(size_kib "$last") KiB)"
+  [ "$free" -ge "$(size_kib "$last")" ] || log "WARNING: less free space than the last backup took: this run may fail for lack of space"
+else
+  log "step 1/6: backup $name of $NATS_URL into $work ($free KiB free)"
+fi
+setup_auth_context
 
 log "step 2/6: server info"
-nats account info > "$work/server/account-info.txt" || fail "nats account info failed: is $NATS_URL reachable and are the credentials valid?"
-if [ -n "$NATS_MONITOR_URL" ]; then
+run_child nats account info > "$work/server/account-info.txt" \
+  || fail "nats account info failed: is $NATS_URL reachable and are the credentials valid?"
+monitoring_missing=''
+if [ "$MONITOR_CAPTURE" != off ]; then
   for endpoint in varz jsz; do
-    curl -fsS --max-time 15 "$NATS_MONITOR_URL/$endpoint" > "$work/server/$endpoint.json" \
-      || fail "could not read $NATS_MONITOR_URL/$endpoint"
+    if ! run_child curl -fsS -g --proto '=http,https' --max-time 15 -o "$work/server/$endpoint.json" "$NATS_MONITOR_URL/$endpoint"; then
+      rm -f "$work/server/$endpoint.json"
+      [ "$MONITOR_CAPTURE" = best-effort ] || fail "could not read $NATS_MONITOR_URL/$endpoint (MONITOR_CAPTURE=required)"
+      log "WARNING: could not read $NATS_MONITOR_URL/$endpoint: this backup has no $endpoint.json; the data backup goes on (MONITOR_CAPTURE=best-effort)"
+      monitoring_missing="$monitoring_missing $endpoint"
+    fi
   done
 fi
 
-log "step 3/6: stream list"
-nats stream ls --json > "$work/streams.json" || fail "nats stream ls failed"
-streams=$(jq -r '.[]' "$work/streams.json") || fail "streams.json is not a JSON list of names"
+log "step 3/6: stream list (KV buckets, object stores and MQTT state included)"
+# --all: natscli 0.4.0 hides KV_*, OBJ_* and $MQTT_* streams from `stream ls` without it.
+run_child nats stream ls --all --json > "$scratch/streams.out" || fail "nats stream ls failed"
+names_of "$scratch/streams.out" "$scratch/streams" "the stream list"
+: > "$scratch/kept-streams"
+
+# Whether name $1 is still among the names `nats <$2> ls ... --json` lists: a name that went
+# away while the backup ran (an ephemeral consumer, a deleted stream) is left out rather than
+# failing the run; one that is still there failed for real.
+still_listed() {
+  wanted=$1
+  what=$2
+  shift 2
+  run_child nats "$what" ls "$@" --json > "$scratch/relist.out" || return 0
+  names_of "$scratch/relist.out" "$scratch/relist" "the $what list"
+  in_list "$wanted" "$scratch/relist"
+}
 
 stream_count=0
 consumer_count=0
-skipped_data=""
-for stream in $streams; do
-  stream_count=$((stream_count + 1))
+skipped_data=''
+vanished=''
+while IFS= read -r stream <&3; do
   dir="$work/streams/$stream"
-  mkdir -p "$dir/consumers"
   log "step 4/6: stream $stream: configuration"
-  nats stream info "$stream" --json > "$dir/stream-info.json" || fail "nats stream info $stream failed"
+  mkdir -p "$dir/consumers"
+  if ! run_child nats stream info "$stream" --json > "$dir/stream-info.json"; then
+    if still_listed "$stream" stream --all; then fail "nats stream info $stream failed"; fi
+    log "step 4/6: stream $stream: deleted while the backup ran, left out"
+    rm -rf "$dir"
+    vanished="$vanished $stream"
+    continue
+  fi
+  stream_count=$((stream_count + 1))
+  printf '%s\n' "$stream" >> "$scratch/kept-streams"
   jq '.config' "$dir/stream-info.json" > "$dir/config.json" || fail "stream-info.json of $stream has no config"
-  nats consumer ls "$stream" --json > "$dir/consumers.json" || fail "nats consumer ls $stream failed"
-  consumers=$(jq -r '.[]' "$dir/consumers.json") || fail "consumers.json of $stream is not a JSON list of names"
-  for consumer in $consumers; do
+  run_child nats consumer ls "$stream" --json > "$scratch/consumers.out" || fail "nats consumer ls $stream failed"
+  names_of "$scratch/consumers.out" "$scratch/consumers" "the consumer list of $stream"
+  : > "$scratch/kept"
+  while IFS= read -r consumer <&4; do
+    file="$dir/consumers/$consumer.json"
+    if ! run_child nats consumer info "$stream" "$consumer" --json > "$file"; then
+      if still_listed "$consumer" consumer "$stream"; then fail "nats consumer info $stream $consumer failed"; fi
+      log "step 4/6: stream $stream: consumer $consumer went away while the backup ran, left out"
+      rm -f "$file"
+      continue
+    fi
+    if [ "$(jq -r '.config.durable_name // ""' "$file")" = "" ]; then
+      # An ephemeral consumer belongs to a live connection and dies with it: nothing to restore.
+      log "step 4/6: stream $stream: ephemeral consumer $consumer left out"
+      rm -f "$file"
+      continue
+    fi
+    printf '%s\n' "$consumer" >> "$scratch/kept"
     consumer_count=$((consumer_count + 1))
-    nats consumer info "$stream" "$consumer" --json > "$dir/consumers/$consumer.json" \
-      || fail "nats consumer info $stream $consumer failed"
-  done
+  done 4< "$scratch/consumers"
+  jq -R -s 'split("\n") | map(select(length > 0))' "$scratch/kept" > "$dir/consumers.json"
 
   if [ "$INCLUDE_MESSAGES" = "true" ]; then
     storage=$(jq -r '.config.storage' "$dir/stream-info.json")
@@ -87,12 +176,15 @@ for stream in $streams; do
       skipped_data="$skipped_data $stream"
     else
       log "step 4/6: stream $stream: messages and consumer state"
-      nats stream backup "$stream" "$dir/data" --consumers --no-progress > /dev/null || fail "nats stream backup $stream failed"
+      run_child nats stream backup "$stream" "$dir/data" --consumers --no-progress > /dev/null \
+        || fail "nats stream backup $stream failed"
     fi
   fi
-done
+done 3< "$scratch/streams"
 
 log "step 5/6: summary and checksums"
+# The streams this backup holds (a stream deleted while the run went on is not among them).
+jq -R -s 'split("\n") | map(select(length > 0))' "$scratch/kept-streams" > "$work/streams.json" || fail "could not write streams.json"
 finished=$(date -u +%s)
 bytes=$(find "$work" -type f -exec stat -c %s {} + | awk '{ total += $1 } END { print total + 0 }')
 jq -n \
@@ -105,29 +197,42 @@ jq -n \
   --argjson bytes "$bytes" \
   --arg messages "$INCLUDE_MESSAGES" \
   --arg skipped "$skipped_data" \
-  '{name: $name, natsUrl: $url, startedAt: ($started | todate), finishedAt: ($finished | todate),
+  --arg vanished "$vanished" \
+  --arg capture "$MONITOR_CAPTURE" \
+  --arg missing "$monitoring_missing" \
+  --slurpfile names "$work/streams.json" \
+  'def words: split(" ") | map(select(length > 0));
+   {name: $name, natsUrl: $url, startedAt: ($started | todate), finishedAt: ($finished | todate),
     durationSeconds: ($finished - $started), streams: $streams, consumers: $consumers, bytes: $bytes,
-    messagesIncluded: ($messages == "true"),
-    messagesSkipped: ($skipped | split(" ") | map(select(length > 0)))}' > "$work/backup.json"
-sums=$(cd "$work" && find . -type f | sort | xargs -r sha256sum) || fail "could not compute checksums"
-printf '%s\n' "$sums" > "$work/SHA256SUMS"
+    kvBuckets: [$names[0][] | select(startswith("KV_")) | ltrimstr("KV_")],
+    objectStores: [$names[0][] | select(startswith("OBJ_")) | ltrimstr("OBJ_")],
+    messagesIncluded: ($messages == "true"), messagesSkipped: ($skipped | words), vanished: ($vanished | words),
+    monitoring: {capture: $capture, missing: ($missing | words)}}' > "$work/backup.json" \
+  || fail "could not write backup.json"
+(cd "$work" && find . -type f -exec sha256sum {} +) > "$scratch/sums" || fail "could not compute checksums"
+LC_ALL=C sort -k 2 "$scratch/sums" > "$work/SHA256SUMS" || fail "could not write SHA256SUMS"
 
-mv "$work" "$final"
+# The final name may not exist (checked again: a run of its own could not have made it); mv -T
+# renames the directory itself and never moves it into a directory planted under that name.
+if [ -e "$final" ] || [ -L "$final" ]; then fail "$final appeared during the run; refusing to overwrite it"; fi
+mv -T "$work" "$final" || fail "could not rename $work to $final"
+work=''
 log "step 6/6: retention: delete complete backups older than $RETENTION_DAYS days, always keep the newest $KEEP_MIN"
 
 now=$(date -u +%s)
 cutoff=$((now - RETENTION_DAYS * 86400))
-list_complete_backups "$BACKUP_ROOT" | {
-  position=0
-  while IFS= read -r backup; do
-    position=$((position + 1))
-    if [ "$position" -gt "$KEEP_MIN" ] && [ "$(stat -c %Y "$backup")" -lt "$cutoff" ]; then
-      log "retention: deleting $(basename "$backup")"
-      rm -rf "$backup"
-    fi
-  done
-}
-# Leftovers of runs killed before their trap ran; a day is longer than any run's deadline.
+list_complete_backups "$BACKUP_ROOT" > "$scratch/backups"
+position=0
+while IFS= read -r backup <&3; do
+  position=$((position + 1))
+  if [ "$position" -gt "$KEEP_MIN" ] && [ "$(stat -c %Y "$backup")" -lt "$cutoff" ]; then
+    log "retention: deleting $(basename "$backup")"
+    rm -rf "$backup"
+  fi
+done 3< "$scratch/backups"
+# Leftovers of runs killed before their trap ran (SIGKILL, node loss); a day is longer than
+# any run's deadline. Directories only: find does not follow symlinks.
 find "$BACKUP_ROOT" -mindepth 1 -maxdepth 1 -type d -name '.incomplete-*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 
 log "backup complete: $name streams=$stream_count consumers=$consumer_count bytes=$bytes duration=$((finished - started))s"
+jq -c . "$final/backup.json"

@@ -1,11 +1,19 @@
 #!/bin/sh
 # Restores a backup written by nats-backup.sh.
+# Environment in:
+#   BACKUP_ROOT   where the backups are (the claim, mounted read-only)
 #   BACKUP_NAME   the backup directory name, or "latest" for the newest complete backup
 #   ON_EXISTING   what to do with a stream that already exists: fail (default: nothing is
 #                 touched), skip (leave it as it is) or replace (delete it, then restore)
 #   STREAMS       optional space-separated subset of streams to restore
-# Checksums are verified before anything is changed on the server.
-set -eu
+#   NATS_URL      and natscli's auth variables (see nats-backup-lib.sh, setup_auth_context)
+# Out: the log on stderr; one JSON summary line on stdout (backup, streams restored with their
+# message counts and consumers, streams skipped); exit status 0 only when every stream asked
+# for was restored or skipped by ON_EXISTING=skip.
+# Before anything changes on the server: the backup is verified (no symlinks, exactly the files
+# SHA256SUMS lists, every checksum right) and every name in it is checked against NATS' rules.
+set -euf
+umask 077
 
 BACKUP_ROOT=${BACKUP_ROOT:-/backup}
 BACKUP_NAME=${BACKUP_NAME:-latest}
@@ -16,7 +24,8 @@ LOG_TAG=nats-restore
 # shellcheck source=nats-backup-lib.sh
 . "$(dirname "$0")/nats-backup-lib.sh"
 
-case "$ON_EXISTING" in fail | skip | replace) ;; *) fail "ON_EXISTING must be fail, skip or replace, got '$ON_EXISTING'" ;; esac
+case $ON_EXISTING in fail | skip | replace) ;; *) fail "ON_EXISTING must be fail, skip or replace, got '$ON_EXISTING'" ;; esac
+check_backup_root
 
 if [ "$BACKUP_NAME" = "latest" ]; then
   dir=$(list_complete_backups "$BACKUP_ROOT" | head -n 1)
@@ -26,68 +35,108 @@ else
   dir="$BACKUP_ROOT/$BACKUP_NAME"
   is_complete_backup "$dir" || fail "$dir is not a complete backup"
 fi
-log "step 1/4: restoring $(basename "$dir") to $NATS_URL"
+backup=$(basename "$dir")
 
-log "step 2/4: verifying checksums"
+scratch=''
+on_exit() {
+  status=$?
+  if [ -n "$scratch" ]; then rm -rf "$scratch"; fi
+  remove_auth_context
+  if [ "$status" -ne 0 ]; then log "restore FAILED (exit $status)"; fi
+}
+trap on_exit EXIT
+trap 'on_signal 143' TERM
+trap 'on_signal 130' INT
+trap 'on_signal 129' HUP
+scratch=$(mktemp -d) || fail "could not create a scratch directory"
+
+log "step 1/4: restoring $backup to $NATS_URL"
+log "step 2/4: verifying the backup"
 verify_backup "$dir"
+names_of "$dir/streams.json" "$scratch/in-backup" "the stream list of backup $backup"
+while IFS= read -r stream <&3; do
+  names_of "$dir/streams/$stream/consumers.json" "$scratch/consumers" "the consumer list of $stream"
+done 3< "$scratch/in-backup"
 
-streams=$(jq -r '.[]' "$dir/streams.json") || fail "streams.json is not a JSON list of names"
 if [ -n "$STREAMS" ]; then
+  : > "$scratch/wanted"
+  # Split on blanks only: set -f keeps '?', '*' and '[...]' literal.
   for wanted in $STREAMS; do
-    [ -d "$dir/streams/$wanted" ] || fail "stream $wanted is not in backup $(basename "$dir")"
+    is_valid_name "$wanted" || fail "STREAMS holds '$wanted', which is not a stream name NATS accepts"
+    in_list "$wanted" "$scratch/in-backup" || fail "stream $wanted is not in backup $backup"
+    in_list "$wanted" "$scratch/wanted" || printf '%s\n' "$wanted" >> "$scratch/wanted"
   done
-  streams=$STREAMS
+else
+  cp "$scratch/in-backup" "$scratch/wanted"
 fi
+setup_auth_context
 
 log "step 3/4: checking for existing streams (ON_EXISTING=$ON_EXISTING)"
-existing=""
-for stream in $streams; do
-  if nats stream info "$stream" --json > /dev/null 2>&1; then existing="$existing $stream"; fi
-done
+# One list of every stream on the server (--all: KV buckets and object stores too); a server
+# that cannot be asked stops the restore here, before any change.
+run_child nats stream ls --all --json > "$scratch/server.out" || fail "nats stream ls failed: is $NATS_URL reachable and are the credentials valid?"
+names_of "$scratch/server.out" "$scratch/on-server" "the server's stream list"
+existing=''
+while IFS= read -r stream <&3; do
+  if in_list "$stream" "$scratch/on-server"; then existing="$existing $stream"; fi
+done 3< "$scratch/wanted"
 if [ -n "$existing" ] && [ "$ON_EXISTING" = "fail" ]; then
   fail "streams already exist:$existing; nothing was changed (set ON_EXISTING=skip or ON_EXISTING=replace)"
 fi
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 restored=0
-for stream in $streams; do
+: > "$scratch/summary"
+: > "$scratch/skipped"
+while IFS= read -r stream <&3; do
   src="$dir/streams/$stream"
-  case " $existing " in
-    *" $stream "*)
-      if [ "$ON_EXISTING" = "skip" ]; then
-        log "step 4/4: stream $stream: exists, SKIPPED"
-        continue
-      fi
-      log "step 4/4: stream $stream: exists, deleting it before the restore (ON_EXISTING=replace)"
-      nats stream rm "$stream" -f > /dev/null || fail "nats stream rm $stream failed"
-      ;;
-  esac
-
-  if [ -d "$src/data" ]; then
-    nats stream restore "$src/data" --no-progress > /dev/null || fail "nats stream restore $stream failed"
-    how="messages and consumers from the snapshot"
-  else
-    nats stream add --config "$src/config.json" > /dev/null || fail "nats stream add $stream failed"
-    how="configuration only (the backup holds no messages for it)"
-  fi
-
-  # Consumers the snapshot did not bring back are created from their saved configuration.
-  for consumer in $(jq -r '.[]' "$src/consumers.json"); do
-    if ! nats consumer info "$stream" "$consumer" --json > /dev/null 2>&1; then
-      jq '.config' "$src/consumers/$consumer.json" > "$tmp/consumer.json"
-      nats consumer add "$stream" --config "$tmp/consumer.json" > /dev/null || fail "nats consumer add $stream $consumer failed"
+  if in_list "$stream" "$scratch/on-server"; then
+    if [ "$ON_EXISTING" = "skip" ]; then
+      log "step 4/4: stream $stream: exists, SKIPPED"
+      printf '%s\n' "$stream" >> "$scratch/skipped"
+      continue
     fi
-  done
-
-  expected=$(jq -r '.state.messages' "$src/stream-info.json")
-  actual=$(nats stream info "$stream" --json | jq -r '.state.messages') || fail "stream $stream is missing after its restore"
-  consumers=$(jq -r 'join(",")' "$src/consumers.json")
-  log "step 4/4: stream $stream restored: $how; messages=$actual (backup had $expected); consumers=${consumers:-none}"
-  if [ -d "$src/data" ] && [ "$actual" != "$expected" ]; then
-    log "WARNING: stream $stream holds $actual messages, the backup had $expected (limits such as max_age may have removed some)"
+    log "step 4/4: stream $stream: exists, deleting it before the restore (ON_EXISTING=replace)"
+    run_child nats stream rm "$stream" -f > /dev/null || fail "nats stream rm $stream failed"
   fi
-  restored=$((restored + 1))
-done
 
-log "restore complete: $(basename "$dir") streams restored=$restored"
+  if [ -f "$src/data/backup.json" ] && [ -f "$src/data/stream.tar.s2" ]; then
+    run_child nats stream restore "$src/data" --no-progress > /dev/null || fail "nats stream restore $stream failed"
+    how=snapshot
+  else
+    run_child nats stream add --config "$src/config.json" > /dev/null || fail "nats stream add $stream failed"
+    how=configuration
+  fi
+
+  # Consumers the snapshot did not bring back are created from their saved information
+  # (natscli 0.4.0 `consumer add --config` takes `consumer info --json` output as it is).
+  names_of "$src/consumers.json" "$scratch/consumers" "the consumer list of $stream"
+  while IFS= read -r consumer <&4; do
+    if ! run_child nats consumer info "$stream" "$consumer" --json > /dev/null 2>&1; then
+      run_child nats consumer add "$stream" "$consumer" --config "$src/consumers/$consumer.json" > /dev/null \
+        || fail "nats consumer add $stream $consumer failed"
+    fi
+  done 4< "$scratch/consumers"
+
+  run_child nats stream info "$stream" --json > "$scratch/info.json" || fail "stream $stream is missing after its restore"
+  expected=$(jq -r '.state.messages' "$src/stream-info.json")
+  actual=$(jq -r '.state.messages' "$scratch/info.json")
+  consumers=$(jq -r 'join(",")' "$src/consumers.json")
+  if [ "$how" = snapshot ]; then
+    log "step 4/4: stream $stream restored: messages and consumers from the snapshot; messages=$actual (backup had $expected); consumers=${consumers:-none}"
+    if [ "$actual" != "$expected" ]; then
+      log "WARNING: stream $stream holds $actual messages, the backup had $expected (limits such as max_age may have removed some)"
+    fi
+  else
+    log "step 4/4: stream $stream restored: configuration only (the backup holds no messages for it); consumers=${consumers:-none}"
+  fi
+  jq -c -n --arg name "$stream" --arg how "$how" --argjson messages "$actual" --argjson backupMessages "$expected" \
+    --slurpfile consumers "$src/consumers.json" \
+    '{name: $name, how: $how, messages: $messages, backupMessages: $backupMessages, consumers: $consumers[0]}' >> "$scratch/summary"
+  restored=$((restored + 1))
+done 3< "$scratch/wanted"
+
+log "restore complete: $backup streams restored=$restored"
+jq -c -n --arg backup "$backup" --arg url "$NATS_URL" --slurpfile streams "$scratch/summary" \
+  --rawfile skipped "$scratch/skipped" \
+  '{backup: $backup, natsUrl: $url, restored: ($streams | length), streams: $streams,
+    skipped: ($skipped | split("\n") | map(select(length > 0)))}'

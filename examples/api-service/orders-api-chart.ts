@@ -33,7 +33,7 @@ export class OrdersApiChart extends Chart {
     this.backup = new NatsBackupCronJob(this, 'jetstream-backup', {
       metadata: { name: 'orders-jetstream-backup' },
       natsUrl: 'nats://nats:4222',
-      monitorUrl: 'http://nats:8222',
+      monitorUrl: 'http://nats-headless:8222', // the official chart exposes 8222 on its headless Service only
     });
 
     // Alerts on the backups, the Deployment and its budget for kube-prometheus-stack's Prometheus

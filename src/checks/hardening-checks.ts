@@ -9,6 +9,7 @@ import { HighUserGroupIdRule } from './rules/high-user-group-id';
 import { ImagePullAlwaysRule } from './rules/image-pull-always';
 import { JobLimitsRule } from './rules/job-limits';
 import { LivenessProbeRule } from './rules/liveness-probe';
+import { NatsCredentialsOverTlsRule } from './rules/nats-credentials-over-tls';
 import { NetworkPolicyCoverageRule } from './rules/network-policy-coverage';
 import { NetworkPolicySelectorRule } from './rules/network-policy-selector';
 import { PinnedImageRule } from './rules/pinned-image';
@@ -85,6 +86,7 @@ export class HardeningChecks {
       new ImagePullAlwaysRule(), new ReplicasAndBudgetRule(), new BudgetAllowsDisruptionRule(), new UnhealthyPodEvictionRule(),
       new TopologySpreadRule(), new ServiceAccountTokenRule(), new CronJobSafetyRule(), new JobLimitsRule(),
       new NetworkPolicySelectorRule(), new NetworkPolicyCoverageRule(), new RbacWildcardsRule(),
+      new NatsCredentialsOverTlsRule(),
     ];
   }
 

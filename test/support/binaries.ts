@@ -8,6 +8,9 @@ const DEBIAN_PACKAGE: Record<string, string> = {
   'dash': 'dash',
   'busybox': 'busybox',
   'promtool': 'prometheus',
+  'openssl': 'openssl',
+  'curl': 'curl',
+  'unshare': 'util-linux',
 };
 
 /** The script that installs every Debian package the suite needs (the first part of README's test command). */

@@ -1,20 +1,35 @@
 import { ChildProcess, spawn } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { connect, JetStreamManager, NatsConnection, StreamConfig, ConsumerConfig, StringCodec } from 'nats';
+import { AckPolicy, connect, ConnectionOptions, ConsumerConfig, JetStreamManager, NatsConnection, StreamConfig, StringCodec } from 'nats';
+
+/** How to start a server: extra configuration (auth, TLS) and the options its clients need. */
+export interface NatsServerOptions {
+  /** Lines of nats-server configuration added to the listen, monitoring and JetStream settings. */
+  readonly config?: string;
+  /** Connection options of the test's own clients (credentials, TLS). */
+  readonly client?: Partial<ConnectionOptions>;
+  /** The client URL scheme (`tls` when the server requires TLS). */
+  readonly scheme?: string;
+}
 
 /** A real nats-server with JetStream on free ports and its own store directory. */
 export class NatsServer {
-  public static async start(): Promise<NatsServer> {
+  public static async start(options: NatsServerOptions = {}): Promise<NatsServer> {
     const port = await freePort();
     const monitorPort = await freePort();
-    const storeDir = mkdtempSync(join(tmpdir(), 'nats-store-'));
-    const proc = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const server = new NatsServer(proc, port, monitorPort, storeDir);
+    const dir = mkdtempSync(join(tmpdir(), 'nats-store-'));
+    const configFile = join(dir, 'server.conf');
+    writeFileSync(configFile, [
+      'listen: "127.0.0.1:' + port + '"',
+      'http: "127.0.0.1:' + monitorPort + '"',
+      `jetstream { store_dir: "${join(dir, 'js')}" }`,
+      options.config ?? '',
+    ].join('\n'));
+    const proc = spawn('nats-server', ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const server = new NatsServer(proc, port, monitorPort, dir, options);
     await server.waitReady();
     return server;
   }
@@ -25,23 +40,29 @@ export class NatsServer {
     private readonly proc: ChildProcess,
     public readonly port: number,
     public readonly monitorPort: number,
-    private readonly storeDir: string,
+    private readonly dir: string,
+    private readonly options: NatsServerOptions,
   ) {
     proc.stdout?.on('data', (d) => (this.log += d));
     proc.stderr?.on('data', (d) => (this.log += d));
   }
 
   public get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
+    return `${this.options.scheme ?? 'nats'}://127.0.0.1:${this.port}`;
   }
 
   public get monitorUrl(): string {
     return `http://127.0.0.1:${this.monitorPort}`;
   }
 
+  /** The server's own log so far. */
+  public get output(): string {
+    return this.log;
+  }
+
   /** Runs a function with a JetStream manager connected to this server. */
   public async withJetStream<T>(fn: (jsm: JetStreamManager, nc: NatsConnection) => Promise<T>): Promise<T> {
-    const nc = await connect({ servers: this.url });
+    const nc = await connect({ servers: this.url, ...this.options.client });
     try {
       return await fn(await nc.jetstreamManager(), nc);
     } finally {
@@ -49,19 +70,32 @@ export class NatsServer {
     }
   }
 
-  /** Creates a stream with consumers and publishes `messages` messages to `<subject prefix>.<n>`. */
+  /**
+   * Creates a stream with consumers and publishes `messages` messages to `<stream>.<n>`
+   * (subjects in lowercase); `acked` messages are then fetched and acknowledged through each
+   * explicit-ack consumer, so their ack floors move.
+   */
   public async seedStream(
     config: Partial<StreamConfig> & { name: string },
     messages: number,
     consumers: Partial<ConsumerConfig>[] = [],
+    acked: number = 0,
   ): Promise<void> {
     await this.withJetStream(async (jsm, nc) => {
-      const subject = `${config.name.toLowerCase()}.>`;
-      await jsm.streams.add({ subjects: [subject], ...config });
+      const prefix = config.name.toLowerCase().replace(/[^a-z0-9]/g, '_');
+      await jsm.streams.add({ subjects: [`${prefix}.>`], ...config });
       for (const consumer of consumers) await jsm.consumers.add(config.name, consumer);
       const js = nc.jetstream();
       const sc = StringCodec();
-      for (let i = 0; i < messages; i++) await js.publish(`${config.name.toLowerCase()}.${i}`, sc.encode(`message ${i}`));
+      for (let i = 0; i < messages; i++) await js.publish(`${prefix}.${i}`, sc.encode(`message ${i}`));
+      for (const consumer of consumers.filter((c) => c.ack_policy === AckPolicy.Explicit)) {
+        const c = await js.consumers.get(config.name, consumer.durable_name);
+        for (let i = 0; i < acked; i++) {
+          const m = await c.next({ expires: 2000 });
+          if (!m) throw new Error(`no message ${i} for ${consumer.durable_name}`);
+          await m.ackAck();
+        }
+      }
     });
   }
 
@@ -71,7 +105,7 @@ export class NatsServer {
       this.proc.kill('SIGTERM');
       await exited;
     }
-    rmSync(this.storeDir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   private async waitReady(): Promise<void> {

@@ -1,0 +1,75 @@
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { ASSETS, NATSCLI_STANDIN, ScriptResult, shellArgv } from './scripts';
+
+export const BACKUP_SCRIPT = join(ASSETS, 'nats-backup', 'nats-backup.sh');
+export const RESTORE_SCRIPT = join(ASSETS, 'nats-backup', 'nats-restore.sh');
+export const LIB_SCRIPT = join(ASSETS, 'nats-backup', 'nats-backup-lib.sh');
+
+/** How to run one of the backup scripts: shell, environment, working directory, extra PATH entries. */
+export interface RunOptions {
+  readonly shell?: string;
+  readonly cwd?: string;
+  /** Directories put in front of the natscli stand-in on PATH (wrappers, the fixed clock). */
+  readonly path?: string[];
+}
+
+function spawnArgs(script: string, env: Record<string, string>, options: RunOptions) {
+  const [command, args] = shellArgv(options.shell ?? 'bash');
+  return {
+    command,
+    args: [...args, script],
+    spawnOptions: {
+      cwd: options.cwd,
+      env: { PATH: [...(options.path ?? []), NATSCLI_STANDIN, process.env.PATH].join(':'), HOME: process.env.HOME ?? '/tmp', ...env },
+    },
+  };
+}
+
+/** Runs a backup script to completion with the natscli stand-in on PATH. */
+export function runNatsScript(script: string, env: Record<string, string>, options: RunOptions = {}): ScriptResult {
+  const { command, args, spawnOptions } = spawnArgs(script, env, options);
+  const result = spawnSync(command, args, { ...spawnOptions, encoding: 'utf8', timeout: 180_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts a backup script without waiting, for tests that signal it mid-run. */
+export function startNatsScript(script: string, env: Record<string, string>, options: RunOptions = {}): {
+  proc: ChildProcess; done: Promise<ScriptResult & { signal: string | null }>;
+} {
+  const { command, args, spawnOptions } = spawnArgs(script, env, options);
+  const proc = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout!.on('data', (d) => (stdout += d));
+  proc.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<ScriptResult & { signal: string | null }>((resolve) => {
+    proc.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
+  });
+  return { proc, done };
+}
+
+/** Writes an executable shell script (a PATH wrapper) and returns its directory. */
+export function writeExecutable(dir: string, name: string, body: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
+  writeFileSync(file, `#!/bin/sh\n${body}\n`);
+  chmodSync(file, 0o755);
+  return dir;
+}
+
+/**
+ * STAND-IN for date(1): the scripts' clock stopped at $FIXED_NOW (epoch seconds), so retention
+ * boundaries can be tested to the second. It forwards to the real GNU date with `-d @FIXED_NOW`;
+ * the scripts only call `date -u +<format>`, which that supports unchanged.
+ */
+export function fixedClock(dir: string): string {
+  const real = spawnSync('sh', ['-c', 'command -v date'], { encoding: 'utf8' }).stdout.trim();
+  return writeExecutable(dir, 'date', `exec ${real} -d "@\${FIXED_NOW:?}" "$@"`);
+}
+
+/** `<UTC time>` as the backup scripts name a backup (20261127T020000Z). */
+export function backupNameAt(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
