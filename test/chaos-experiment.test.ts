@@ -287,6 +287,9 @@ describe('ChaosExperiment refuses', () => {
       'holdTime must be whole seconds from 1 second to 1 day, got 30 seconds 500 millis'],
     ['zero health successes', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 0 }), 'healthSuccesses must be a whole number from 1 to 100, got 0'],
     ['1e21 health successes', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 1e21 }), 'healthSuccesses must be a whole number from 1 to 100, got 1e+21'],
+    // an int32 the script would refuse (more than 9 digits), so the Job could only exit 3
+    ['2^31-1 health successes', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 2147483647 }),
+      'healthSuccesses must be a whole number from 1 to 100, got 2147483647'],
     ['health successes that cannot fit in the timeout', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 50 }),
       'healthSuccesses must fit in the recovery timeout (90 seconds): 50 answers 2 seconds apart never can, got 50'],
     ['a hold time on api-kill', () => synthExperiment({ scenario: ChaosScenario.API_KILL, holdTime: Duration.seconds(30) }),

@@ -88,6 +88,13 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
       expectAccessEnded(s);
     });
 
+    test('a replacement that appears only after a while: not recovered until it exists and is ready', () => {
+      const s = synth();
+      cluster = apiCluster(s, 10, { replacementAppearsAfter: 6, terminationSeconds: 8 });
+      const result = runExperiment(s, cluster);
+      expect(result.json).toMatchObject({ verdict: 'PASS', recoverySeconds: 10 });
+    });
+
     test('never recovering: timeout, exit 2', () => {
       const s = synth({ pollInterval: undefined });
       cluster = apiCluster(s, null);
