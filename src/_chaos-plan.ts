@@ -182,20 +182,20 @@ function natsPlan(props: ChaosExperimentProps, ownNamespace: string | undefined)
     NATS_MONITOR_PORT: String(port),
     NATS_PREFER_LEADER: String(nats.killMetaLeader ?? true),
   };
-  if (nats.namespace !== undefined) {
-    assertDnsLabel('nats.namespace', nats.namespace);
+  if (nats.namespaceName !== undefined) {
+    assertDnsLabel('nats.namespaceName', nats.namespaceName);
     if (ownNamespace === undefined) {
-      throw invalidProp('nats.namespace', 'be left out unless the experiment\'s namespace is known (a namespace on the chart or in metadata): '
-        + 'the RoleBinding in the NATS namespace must name the ServiceAccount with its namespace', nats.namespace);
+      throw invalidProp('nats.namespaceName', 'be left out unless the experiment\'s namespace is known (a namespace on the chart or in metadata): '
+        + 'the RoleBinding in the NATS namespace must name the ServiceAccount with its namespace', nats.namespaceName);
     }
-    accessNamespace = nats.namespace;
-    Object.assign(env, { NATS_NAMESPACE: nats.namespace, ACCESS_NAMESPACE: nats.namespace });
+    accessNamespace = nats.namespaceName;
+    Object.assign(env, { NATS_NAMESPACE: nats.namespaceName, ACCESS_NAMESPACE: nats.namespaceName });
   }
-  const crossNamespace = nats.namespace !== undefined && nats.namespace !== ownNamespace;
+  const crossNamespace = nats.namespaceName !== undefined && nats.namespaceName !== ownNamespace;
   const egress: kplus.k8s.NetworkPolicyEgressRule = {
     to: [{
       podSelector: { matchLabels: { ...nats.podLabels } },
-      ...(crossNamespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': nats.namespace! } } } : {}),
+      ...(crossNamespace ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': nats.namespaceName! } } } : {}),
     }],
     ports: [{ port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' }],
   };

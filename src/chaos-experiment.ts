@@ -55,7 +55,7 @@ export interface ChaosNatsTarget {
    *
    * @default - the experiment's namespace
    */
-  readonly namespace?: string;
+  readonly namespaceName?: string;
 
   /**
    * Labels of the NATS server pods, for the Job's NetworkPolicy (egress to their monitoring

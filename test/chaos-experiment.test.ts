@@ -153,7 +153,7 @@ describe('ChaosExperiment', () => {
 
   test('nats-kill across namespaces: Role and RoleBinding in the NATS namespace for the ServiceAccount of the experiment\'s namespace', () => {
     const { objects, container, experiment } = synthExperiment({
-      scenario: ChaosScenario.NATS_KILL, nats: { statefulSetName: 'nats', namespace: 'messaging', podLabels: CHART_NATS_LABELS, monitorPort: 8223 },
+      scenario: ChaosScenario.NATS_KILL, nats: { statefulSetName: 'nats', namespaceName: 'messaging', podLabels: CHART_NATS_LABELS, monitorPort: 8223 },
     }, 'payments');
     const role = onlyOfKind(objects, 'Role');
     const binding = onlyOfKind(objects, 'RoleBinding');
@@ -312,10 +312,10 @@ describe('ChaosExperiment refuses', () => {
     ['an invalid StatefulSet name', () => synthExperiment(natsWith({ statefulSetName: 'NATS_0' })),
       'nats.statefulSetName must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, got "NATS_0"'],
     ['an invalid monitoring port', () => synthExperiment(natsWith({ monitorPort: 0 })), 'nats.monitorPort must be a port number from 1 to 65535, got 0'],
-    ['an invalid NATS namespace', () => synthExperiment(natsWith({ namespace: 'Messaging' })),
-      'nats.namespace must be a DNS-1123 label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit, got "Messaging"'],
-    ['a NATS namespace while the experiment\'s is unknown', () => synthExperiment(natsWith({ namespace: 'messaging' }), null),
-      'nats.namespace must be left out unless the experiment\'s namespace is known (a namespace on the chart or in metadata): the RoleBinding in the NATS namespace must name the ServiceAccount with its namespace, got "messaging"'],
+    ['an invalid NATS namespace', () => synthExperiment(natsWith({ namespaceName: 'Messaging' })),
+      'nats.namespaceName must be a DNS-1123 label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit, got "Messaging"'],
+    ['a NATS namespace while the experiment\'s is unknown', () => synthExperiment(natsWith({ namespaceName: 'messaging' }), null),
+      'nats.namespaceName must be left out unless the experiment\'s namespace is known (a namespace on the chart or in metadata): the RoleBinding in the NATS namespace must name the ServiceAccount with its namespace, got "messaging"'],
     ['a health URL on nats-kill', () => synthExperiment({ ...natsWith({}), healthUrl: 'http://nats:8222/healthz' }),
       'healthUrl must be left out for nats-kill (it targets `nats`), got "nats-kill"'],
     ['network-block on a Deployment without its own NetworkPolicy', () => {

@@ -298,7 +298,7 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
     });
 
     test('NATS in another namespace: the Job in payments kills the leader in messaging under RBAC namespaced on both sides', () => {
-      const s = synth({ nats: { statefulSetName: 'nats', namespace: 'messaging', podLabels: CHART_NATS_LABELS } }, 'payments');
+      const s = synth({ nats: { statefulSetName: 'nats', namespaceName: 'messaging', podLabels: CHART_NATS_LABELS } }, 'payments');
       cluster = natsCluster(s, { namespace: 'messaging', replacementDelay: 16 });
       const result = runExperiment(s, cluster);
       expect(result.status).toBe(0);

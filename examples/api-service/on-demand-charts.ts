@@ -93,7 +93,7 @@ export class ChaosChart extends Chart {
       scenario: ChaosScenario.NATS_KILL, // SLA: new JetStream meta leader, streams current in < 60 s
       nats: {
         statefulSetName: release,
-        namespace: props.natsNamespace,
+        namespaceName: props.natsNamespace,
         podLabels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/instance': release, 'app.kubernetes.io/component': 'nats' },
       },
       apiServer: props.apiServer,
