@@ -47,6 +47,11 @@ export interface ChaosPlan {
   readonly rules: kplus.k8s.PolicyRule[];
   /** Namespace of that Role and its RoleBinding; undefined: the experiment's (the chart's, or the one applied in). */
   readonly accessNamespace?: string;
+  /**
+   * Name of that Role and its RoleBinding: the Job's name, or `<experiment namespace>.<Job name>`
+   * in another namespace, where experiments of several namespaces must not share (and delete) one.
+   */
+  readonly accessName: string;
   /** The experiment's own namespace, when the manifests say it. */
   readonly ownNamespace?: string;
   /** Egress of the Job's pod besides DNS: the probed pods and the API server. */
@@ -94,13 +99,14 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
     TIMEOUT_SECONDS: String(timeout),
     POLL_SECONDS: String(poll),
     HEALTH_SUCCESSES: String(healthSuccesses),
-    ACCESS_BINDING: name,
   };
-  const revoke: kplus.k8s.PolicyRule = { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], resourceNames: [name], verbs: ['delete'] };
-  const plan = { image, activeDeadlineSeconds, ttlSeconds, env, ownNamespace };
+  const nats = scenario === NATS_KILL ? natsPlan(props, ownNamespace) : undefined;
+  const accessName = nats?.crossNamespace ? `${ownNamespace}.${name}` : name;
+  env.ACCESS_BINDING = accessName;
+  const revoke: kplus.k8s.PolicyRule = { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], resourceNames: [accessName], verbs: ['delete'] };
+  const plan = { image, activeDeadlineSeconds, ttlSeconds, env, ownNamespace, accessName };
 
-  if (scenario === NATS_KILL) {
-    const nats = natsPlan(props, ownNamespace);
+  if (nats) {
     Object.assign(env, nats.env);
     return {
       ...plan,
@@ -199,7 +205,7 @@ function natsPlan(props: ChaosExperimentProps, ownNamespace: string | undefined)
     }],
     ports: [{ port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' }],
   };
-  return { env, accessNamespace, egress };
+  return { env, accessNamespace, crossNamespace, egress };
 }
 
 function defaultHealthUrl(target: ChaosTargetInfo): string | undefined {

@@ -306,11 +306,11 @@ export class ChaosExperiment extends Construct {
     patchRestrictedPodSpec(job, '/spec/template/spec', { request: Size.mebibytes(32), limit: Size.mebibytes(128) });
     mountProjectedToken(job);
 
-    const accessMetadata = { name, namespace: plan.accessNamespace ?? props.metadata?.namespace, labels };
+    const accessMetadata = { name: plan.accessName, namespace: plan.accessNamespace ?? props.metadata?.namespace, labels };
     this.role = new kplus.k8s.KubeRole(this, 'Role', { metadata: accessMetadata, rules: plan.rules });
     this.roleBinding = new kplus.k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: accessMetadata,
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: plan.accessName },
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, ...(plan.ownNamespace ? { namespace: plan.ownNamespace } : {}) }],
     });
 

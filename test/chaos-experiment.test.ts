@@ -157,17 +157,21 @@ describe('ChaosExperiment', () => {
     }, 'payments');
     const role = onlyOfKind(objects, 'Role');
     const binding = onlyOfKind(objects, 'RoleBinding');
-    expect(role.metadata.namespace).toBe('messaging');
+    // named after both namespaces: experiments of several namespaces never share (or delete) one another's
+    expect([role.metadata.namespace, role.metadata.name]).toEqual(['messaging', 'payments.orders-nats-kill']);
     expect(experiment.role.metadata.namespace).toBe('messaging');
-    expect(binding.metadata.namespace).toBe('messaging');
+    expect([binding.metadata.namespace, binding.metadata.name]).toEqual(['messaging', 'payments.orders-nats-kill']);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'payments.orders-nats-kill' });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'orders-nats-kill', namespace: 'payments' }]);
     expect(role.rules).toEqual([
       { apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['nats'], verbs: ['get'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] },
-      revoke('orders-nats-kill'),
+      revoke('payments.orders-nats-kill'),
     ]);
     for (const kind of ['Job', 'ServiceAccount', 'ConfigMap', 'NetworkPolicy']) expect(onlyOfKind(objects, kind).metadata.namespace).toBe('payments');
-    expect(containerEnv(container)).toMatchObject({ NATS_NAMESPACE: 'messaging', ACCESS_NAMESPACE: 'messaging', NATS_MONITOR_PORT: '8223' });
+    expect(containerEnv(container)).toMatchObject({
+      NATS_NAMESPACE: 'messaging', ACCESS_NAMESPACE: 'messaging', ACCESS_BINDING: 'payments.orders-nats-kill', NATS_MONITOR_PORT: '8223',
+    });
     expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress[2]).toEqual({
       to: [{ podSelector: { matchLabels: CHART_NATS_LABELS }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'messaging' } } }],
       ports: [{ port: 8223, protocol: 'TCP' }],

@@ -36,7 +36,7 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
 
   /** After every run: no call was forbidden, and the last call removed the Job's own RoleBinding. */
   function expectAccessEnded(synth: Synthesized, namespace = synth.namespace) {
-    const name = synth.job.metadata.name;
+    const name = onlyOfKind(synth.objects, 'RoleBinding').metadata.name;
     expect(cluster.state.forbidden).toEqual([]);
     expect(kubectl()[kubectl().length - 1]).toEqual(['delete', 'rolebinding', name, '-n', namespace, '--wait=false', '--ignore-not-found']);
     expect(cluster.bindingExists(name, namespace)).toBe(false);

@@ -38,7 +38,7 @@ export function synthExperiment(props: ExperimentProps, namespace: string | null
     metadata: { name: `orders-${props.scenario}` }, apiServer: API_SERVER, target, nats, ...props,
   });
   const all = synthValid(chart);
-  const objects = all.filter((o) => o.metadata.name.startsWith(`orders-${props.scenario}`));
+  const objects = all.filter((o) => o.metadata.labels?.['chaos.cdk8s-hardening.io/scenario'] === props.scenario);
   const job = onlyOfKind(objects, 'Job');
   const pod = job.spec.template.spec;
   const apiPolicy = all.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'orders-api');
