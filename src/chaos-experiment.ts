@@ -1,17 +1,15 @@
-import { ApiObject, ApiObjectMetadata, Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Duration, JsonPatch, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
 import { CHAOS_SCENARIO_LABEL } from './_chaos-labels';
-import { secondsOf } from './_duration';
-import { invalidProp } from './_errors';
-import { assertPinnedImage } from './_image';
+import { ChaosTargetInfo, planChaosExperiment } from './_chaos-plan';
 import { applyLabels, recommendedLabels } from './_labels';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { namespaceOf, serviceUrlOf } from './_service-url';
-import { assertPort, assertWholeNumber } from './_validate';
-import { ChaosDirection, ChaosNetworkPolicy } from './chaos-network-policy';
+import { ChaosDirection } from './chaos-network-policy';
+import { EgressRule } from './egress-rule';
 import { HardenedDeployment } from './hardened-deployment';
 import { RecoverySla } from './recovery-sla';
 
@@ -21,18 +19,49 @@ export enum ChaosScenario {
   API_KILL = 'api-kill',
   /** Delete the NATS JetStream meta leader pod. SLA: RecoverySla.NATS_LEADER_ELECTION. */
   NATS_KILL = 'nats-kill',
-  /** Partition the API pods with a NetworkPolicy for a while. SLA: RecoverySla.NETWORK_PARTITION. */
+  /** Switch the API pods' own NetworkPolicy to deny for a while. SLA: RecoverySla.NETWORK_PARTITION. */
   NETWORK_BLOCK = 'network-block',
 }
 
 /**
- * The NATS server a nats-kill experiment targets.
+ * Where the experiment's pod reaches the Kubernetes API server. Most network plugins apply
+ * egress policies after the `kubernetes` Service address has been translated, so these are the
+ * addresses and port of its endpoints (`kubectl get endpointslices -n default -l
+ * kubernetes.io/service-name=kubernetes`), for example `{ cidrs: ['10.0.0.10/32'], port: 6443 }`
+ * on kubeadm or the control plane's addresses and 443 on managed clusters.
+ */
+export interface ApiServerEndpoint {
+  /** Address ranges of the API server endpoints, in CIDR notation (`10.0.0.10/32`, `fd00::1/128`). */
+  readonly cidrs: string[];
+
+  /** TCP port of the API server endpoints (6443 on kubeadm, 443 on most managed clusters). */
+  readonly port: number;
+}
+
+/**
+ * The NATS server a nats-kill experiment targets: a StatefulSet such as the official Helm
+ * chart's (`nats` in the release's namespace, pods labelled `app.kubernetes.io/name: nats`,
+ * `app.kubernetes.io/instance: <release>`, `app.kubernetes.io/component: nats`).
  */
 export interface ChaosNatsTarget {
   /** Name of the NATS StatefulSet. */
   readonly statefulSetName: string;
 
-  /** Labels that select exactly the NATS server pods. */
+  /**
+   * Namespace of the StatefulSet. The Job stays in the experiment's namespace; a Role and
+   * RoleBinding in this namespace let its ServiceAccount read the StatefulSet and list and
+   * delete pods there, nothing more and nothing cluster-wide. Needs the experiment's namespace
+   * to be known (a namespace on the chart or in `metadata`).
+   *
+   * @default - the experiment's namespace
+   */
+  readonly namespaceName?: string;
+
+  /**
+   * Labels of the NATS server pods, for the Job's NetworkPolicy (egress to their monitoring
+   * port). The pods to kill and poll are not chosen by these labels: the script reads the
+   * StatefulSet's own `spec.selector` and keeps only the pods the StatefulSet owns.
+   */
   readonly podLabels: { [key: string]: string };
 
   /**
@@ -58,22 +87,30 @@ export interface ChaosExperimentProps {
   readonly scenario: ChaosScenario;
 
   /**
-   * The API Deployment (api-kill, network-block): a HardenedDeployment or any cdk8s-plus
-   * Deployment, in the experiment's namespace.
+   * Where the Job reaches the Kubernetes API server: the only destination besides DNS and the
+   * probed pods that its NetworkPolicy allows.
+   */
+  readonly apiServer: ApiServerEndpoint;
+
+  /**
+   * The API Deployment (api-kill, network-block), in the experiment's namespace: a
+   * HardenedDeployment or, for api-kill, any cdk8s-plus Deployment. network-block needs a
+   * HardenedDeployment with its NetworkPolicy (the partition switches that policy).
    *
    * @default - required for api-kill and network-block
    */
   readonly target?: kplus.Deployment;
 
   /**
-   * The NATS server (nats-kill), in the experiment's namespace.
+   * The NATS server (nats-kill).
    *
    * @default - required for nats-kill
    */
   readonly nats?: ChaosNatsTarget;
 
   /**
-   * URL that answers 2xx when the API is healthy; recovery also waits for it.
+   * URL that answers 2xx when the API is healthy; recovery also waits for it. curl fetches it
+   * as written (no globbing), so it must consist of URL characters.
    *
    * @default - for a HardenedDeployment with a Service, its Service URL and readiness path;
    * otherwise Deployment readiness only
@@ -81,7 +118,16 @@ export interface ChaosExperimentProps {
   readonly healthUrl?: string;
 
   /**
-   * Consecutive healthy answers that count as recovered.
+   * Where the health URL leads, for the Job's NetworkPolicy. Needed for a health URL outside the
+   * target's pods (an ingress, another Service) and for a target that is not a HardenedDeployment.
+   *
+   * @default - the target HardenedDeployment's pods on its container port
+   */
+  readonly healthEgress?: EgressRule[];
+
+  /**
+   * Consecutive healthy answers that count as recovered (at most 100, and they must fit in the
+   * recovery timeout at the poll interval).
    *
    * @default 3
    */
@@ -95,28 +141,29 @@ export interface ChaosExperimentProps {
   readonly sla?: RecoverySla;
 
   /**
-   * How long to wait for recovery before reporting a timeout.
+   * How long to wait for recovery before reporting a timeout: whole seconds from the SLA to 7 days.
    *
    * @default - three times the SLA
    */
   readonly recoveryTimeout?: Duration;
 
   /**
-   * Time between two recovery checks.
+   * Time between two recovery checks: whole seconds from 1 second to 1 hour.
    *
    * @default Duration.seconds(2)
    */
   readonly pollInterval?: Duration;
 
   /**
-   * How long the partition lasts (network-block only).
+   * How long the partition lasts (network-block only): whole seconds from 1 second to 1 day.
    *
    * @default Duration.seconds(60)
    */
   readonly holdTime?: Duration;
 
   /**
-   * Traffic the partition cuts (network-block only).
+   * Traffic the partition cuts (network-block only). The other direction keeps exactly the
+   * rules it had.
    *
    * @default ChaosDirection.BOTH
    */
@@ -144,20 +191,25 @@ export interface ChaosExperimentProps {
   readonly image?: string;
 
   /**
-   * Metadata of the Job; its name also names the ServiceAccount, Role, RoleBinding, ConfigMap
-   * and the chaos NetworkPolicy.
+   * Metadata of the Job; its name (a DNS label of at most 63 characters) also names the
+   * ServiceAccount, Role, RoleBinding and NetworkPolicy, and `<name>-scripts` the ConfigMap.
    *
    * @default - a name generated by cdk8s
    */
   readonly metadata?: ApiObjectMetadata;
 }
 
-const DEFAULT_IMAGE = 'alpine/k8s:1.28.13';
 const SCENARIO_SLA: Record<ChaosScenario, RecoverySla> = {
   [ChaosScenario.API_KILL]: RecoverySla.API_POD_KILL,
   [ChaosScenario.NATS_KILL]: RecoverySla.NATS_LEADER_ELECTION,
   [ChaosScenario.NETWORK_BLOCK]: RecoverySla.NETWORK_PARTITION,
 };
+
+/** Where kubectl looks for the in-cluster credentials. */
+const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** Lifetime of the Job's projected token (the API server's minimum); the kubelet renews it while the pod runs. */
+const TOKEN_SECONDS = 600;
 
 /**
  * A chaos experiment: a Job that injects one fault, measures recovery and reports PASS or FAIL
@@ -165,51 +217,63 @@ const SCENARIO_SLA: Record<ChaosScenario, RecoverySla> = {
  *
  * - `api-kill` deletes one ready pod of the API Deployment; recovered when the Deployment has its
  *   desired number of ready pods again and the health URL answers healthily several times in a row.
- * - `nats-kill` deletes the JetStream meta leader pod (else one NATS pod); recovered when every
- *   NATS pod is ready, the deleted one replaced, and all answer `/healthz?js-enabled-only=true`.
- * - `network-block` arms a gated {@link ChaosNetworkPolicy} on the API pods for the hold time,
- *   disarms it (also on failure and on SIGTERM at the deadline) and measures from there.
+ * - `nats-kill` deletes the JetStream meta leader pod (else one NATS pod) of the StatefulSet, in
+ *   its own namespace if need be; recovered when the pod is replaced, every pod is ready, a meta
+ *   leader is elected and every server answers nats-server's full `/healthz` (meta leader and
+ *   streams current) several times in a row. The result names the old and the new meta leader.
+ * - `network-block` switches the target's own NetworkPolicy to deny (one direction or both) for
+ *   the hold time and back (also on failure and on SIGTERM at the deadline), and measures from there.
  *
  * The Job prints one JSON result (scenario, injectedAt, recoveredAt, recoverySeconds,
- * slaSeconds, verdict) and exits non-zero on FAIL or timeout. It runs under its own
- * ServiceAccount with a namespaced Role holding only the verbs its scenario needs, and never
- * injects into a target that is unhealthy before it starts.
+ * slaSeconds, verdict, ...) as the last line of its log and exits non-zero on FAIL or timeout.
+ * It runs under its own ServiceAccount with a short-lived projected token and a namespaced Role
+ * holding only the verbs its scenario needs; it deletes its own RoleBinding before it ends, on
+ * every exit path, so the access ends with the run. Its pod accepts no connections and may
+ * reach only DNS, the probed pods and the API server. It never injects into a target that is
+ * unhealthy before it starts.
  */
 export class ChaosExperiment extends Construct {
   /** The Job. */
   public readonly job: kplus.Job;
 
-  /** The Role of the Job's ServiceAccount. */
+  /** The Role that lets the Job act on its target (in the NATS namespace for a nats-kill across namespaces). */
   public readonly role: kplus.k8s.KubeRole;
+
+  /** The RoleBinding the Job deletes when it ends. */
+  public readonly roleBinding: kplus.k8s.KubeRoleBinding;
+
+  /** The NetworkPolicy of the Job's pod: no ingress; egress to DNS, the probed pods and the API server. */
+  public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
 
   /** The SLA the verdict is measured against. */
   public readonly sla: RecoverySla;
-
-  /** The gated NetworkPolicy of a network-block experiment. */
-  public readonly networkPolicy?: ChaosNetworkPolicy;
 
   constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
     super(scope, id);
     const scenario = props.scenario;
     this.sla = props.sla ?? SCENARIO_SLA[scenario];
-    const checked = validate(this, props, this.sla);
+
+    const jobName = props.metadata?.name ?? Names.toDnsLabel(this);
+    const ownNamespace = props.metadata?.namespace ?? Chart.of(this).namespace;
+    const plan = planChaosExperiment(props, this.sla, jobName, ownNamespace, props.target ? targetInfo(props.target) : undefined);
 
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
-      metadata: props.metadata?.name ? { name: props.metadata.name } : undefined,
+      metadata: { name: jobName, namespace: props.metadata?.namespace },
       automountToken: false,
     });
+
     this.job = new kplus.Job(this, 'Resource', {
-      metadata: props.metadata,
+      metadata: { ...props.metadata, name: jobName },
       backoffLimit: 0,
-      activeDeadline: checked.activeDeadline,
-      ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
+      activeDeadline: Duration.seconds(plan.activeDeadlineSeconds),
+      ttlAfterFinished: Duration.seconds(plan.ttlSeconds),
       serviceAccount,
-      // the one pod of this library that talks to the Kubernetes API
-      automountServiceAccountToken: true,
+      // no legacy token: a projected one that expires (below) is mounted instead
+      automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(DEFAULT_NON_ROOT_ID, DEFAULT_NON_ROOT_ID),
       containers: [{
         name: scenario,
-        image: checked.image,
+        image: plan.image,
         imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
         command: ['/bin/sh', `/opt/chaos/${scenario}.sh`],
         workingDir: '/tmp',
@@ -220,8 +284,9 @@ export class ChaosExperiment extends Construct {
         },
         envVariables: {
           NAMESPACE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+          POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
           HOME: kplus.EnvValue.fromValue('/home/chaos'),
-          ...Object.fromEntries(Object.entries(checked.env).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
+          ...Object.fromEntries(Object.entries(plan.env).map(([k, v]) => [k, kplus.EnvValue.fromValue(v)])),
         },
       }],
     });
@@ -230,144 +295,68 @@ export class ChaosExperiment extends Construct {
     applyLabels(labels, this.job.metadata, this.job.podMetadata, serviceAccount.metadata);
 
     const scripts = new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${name}-scripts`, labels },
+      metadata: { name: `${name}-scripts`, namespace: props.metadata?.namespace, labels },
       data: { 'chaos-lib.sh': readAsset('chaos', 'chaos-lib.sh'), [`${scenario}.sh`]: readAsset('chaos', `${scenario}.sh`) },
     });
     const container = this.job.containers[0];
     mountScripts(this, container, scripts, '/opt/chaos');
     mountScratch(this, container, 'HomeVolume', 'home', '/home/chaos', Size.mebibytes(32));
     mountScratch(this, container, 'TmpVolume', 'tmp', '/tmp', Size.mebibytes(16));
-    patchRestrictedPodSpec(ApiObject.of(this.job), '/spec/template/spec', { request: Size.mebibytes(32), limit: Size.mebibytes(128) });
+    const job = ApiObject.of(this.job);
+    patchRestrictedPodSpec(job, '/spec/template/spec', { request: Size.mebibytes(32), limit: Size.mebibytes(128) });
+    mountProjectedToken(job);
 
-    this.role = new kplus.k8s.KubeRole(this, 'Role', { metadata: { name, labels }, rules: checked.rules });
-    new kplus.k8s.KubeRoleBinding(this, 'RoleBinding', {
-      metadata: { name, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name }],
+    const accessMetadata = { name: plan.accessName, namespace: plan.accessNamespace ?? props.metadata?.namespace, labels };
+    this.role = new kplus.k8s.KubeRole(this, 'Role', { metadata: accessMetadata, rules: plan.rules });
+    this.roleBinding = new kplus.k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: accessMetadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: plan.accessName },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, ...(plan.ownNamespace ? { namespace: plan.ownNamespace } : {}) }],
     });
 
-    if (scenario === ChaosScenario.NETWORK_BLOCK) {
-      this.networkPolicy = new ChaosNetworkPolicy(this, 'NetworkPolicy', {
-        metadata: { name, labels },
-        workload: props.target!,
-        direction: props.direction,
-        duration: checked.holdTime,
-        gated: true,
-      });
-      container.env.addVariable('GATE_LABEL', kplus.EnvValue.fromValue(this.networkPolicy.gateLabel!));
-    }
-  }
-}
-
-interface Checked {
-  readonly image: string;
-  readonly activeDeadline: Duration;
-  readonly holdTime: Duration;
-  readonly env: Record<string, string>;
-  readonly rules: kplus.k8s.PolicyRule[];
-}
-
-function validate(scope: Construct, props: ChaosExperimentProps, sla: RecoverySla): Checked {
-  const scenario = props.scenario;
-  const image = props.image ?? DEFAULT_IMAGE;
-  assertPinnedImage('image', image);
-  if (sla.maxRecovery === undefined) {
-    throw invalidProp('sla', `have a recovery time for ${scenario} (graceful degradation has none to measure)`, sla.name);
-  }
-  const slaSeconds = sla.maxRecovery.toSeconds();
-  if (!(slaSeconds > 0)) throw invalidProp('sla', 'be above 0 seconds', sla.maxRecovery);
-  const timeout = props.recoveryTimeout ?? Duration.seconds(slaSeconds * 3);
-  if (!Number.isInteger(secondsOf(timeout)) || secondsOf(timeout) < slaSeconds) {
-    throw invalidProp('recoveryTimeout', `be whole seconds, at least the SLA (${slaSeconds} seconds), or a slow recovery reads as a timeout`, timeout);
-  }
-  const poll = props.pollInterval ?? Duration.seconds(2);
-  if (!Number.isInteger(secondsOf(poll)) || secondsOf(poll) < 1) {
-    throw invalidProp('pollInterval', 'be whole seconds, at least 1 second', poll);
-  }
-  const healthSuccesses = props.healthSuccesses ?? 3;
-  assertWholeNumber('healthSuccesses', healthSuccesses, 1);
-  if (scenario !== ChaosScenario.NETWORK_BLOCK && (props.holdTime !== undefined || props.direction !== undefined)) {
-    throw invalidProp(props.holdTime !== undefined ? 'holdTime' : 'direction', 'be left out: it applies to network-block only', scenario);
-  }
-  const holdTime = props.holdTime ?? Duration.seconds(scenario === ChaosScenario.NETWORK_BLOCK ? 60 : 0);
-  if (scenario === ChaosScenario.NETWORK_BLOCK && (!Number.isInteger(secondsOf(holdTime)) || secondsOf(holdTime) < 1)) {
-    throw invalidProp('holdTime', 'be whole seconds, at least 1 second', holdTime);
-  }
-  const activeDeadline = props.activeDeadline ?? Duration.seconds(holdTime.toSeconds() + timeout.toSeconds() + 300);
-  if (!Number.isInteger(secondsOf(activeDeadline))) throw invalidProp('activeDeadline', 'be whole seconds', activeDeadline);
-  if (holdTime.toSeconds() >= activeDeadline.toSeconds()) {
-    throw invalidProp('holdTime', `be below the Job deadline (${activeDeadline.toHumanString()})`, holdTime);
-  }
-  if (holdTime.toSeconds() + timeout.toSeconds() >= activeDeadline.toSeconds()) {
-    throw invalidProp('activeDeadline', `exceed holdTime + recoveryTimeout (${holdTime.toSeconds() + timeout.toSeconds()} seconds) so the verdict comes before the kill`, activeDeadline);
-  }
-
-  const env: Record<string, string> = {
-    SLA_SECONDS: String(slaSeconds),
-    TIMEOUT_SECONDS: String(timeout.toSeconds()),
-    POLL_SECONDS: String(poll.toSeconds()),
-    HEALTH_SUCCESSES: String(healthSuccesses),
-  };
-  let rules: kplus.k8s.PolicyRule[];
-  if (scenario === ChaosScenario.NATS_KILL) {
-    if (props.target || props.healthUrl) {
-      throw invalidProp(props.target ? 'target' : 'healthUrl', 'be left out for nats-kill (it targets `nats`)', scenario);
-    }
-    const nats = props.nats;
-    if (!nats) throw invalidProp('nats', 'be given for nats-kill', undefined);
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(nats.statefulSetName)) {
-      throw invalidProp('nats.statefulSetName', 'be the name of a StatefulSet', nats.statefulSetName);
-    }
-    const port = nats.monitorPort ?? 8222;
-    assertPort('nats.monitorPort', port);
-    Object.assign(env, {
-      NATS_STATEFULSET: nats.statefulSetName,
-      NATS_SELECTOR: selectorString('nats.podLabels', nats.podLabels),
-      NATS_MONITOR_PORT: String(port),
-      NATS_PREFER_LEADER: String(nats.killMetaLeader ?? true),
+    this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name, namespace: props.metadata?.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': name, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'chaos-experiment' } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: plan.egress,
+      },
     });
-    rules = [
-      { apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: [nats.statefulSetName], verbs: ['get'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] },
-    ];
-  } else {
-    if (props.nats) throw invalidProp('nats', `be left out for ${scenario} (it targets \`target\`)`, scenario);
-    const target = props.target;
-    if (!target) throw invalidProp('target', `be given for ${scenario}: the Deployment to disrupt`, undefined);
-    const targetNamespace = namespaceOf(target);
-    const ownNamespace = props.metadata?.namespace ?? Chart.of(scope).namespace;
-    if (targetNamespace !== ownNamespace) {
-      throw invalidProp('target', `live in the experiment's namespace (${ownNamespace ?? 'the default'}): the Role is namespaced`, targetNamespace ?? 'the default');
-    }
-    const healthUrl = props.healthUrl ?? defaultHealthUrl(target);
-    if (healthUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(healthUrl)) {
-      throw invalidProp('healthUrl', 'be an http:// or https:// URL, such as "http://orders-api.orders.svc/readyz"', healthUrl);
-    }
-    Object.assign(env, {
-      TARGET_DEPLOYMENT: target.name,
-      TARGET_SELECTOR: selectorString('target', target.matchLabels, target.node.path),
-      HEALTH_URL: healthUrl ?? '',
-      ...(scenario === ChaosScenario.NETWORK_BLOCK ? { HOLD_SECONDS: String(holdTime.toSeconds()) } : {}),
-    });
-    rules = [
-      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: [target.name], verbs: ['get'] },
-      { apiGroups: [''], resources: ['pods'], verbs: scenario === ChaosScenario.API_KILL ? ['get', 'list', 'delete'] : ['get', 'list', 'patch'] },
-    ];
   }
-  return { image, activeDeadline, holdTime, env, rules };
 }
 
-function defaultHealthUrl(target: kplus.Deployment): string | undefined {
-  if (!(target instanceof HardenedDeployment)) return undefined;
-  const base = serviceUrlOf(target);
-  return base ? `${base}${target.readinessPath}` : undefined;
+function targetInfo(target: kplus.Deployment): ChaosTargetInfo {
+  const hardened = target instanceof HardenedDeployment ? {
+    port: target.port,
+    readinessPath: target.readinessPath,
+    serviceUrl: serviceUrlOf(target),
+    networkPolicyName: target.networkPolicy?.name,
+  } : undefined;
+  return { name: target.name, path: target.node.path, namespace: namespaceOf(target), matchLabels: target.matchLabels, hardened };
 }
 
-/** `k=v,k2=v2` for kubectl -l; refuses an empty selector, which would match every pod. */
-function selectorString(prop: string, labels: { [key: string]: string }, shown?: string): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) {
-    throw invalidProp(prop, 'select pods by at least one label: an empty selector matches every pod in the namespace', shown ?? labels);
-  }
-  return entries.map(([k, v]) => `${k}=${v}`).join(',');
+/**
+ * The in-cluster credentials kubectl reads, as a projected volume: a token bound to the pod that
+ * expires after TOKEN_SECONDS (renewed by the kubelet while the pod runs, invalid once the pod is
+ * deleted), the cluster CA and the namespace. It replaces the auto-mounted token, whose
+ * lifetime the API server may extend to a year (--service-account-extend-token-expiration).
+ */
+function mountProjectedToken(job: ApiObject): void {
+  // KubeJob.toJson runs the patched spec through its typed converter, which reads the
+  // TypeScript property names: `downwardApi` comes out as `downwardAPI`
+  job.addJsonPatch(
+    JsonPatch.add('/spec/template/spec/volumes/-', {
+      name: 'kube-api-access',
+      projected: {
+        defaultMode: 0o444,
+        sources: [
+          { serviceAccountToken: { path: 'token', expirationSeconds: TOKEN_SECONDS } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    }),
+    JsonPatch.add('/spec/template/spec/containers/0/volumeMounts/-', { name: 'kube-api-access', mountPath: TOKEN_DIR, readOnly: true }),
+  );
 }

@@ -1,10 +1,10 @@
-import { ApiObjectMetadata, Duration, JsonPatch } from 'cdk8s';
+import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CHAOS_PARTITION_LABEL, CHAOS_SCENARIO_LABEL } from './_chaos-labels';
+import { CHAOS_SCENARIO_LABEL } from './_chaos-labels';
 import { invalidProp } from './_errors';
 import { MANAGED_BY } from './_labels';
-import { isLabelValue } from './_validate';
+import { assertLabels, isLabelValue, wholeSeconds } from './_validate';
 
 /** Which traffic a chaos NetworkPolicy cuts. */
 export enum ChaosDirection {
@@ -51,20 +51,11 @@ export interface ChaosNetworkPolicyProps {
   readonly scenario?: string;
 
   /**
-   * How long the partition is meant to last, recorded as an annotation.
+   * How long the partition is meant to last (whole seconds), recorded as an annotation.
    *
    * @default Duration.seconds(60)
    */
   readonly duration?: Duration;
-
-  /**
-   * Select only target pods that also carry `chaos.cdk8s-hardening.io/partition: <policy name>`,
-   * so the policy can be applied ahead of time and armed by labelling pods (what
-   * ChaosExperiment's network-block does). Ungated, the policy isolates as soon as it is applied.
-   *
-   * @default false
-   */
-  readonly gated?: boolean;
 
   /**
    * Metadata of the NetworkPolicy.
@@ -75,12 +66,15 @@ export interface ChaosNetworkPolicyProps {
 }
 
 /**
- * A NetworkPolicy that isolates pods, for chaos experiments.
+ * A NetworkPolicy that isolates pods, for chaos experiments run by hand: apply it to start a
+ * partition, delete it to end it.
  *
  * It selects the target pods and allows nothing in the chosen direction(s). What that does,
  * honestly:
  * - NetworkPolicies only add allowances: this policy does not cut traffic that another policy
- *   selecting the same pods allows (a HardenedDeployment's own policy admits its port);
+ *   selecting the same pods allows, so it partitions pods that no other policy covers (a
+ *   HardenedDeployment's own policy admits its port: ChaosExperiment's network-block switches
+ *   that policy instead);
  * - whether connections that are already open drop depends on the network plugin;
  * - traffic from the node to its pods, such as kubelet probes, is always allowed, so pods stay
  *   Ready while partitioned;
@@ -93,11 +87,8 @@ export class ChaosNetworkPolicy extends Construct {
   /** The NetworkPolicy's name. */
   public readonly name: string;
 
-  /** The pod labels the policy targets (without the gate label). */
+  /** The pod labels the policy targets. */
   public readonly podLabels: { [key: string]: string };
-
-  /** The `key=value` label that arms a gated policy on a pod; undefined when not gated. */
-  public readonly gateLabel?: string;
 
   constructor(scope: Construct, id: string, props: ChaosNetworkPolicyProps) {
     super(scope, id);
@@ -110,11 +101,12 @@ export class ChaosNetworkPolicy extends Construct {
         'select pods by at least one label: an empty selector isolates every pod in the namespace',
         props.workload ? props.workload.node.path : props.podLabels);
     }
+    assertLabels(props.workload ? 'workload' : 'podLabels', this.podLabels);
     const scenario = props.scenario ?? 'network-block';
     if (!isLabelValue(scenario) || scenario === '') {
       throw invalidProp('scenario', 'be a label value: at most 63 letters, digits, dashes, dots and underscores', scenario);
     }
-    const duration = props.duration ?? Duration.seconds(60);
+    const duration = wholeSeconds('duration', props.duration ?? Duration.seconds(60), 1);
     const direction = props.direction ?? ChaosDirection.BOTH;
     const policyTypes = direction === ChaosDirection.BOTH ? ['Ingress', 'Egress'] : [direction];
 
@@ -128,7 +120,7 @@ export class ChaosNetworkPolicy extends Construct {
           ...props.metadata?.labels,
         },
         annotations: {
-          'chaos.cdk8s-hardening.io/duration': `${duration.toSeconds()}s`,
+          'chaos.cdk8s-hardening.io/duration': `${duration}s`,
           'chaos.cdk8s-hardening.io/direction': direction,
           'chaos.cdk8s-hardening.io/note': 'isolates the selected pods; delete this NetworkPolicy to end the partition',
           ...props.metadata?.annotations,
@@ -142,15 +134,5 @@ export class ChaosNetworkPolicy extends Construct {
       },
     });
     this.name = this.apiObject.name;
-    if (props.gated) {
-      if (!isLabelValue(this.name)) {
-        throw invalidProp('metadata.name', 'fit in a label value (at most 63 characters) when gated', this.name);
-      }
-      this.gateLabel = `${CHAOS_PARTITION_LABEL}=${this.name}`;
-      this.apiObject.addJsonPatch(
-        // the gate joins the selector, so the policy selects nothing until pods are labelled
-        JsonPatch.add(`/spec/podSelector/matchLabels/${CHAOS_PARTITION_LABEL.replace('/', '~1')}`, this.name),
-      );
-    }
   }
 }

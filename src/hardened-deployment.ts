@@ -1,7 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CHAOS_PARTITION_LABEL } from './_chaos-labels';
 import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage, imageVersion } from './_image';
@@ -348,9 +347,7 @@ export class HardenedDeployment extends kplus.Deployment {
       this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: { name: this.name, labels: this.labels },
         spec: {
-          // Pods armed for a network-block chaos experiment leave this policy, so the chaos
-          // policy alone selects them (policies add up: this one would keep their port open).
-          podSelector: { matchLabels: selector, matchExpressions: [{ key: CHAOS_PARTITION_LABEL, operator: 'DoesNotExist' }] },
+          podSelector: { matchLabels: selector },
           policyTypes: ['Ingress', 'Egress'],
           ingress: [ingressOnPort(this.port)],
           egress: Lazy.any({ produce: () => [dnsEgress(), ...this.egressRules.map((rule) => rule._toKube())] }),

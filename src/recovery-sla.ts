@@ -1,6 +1,5 @@
 import { Duration } from 'cdk8s';
-import { secondsOf } from './_duration';
-import { invalidProp } from './_errors';
+import { wholeSeconds } from './_validate';
 
 /**
  * How fast a system must recover from a fault: the chaos baseline's recovery SLAs.
@@ -33,13 +32,11 @@ export class RecoverySla {
   /**
    * An SLA of your own: recovered in less than `maxRecovery`.
    *
-   * @param maxRecovery the recovery time that must not be reached; above zero
+   * @param maxRecovery the recovery time that must not be reached: whole seconds from 1 second to 1 day
    * @param name a name for reports
    */
   public static within(maxRecovery: Duration, name: string = 'custom'): RecoverySla {
-    if (!(secondsOf(maxRecovery) > 0) || !Number.isInteger(secondsOf(maxRecovery))) {
-      throw invalidProp('maxRecovery', 'be whole seconds above 0', maxRecovery);
-    }
+    wholeSeconds('maxRecovery', maxRecovery, 1, 86400);
     return new RecoverySla(name, maxRecovery);
   }
 

@@ -11,7 +11,7 @@ function exampleGroups(): any[] {
   const production = new OrdersApiChart(new App(), 'orders-api');
   const onDemand = new App();
   new SoakChart(onDemand, 'orders-soak-quick', { api: production.api, profile: SoakProfile.QUICK });
-  new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
+  new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 } });
   production.alerts.watch(onDemand);
   return onlyOfKind(synthValid(production), 'PrometheusRule').spec.groups;
 }

@@ -180,7 +180,9 @@ describe('HardeningAlerts', () => {
       const alerts = new HardeningAlerts(production, 'alerts');
       // on-demand Jobs in a chart of their own, watched after the fact
       const onDemand = new Chart(Testing.app(), 'on-demand', { namespace: 'orders' });
-      new ChaosExperiment(onDemand, 'kill', { metadata: { name: 'orders-chaos-api-kill' }, scenario: ChaosScenario.API_KILL, target: api });
+      new ChaosExperiment(onDemand, 'kill', {
+        metadata: { name: 'orders-chaos-api-kill' }, scenario: ChaosScenario.API_KILL, target: api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 },
+      });
       new SoakJob(onDemand, 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(api), endpoints: [{ path: '/' }], profile: SoakProfile.STAGING });
       alerts.watch(onDemand);
       const { groups } = rulesOf(production);

@@ -2,33 +2,22 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ChaosExperiment, ChaosExperimentProps, ChaosScenario, HardenedDeployment, RecoverySla } from '../src';
-import { describeWith } from './support/binaries';
+import { ChaosDirection, ChaosExperiment, ChaosScenario, EgressRule, RecoverySla } from '../src';
+import { API_SERVER, CHART_NATS_LABELS, IMAGE, chaosChart, synthExperiment } from './support/chaos';
 import { toYaml } from './support/charts';
-import { CLUSTER_STANDIN, FakeCluster } from './support/fake-cluster';
+import { restrictedContainerSecurityContext } from './support/expected';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
-import { ASSETS, runScript } from './support/scripts';
-import { containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
+import { ASSETS } from './support/scripts';
+import { containerEnv } from './support/synthesized';
 
-const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
-const NATS = { statefulSetName: 'nats', podLabels: { 'app.kubernetes.io/name': 'nats' } };
-
-function chaosChart() {
-  const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
-  const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, service: true });
-  return { chart, api };
-}
-
-function synthExperiment(props: Partial<ChaosExperimentProps> & { scenario: ChaosScenario }) {
-  const { chart, api } = chaosChart();
-  const target = props.scenario === ChaosScenario.NATS_KILL ? undefined : api;
-  const nats = props.scenario === ChaosScenario.NATS_KILL ? NATS : undefined;
-  const experiment = new ChaosExperiment(chart, 'experiment', { metadata: { name: `orders-${props.scenario}` }, target, nats, ...props });
-  const objects = synthValid(chart).filter((o) => o.metadata.name.startsWith(`orders-${props.scenario}`));
-  const job = onlyOfKind(objects, 'Job');
-  const pod = job.spec.template.spec;
-  return { experiment, objects, job, pod, container: pod.containers[0], env: containerEnv(pod.containers[0]) };
-}
+const SCENARIOS = [ChaosScenario.API_KILL, ChaosScenario.NATS_KILL, ChaosScenario.NETWORK_BLOCK];
+const DNS = { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
+const TO_API_SERVER = { to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ port: 6443, protocol: 'TCP' }] };
+const TO_API_PODS = {
+  to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' } } }],
+  ports: [{ port: 8080, protocol: 'TCP' }],
+};
+const revoke = (name: string) => ({ apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], resourceNames: [name], verbs: ['delete'] });
 
 describe('RecoverySla', () => {
   test('the baseline SLAs', () => {
@@ -40,10 +29,16 @@ describe('RecoverySla', () => {
       ['observability-failure', null, true],
     ]);
   });
+
+  test('within: an SLA of your own, named', () => {
+    const sla = RecoverySla.within(Duration.minutes(2), 'partition-tight');
+    expect([sla.name, sla.maxRecovery!.toSeconds(), sla.gracefulDegradation]).toEqual(['partition-tight', 120, false]);
+    expect(RecoverySla.within(Duration.days(1)).maxRecovery!.toSeconds()).toBe(86400);
+  });
 });
 
 describe('ChaosExperiment', () => {
-  test.each([ChaosScenario.API_KILL, ChaosScenario.NATS_KILL, ChaosScenario.NETWORK_BLOCK])('snapshot of %s', (scenario) => {
+  test.each(SCENARIOS)('snapshot of %s', (scenario) => {
     const { objects } = synthExperiment({ scenario });
     expect(toYaml(objects.map((o) => (o.kind === 'ConfigMap' ? { ...o, data: Object.keys(o.data) } : o)))).toMatchSnapshot();
   });
@@ -53,18 +48,47 @@ describe('ChaosExperiment', () => {
     [ChaosScenario.NATS_KILL, 60, 480],
     [ChaosScenario.NETWORK_BLOCK, 90, 630],
   ])('%s: a one-shot Job measured against its baseline SLA (%i s)', (scenario, sla, deadline) => {
-    const { job, container, env, experiment } = synthExperiment({ scenario });
+    const { job, pod, container, experiment } = synthExperiment({ scenario });
+    const env = containerEnv(container);
     expect(experiment.sla.maxRecovery!.toSeconds()).toBe(sla);
-    expect(env).toMatchObject({ SLA_SECONDS: String(sla), TIMEOUT_SECONDS: String(sla * 3), POLL_SECONDS: '2', HEALTH_SUCCESSES: '3' });
+    expect(env).toMatchObject({
+      SLA_SECONDS: String(sla), TIMEOUT_SECONDS: String(sla * 3), POLL_SECONDS: '2', HEALTH_SUCCESSES: '3', ACCESS_BINDING: `orders-${scenario}`, HOME: '/home/chaos',
+    });
     expect(env.NAMESPACE).toEqual({ fieldRef: { fieldPath: 'metadata.namespace' } });
+    expect(env.POD_NAME).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: deadline, ttlSecondsAfterFinished: 86400 });
+    expect(pod.restartPolicy).toBe('Never');
     expect(container.command).toEqual(['/bin/sh', `/opt/chaos/${scenario}.sh`]);
     expect(container.image).toBe('alpine/k8s:1.28.13');
+    expect(container.imagePullPolicy).toBe('Always');
+    expect(container.securityContext).toEqual(restrictedContainerSecurityContext(65532, 65532));
+    expect(container.resources).toEqual({
+      limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '128Mi' },
+      requests: { 'cpu': '50m', 'memory': '64Mi', 'ephemeral-storage': '32Mi' },
+    });
     expect(job.metadata.labels['chaos.cdk8s-hardening.io/scenario']).toBe(scenario);
   });
 
-  test('each Job runs under its own ServiceAccount with a namespaced Role: no wildcard, no ClusterRole, no secrets', () => {
-    for (const scenario of [ChaosScenario.API_KILL, ChaosScenario.NATS_KILL, ChaosScenario.NETWORK_BLOCK]) {
+  test.each(SCENARIOS)('%s: no legacy token; a projected token that expires after 10 minutes, with the CA and namespace kubectl reads', (scenario) => {
+    const { objects, pod, container } = synthExperiment({ scenario });
+    expect(onlyOfKind(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.volumes).toContainEqual({
+      name: 'kube-api-access',
+      projected: {
+        defaultMode: 0o444,
+        sources: [
+          { serviceAccountToken: { path: 'token', expirationSeconds: 600 } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+          { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+        ],
+      },
+    });
+    expect(container.volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
+  });
+
+  test('each Job runs under its own ServiceAccount with a namespaced Role: no wildcard, no ClusterRole, no secrets, never patch or update on pods', () => {
+    for (const scenario of SCENARIOS) {
       const { objects, pod } = synthExperiment({ scenario });
       const account = onlyOfKind(objects, 'ServiceAccount');
       const role = onlyOfKind(objects, 'Role');
@@ -72,77 +96,137 @@ describe('ChaosExperiment', () => {
       expect(ofKind(objects, 'ClusterRole')).toHaveLength(0);
       expect(ofKind(objects, 'ClusterRoleBinding')).toHaveLength(0);
       expect(pod.serviceAccountName).toBe(account.metadata.name);
-      expect(account.automountServiceAccountToken).toBe(false);
-      expect(pod.automountServiceAccountToken).toBe(true);
+      expect(binding.metadata.name).toBe(`orders-${scenario}`);
       expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata.name });
-      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name }]);
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: account.metadata.name, namespace: 'orders' }]);
+      expect(role.rules.length).toBeGreaterThan(0);
       for (const rule of role.rules) {
         for (const field of ['apiGroups', 'resources', 'verbs']) expect(rule[field]).not.toContain('*');
         expect(rule.resources).not.toContain('secrets');
+        if (rule.resources.includes('pods')) expect(rule.verbs.filter((v: string) => ['patch', 'update', 'create'].includes(v))).toEqual([]);
       }
     }
   });
 
-  test('api-kill: may read its Deployment and list and delete pods, nothing else', () => {
-    const { objects, env } = synthExperiment({ scenario: ChaosScenario.API_KILL });
+  test('api-kill: reads its Deployment, lists and deletes pods, deletes its own RoleBinding; reaches DNS, the API server and the API pods only', () => {
+    const { objects, container } = synthExperiment({ scenario: ChaosScenario.API_KILL });
     expect(onlyOfKind(objects, 'Role').rules).toEqual([
       { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['orders-api'], verbs: ['get'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] },
+      revoke('orders-api-kill'),
     ]);
-    expect(env).toMatchObject({
+    expect(containerEnv(container)).toMatchObject({
       TARGET_DEPLOYMENT: 'orders-api',
       TARGET_SELECTOR: 'app.kubernetes.io/name=orders-api,app.kubernetes.io/instance=orders-api',
       HEALTH_URL: 'http://orders-api.orders.svc:80/readyz',
     });
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-api-kill', 'app.kubernetes.io/instance': 'orders-api-kill', 'app.kubernetes.io/component': 'chaos-experiment' } },
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [],
+      egress: [DNS, TO_API_SERVER, TO_API_PODS],
+    });
   });
 
-  test('nats-kill: may read its StatefulSet and list and delete pods; kills the meta leader', () => {
-    const { objects, env } = synthExperiment({ scenario: ChaosScenario.NATS_KILL });
+  test('the Job\'s NetworkPolicy selects the Job\'s pods', () => {
+    for (const scenario of SCENARIOS) {
+      const { objects, job } = synthExperiment({ scenario });
+      const selector = onlyOfKind(objects, 'NetworkPolicy').spec.podSelector.matchLabels;
+      for (const [key, value] of Object.entries(selector)) expect(job.spec.template.metadata.labels[key]).toBe(value);
+    }
+  });
+
+  test('nats-kill: reads its StatefulSet, lists and deletes pods; probes the NATS pods\' monitoring port; the script reads the selector itself', () => {
+    const { objects, container } = synthExperiment({ scenario: ChaosScenario.NATS_KILL });
     expect(onlyOfKind(objects, 'Role').rules).toEqual([
       { apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['nats'], verbs: ['get'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] },
+      revoke('orders-nats-kill'),
     ]);
-    expect(env).toMatchObject({ NATS_STATEFULSET: 'nats', NATS_SELECTOR: 'app.kubernetes.io/name=nats', NATS_MONITOR_PORT: '8222', NATS_PREFER_LEADER: 'true' });
+    const env = containerEnv(container);
+    expect(env).toMatchObject({ NATS_STATEFULSET: 'nats', NATS_MONITOR_PORT: '8222', NATS_PREFER_LEADER: 'true' });
+    for (const name of ['NATS_SELECTOR', 'NATS_NAMESPACE', 'ACCESS_NAMESPACE', 'HEALTH_URL', 'TARGET_SELECTOR']) expect(env[name]).toBeUndefined();
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([
+      DNS, TO_API_SERVER, { to: [{ podSelector: { matchLabels: CHART_NATS_LABELS } }], ports: [{ port: 8222, protocol: 'TCP' }] },
+    ]);
   });
 
-  test('network-block: a gated chaos NetworkPolicy in the chart, armed by labelling pods (patch), held 60 s', () => {
-    const { objects, env, experiment } = synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK });
+  test('nats-kill across namespaces: Role and RoleBinding in the NATS namespace for the ServiceAccount of the experiment\'s namespace', () => {
+    const { objects, container, experiment } = synthExperiment({
+      scenario: ChaosScenario.NATS_KILL, nats: { statefulSetName: 'nats', namespaceName: 'messaging', podLabels: CHART_NATS_LABELS, monitorPort: 8223 },
+    }, 'payments');
+    const role = onlyOfKind(objects, 'Role');
+    const binding = onlyOfKind(objects, 'RoleBinding');
+    // named after both namespaces: experiments of several namespaces never share (or delete) one another's
+    expect([role.metadata.namespace, role.metadata.name]).toEqual(['messaging', 'payments.orders-nats-kill']);
+    expect(experiment.role.metadata.namespace).toBe('messaging');
+    expect([binding.metadata.namespace, binding.metadata.name]).toEqual(['messaging', 'payments.orders-nats-kill']);
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'payments.orders-nats-kill' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'orders-nats-kill', namespace: 'payments' }]);
+    expect(role.rules).toEqual([
+      { apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['nats'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] },
+      revoke('payments.orders-nats-kill'),
+    ]);
+    for (const kind of ['Job', 'ServiceAccount', 'ConfigMap', 'NetworkPolicy']) expect(onlyOfKind(objects, kind).metadata.namespace).toBe('payments');
+    expect(containerEnv(container)).toMatchObject({
+      NATS_NAMESPACE: 'messaging', ACCESS_NAMESPACE: 'messaging', ACCESS_BINDING: 'payments.orders-nats-kill', NATS_MONITOR_PORT: '8223',
+    });
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress[2]).toEqual({
+      to: [{ podSelector: { matchLabels: CHART_NATS_LABELS }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'messaging' } } }],
+      ports: [{ port: 8223, protocol: 'TCP' }],
+    });
+  });
+
+  test('network-block: switches the API\'s own NetworkPolicy (get and patch on it by name); no pod write, no chaos policy', () => {
+    const { objects, container, all } = synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, direction: ChaosDirection.INGRESS });
     expect(onlyOfKind(objects, 'Role').rules).toEqual([
       { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['orders-api'], verbs: ['get'] },
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'patch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], resourceNames: ['orders-api'], verbs: ['get', 'patch'] },
+      revoke('orders-network-block'),
     ]);
-    const policy = onlyOfKind(objects, 'NetworkPolicy');
-    expect(policy.spec.podSelector.matchLabels).toEqual({
-      'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api', 'chaos.cdk8s-hardening.io/partition': 'orders-network-block',
-    });
-    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
-    expect(env).toMatchObject({ HOLD_SECONDS: '60', GATE_LABEL: experiment.networkPolicy!.gateLabel });
+    expect(containerEnv(container)).toMatchObject({ HOLD_SECONDS: '60', DIRECTION: 'Ingress', TARGET_POLICY: 'orders-api' });
+    expect(ofKind(all, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['orders-api', 'orders-network-block']);
+  });
+
+  test('no label takes a pod out of the API\'s NetworkPolicy: its selector is the workload\'s labels only', () => {
+    const { apiPolicy } = synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK });
+    expect(apiPolicy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' } });
   });
 
   test('SLA, timeout, hold time, deadline and health checks are configurable', () => {
-    const { env, job } = synthExperiment({
+    const { container, job, objects } = synthExperiment({
       scenario: ChaosScenario.NETWORK_BLOCK,
       sla: RecoverySla.within(Duration.seconds(45), 'partition-tight'),
       recoveryTimeout: Duration.minutes(3),
       holdTime: Duration.minutes(2),
       activeDeadline: Duration.minutes(10),
+      ttlAfterFinished: Duration.hours(2),
       pollInterval: Duration.seconds(5),
       healthSuccesses: 5,
-      healthUrl: 'https://orders.example.com/readyz',
+      healthUrl: 'https://orders.example.com/readyz?probe=chaos',
+      healthEgress: [EgressRule.toCidr('203.0.113.0/24', [443])],
     });
-    expect(env).toMatchObject({
-      SLA_SECONDS: '45', TIMEOUT_SECONDS: '180', HOLD_SECONDS: '120', POLL_SECONDS: '5', HEALTH_SUCCESSES: '5', HEALTH_URL: 'https://orders.example.com/readyz',
+    expect(containerEnv(container)).toMatchObject({
+      SLA_SECONDS: '45', TIMEOUT_SECONDS: '180', HOLD_SECONDS: '120', POLL_SECONDS: '5', HEALTH_SUCCESSES: '5', HEALTH_URL: 'https://orders.example.com/readyz?probe=chaos',
     });
     expect(job.spec.activeDeadlineSeconds).toBe(600);
+    expect(job.spec.ttlSecondsAfterFinished).toBe(7200);
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER, { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
   });
 
-  test('a plain cdk8s-plus Deployment target: Deployment readiness only, no health URL', () => {
+  test('a plain cdk8s-plus Deployment target (api-kill): Deployment readiness only, no health URL, no probe egress', () => {
     const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
     const plain = new kplus.Deployment(chart, 'plain', { metadata: { name: 'plain' }, containers: [{ image: IMAGE }] });
-    new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: plain });
-    const env = containerEnv(onlyOfKind(Testing.synth(chart), 'Job').spec.template.spec.containers[0]);
+    new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: plain, apiServer: API_SERVER });
+    const objects = Testing.synth(chart);
+    const job = onlyOfKind(objects, 'Job');
+    const env = containerEnv(job.spec.template.spec.containers[0]);
     expect(env.HEALTH_URL).toBe('');
     expect(env.TARGET_SELECTOR).toBe(`cdk8s.io/metadata.addr=${plain.matchLabels['cdk8s.io/metadata.addr']}`);
+    expect(job.metadata.name).toBe('chaos-kill-c8fd6549');
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER]);
   });
 
   test('the scripts ConfigMap ships the tested scenario script and its library', () => {
@@ -150,38 +234,104 @@ describe('ChaosExperiment', () => {
     const data = onlyOfKind(objects, 'ConfigMap').data;
     expect(Object.keys(data).sort()).toEqual(['chaos-lib.sh', 'nats-kill.sh']);
     expect(data['nats-kill.sh']).toBe(readFileSync(join(ASSETS, 'chaos', 'nats-kill.sh'), 'utf8'));
+    expect(data['chaos-lib.sh']).toBe(readFileSync(join(ASSETS, 'chaos', 'chaos-lib.sh'), 'utf8'));
+  });
+
+  test('every object passes schema and PSS restricted, in a chart without a namespace too', () => {
+    const { chart, api } = chaosChart(null);
+    new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: api, apiServer: API_SERVER, metadata: { name: 'kill' } });
+    const binding = onlyOfKind(synthValid(chart), 'RoleBinding');
+    // no namespace known: the subject's namespace defaults to the RoleBinding's, which is the same
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'kill' }]);
   });
 });
 
 describe('ChaosExperiment refuses', () => {
+  const natsWith = (nats: object) => ({ scenario: ChaosScenario.NATS_KILL, nats: { statefulSetName: 'nats', podLabels: CHART_NATS_LABELS, ...nats } });
   const cases: Array<[string, () => unknown, string]> = [
-    ['an SLA of zero', () => RecoverySla.within(Duration.seconds(0)), 'maxRecovery must be whole seconds above 0, got 0 seconds'],
+    ['an SLA of zero', () => RecoverySla.within(Duration.seconds(0)), 'maxRecovery must be whole seconds from 1 second to 1 day, got 0 seconds'],
     // cdk8s itself refuses to build a negative Duration, before the SLA sees it
     ['a negative SLA', () => RecoverySla.within(Duration.seconds(-5)), 'Duration amounts cannot be negative. Received: -5'],
-    ['a fractional SLA', () => RecoverySla.within(Duration.millis(1500)), 'maxRecovery must be whole seconds above 0, got 1 second 500 millis'],
+    ['a fractional SLA', () => RecoverySla.within(Duration.millis(1500)), 'maxRecovery must be whole seconds from 1 second to 1 day, got 1 second 500 millis'],
+    ['a sub-millisecond SLA', () => RecoverySla.within(Duration.millis(0.5)), 'maxRecovery must be whole seconds from 1 second to 1 day, got 0.5 millis'],
+    ['a huge SLA, blamed on the SLA itself', () => RecoverySla.within(Duration.days(1e6)), 'maxRecovery must be whole seconds from 1 second to 1 day, got 1000000 days'],
     ['graceful degradation as the SLA of a timed scenario', () => synthExperiment({ scenario: ChaosScenario.API_KILL, sla: RecoverySla.OBSERVABILITY_FAILURE }),
       'sla must have a recovery time for api-kill (graceful degradation has none to measure), got "observability-failure"'],
     ['a hold time not below the Job deadline', () => synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, holdTime: Duration.minutes(10), activeDeadline: Duration.minutes(10) }),
       'holdTime must be below the Job deadline (10 minutes), got 10 minutes'],
     ['a deadline that leaves no time for the verdict', () => synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, holdTime: Duration.minutes(5), activeDeadline: Duration.minutes(8) }),
       'activeDeadline must exceed holdTime + recoveryTimeout (570 seconds) so the verdict comes before the kill, got 8 minutes'],
+    ['a fractional deadline', () => synthExperiment({ scenario: ChaosScenario.API_KILL, activeDeadline: Duration.millis(600_500) }),
+      'activeDeadline must be whole seconds from 1 second to 2147483647 seconds (int32), got 10 minutes 500 millis'],
+    ['a fractional ttl', () => synthExperiment({ scenario: ChaosScenario.API_KILL, ttlAfterFinished: Duration.millis(1500) }),
+      'ttlAfterFinished must be whole seconds from 0 seconds to 2147483647 seconds (int32), got 1 second 500 millis'],
     ['a health URL without scheme', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'orders-api/readyz' }),
-      'healthUrl must be an http:// or https:// URL, such as "http://orders-api.orders.svc/readyz", got "orders-api/readyz"'],
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "orders-api/readyz"'],
+    ['a health URL with a curl glob range', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/readyz/[1-99999]' }),
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/readyz/[1-99999]"'],
+    ['a health URL with a curl glob set', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-{a,b}/readyz' }),
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-{a,b}/readyz"'],
+    ['a health URL with a space', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/ready z' }),
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/ready z"'],
+    ['a health URL with a broken percent-encoding', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/ready%zz' }),
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/ready%zz"'],
+    ['a health URL with a port out of range', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api:99999/readyz' }),
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api:99999/readyz"'],
+    ['a health URL with a control character', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/readyz\n' }),
+      'healthUrl must contain no control characters (newlines, tabs, escapes), got "http://orders-api/readyz\\n"'],
     ['a recovery timeout below the SLA', () => synthExperiment({ scenario: ChaosScenario.API_KILL, recoveryTimeout: Duration.seconds(10) }),
-      'recoveryTimeout must be whole seconds, at least the SLA (30 seconds), or a slow recovery reads as a timeout, got 10 seconds'],
+      'recoveryTimeout must be whole seconds from 30 seconds to 7 days: at least the SLA, or a slow recovery reads as a timeout, got 10 seconds'],
+    ['a huge recovery timeout', () => synthExperiment({ scenario: ChaosScenario.API_KILL, recoveryTimeout: Duration.days(1e5) }),
+      'recoveryTimeout must be whole seconds from 30 seconds to 7 days: at least the SLA, or a slow recovery reads as a timeout, got 100000 days'],
     ['a poll interval of zero', () => synthExperiment({ scenario: ChaosScenario.API_KILL, pollInterval: Duration.seconds(0) }),
-      'pollInterval must be whole seconds, at least 1 second, got 0 seconds'],
-    ['zero health successes', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 0 }), 'healthSuccesses must be a whole number of at least 1, got 0'],
+      'pollInterval must be whole seconds from 1 second to 1 hour, got 0 seconds'],
+    ['a fractional poll interval', () => synthExperiment({ scenario: ChaosScenario.API_KILL, pollInterval: Duration.millis(2500) }),
+      'pollInterval must be whole seconds from 1 second to 1 hour, got 2 seconds 500 millis'],
+    ['a fractional hold time', () => synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, holdTime: Duration.millis(30_500) }),
+      'holdTime must be whole seconds from 1 second to 1 day, got 30 seconds 500 millis'],
+    ['zero health successes', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 0 }), 'healthSuccesses must be a whole number from 1 to 100, got 0'],
+    ['1e21 health successes', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 1e21 }), 'healthSuccesses must be a whole number from 1 to 100, got 1e+21'],
+    // an int32 the script would refuse (more than 9 digits), so the Job could only exit 3
+    ['2^31-1 health successes', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 2147483647 }),
+      'healthSuccesses must be a whole number from 1 to 100, got 2147483647'],
+    ['health successes that cannot fit in the timeout', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 50 }),
+      'healthSuccesses must fit in the recovery timeout (90 seconds): 50 answers 2 seconds apart never can, got 50'],
     ['a hold time on api-kill', () => synthExperiment({ scenario: ChaosScenario.API_KILL, holdTime: Duration.seconds(30) }),
       'holdTime must be left out: it applies to network-block only, got "api-kill"'],
     ['an unpinned image', () => synthExperiment({ scenario: ChaosScenario.API_KILL, image: 'alpine/k8s:latest' }),
       'image must pin a version tag (name:1.2.3) or a digest (name@sha256:...); the latest tag moves between pulls, got "alpine/k8s:latest"'],
-    ['an empty NATS pod selector', () => synthExperiment({ scenario: ChaosScenario.NATS_KILL, nats: { statefulSetName: 'nats', podLabels: {} } }),
-      'nats.podLabels must select pods by at least one label: an empty selector matches every pod in the namespace, got {}'],
-    ['an invalid StatefulSet name', () => synthExperiment({ scenario: ChaosScenario.NATS_KILL, nats: { statefulSetName: 'NATS_0', podLabels: { app: 'nats' } } }),
-      'nats.statefulSetName must be the name of a StatefulSet, got "NATS_0"'],
-    ['an invalid monitoring port', () => synthExperiment({ scenario: ChaosScenario.NATS_KILL, nats: { ...NATS, monitorPort: 0 } }),
-      'nats.monitorPort must be a port number from 1 to 65535, got 0'],
+    ['a Job name over 63 characters', () => synthExperiment({ scenario: ChaosScenario.API_KILL, metadata: { name: `orders-api-kill-${'x'.repeat(48)}` } }),
+      `metadata.name must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (a Job name: its pods carry it in a label), got "orders-api-kill-${'x'.repeat(48)}"`],
+    ['no API server address', () => synthExperiment({ scenario: ChaosScenario.API_KILL, apiServer: { cidrs: [], port: 443 } }),
+      'apiServer.cidrs must list the addresses of the Kubernetes API server endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), got []'],
+    ['an API server address that is no CIDR', () => synthExperiment({ scenario: ChaosScenario.API_KILL, apiServer: { cidrs: ['10.0.0.0/33'], port: 443 } }),
+      'apiServer.cidrs must be an IPv4 or IPv6 address range in CIDR notation (10.0.0.0/8, fd00::/8), got "10.0.0.0/33"'],
+    ['an API server port out of range', () => synthExperiment({ scenario: ChaosScenario.API_KILL, apiServer: { cidrs: ['10.0.0.10/32'], port: 0 } }),
+      'apiServer.port must be a port number from 1 to 65535, got 0'],
+    ['an empty NATS pod selector', () => synthExperiment(natsWith({ podLabels: {} })), 'nats.podLabels must have at least one label: an empty selector selects every pod, got {}'],
+    ['a NATS selector smuggled into a label key', () => synthExperiment(natsWith({ podLabels: { 'nats,app.kubernetes.io/instance!': 'x' } })),
+      'nats.podLabels key must be a label key: an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, got "nats,app.kubernetes.io/instance!"'],
+    ['a NATS label value that is no label value', () => synthExperiment(natsWith({ podLabels: { app: 'nats,app.kubernetes.io/instance!=x' } })),
+      'nats.podLabels["app"] must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, or empty, got "nats,app.kubernetes.io/instance!=x"'],
+    ['an invalid StatefulSet name', () => synthExperiment(natsWith({ statefulSetName: 'NATS_0' })),
+      'nats.statefulSetName must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, got "NATS_0"'],
+    ['an invalid monitoring port', () => synthExperiment(natsWith({ monitorPort: 0 })), 'nats.monitorPort must be a port number from 1 to 65535, got 0'],
+    ['an invalid NATS namespace', () => synthExperiment(natsWith({ namespaceName: 'Messaging' })),
+      'nats.namespaceName must be a DNS-1123 label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit, got "Messaging"'],
+    ['a NATS namespace while the experiment\'s is unknown', () => synthExperiment(natsWith({ namespaceName: 'messaging' }), null),
+      'nats.namespaceName must be left out unless the experiment\'s namespace is known (a namespace on the chart or in metadata): the RoleBinding in the NATS namespace must name the ServiceAccount with its namespace, got "messaging"'],
+    ['a health URL on nats-kill', () => synthExperiment({ ...natsWith({}), healthUrl: 'http://nats:8222/healthz' }),
+      'healthUrl must be left out for nats-kill (it targets `nats`), got "nats-kill"'],
+    ['network-block on a Deployment without its own NetworkPolicy', () => {
+      const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+      const plain = new kplus.Deployment(chart, 'plain', { containers: [{ image: IMAGE }] });
+      return new ChaosExperiment(chart, 'block', { scenario: ChaosScenario.NETWORK_BLOCK, target: plain, apiServer: API_SERVER });
+    }, 'target must be a HardenedDeployment with its NetworkPolicy for network-block: the partition switches that policy to deny and back, got "chaos/plain"'],
+    ['a health URL without egress for a plain Deployment', () => {
+      const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+      const plain = new kplus.Deployment(chart, 'plain', { containers: [{ image: IMAGE }] });
+      return new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: plain, apiServer: API_SERVER, healthUrl: 'http://plain/readyz' });
+    }, 'healthEgress must be given with a healthUrl for a target that is not a HardenedDeployment: the Job\'s NetworkPolicy must know where the health URL leads, got nothing'],
   ];
   test.each(cases)('fails with %s', (_name, build, message) => {
     expect(build).toThrow(message);
@@ -189,46 +339,22 @@ describe('ChaosExperiment refuses', () => {
 
   test('fails without the target its scenario needs', () => {
     const { chart } = chaosChart();
-    expect(() => new ChaosExperiment(chart, 'a', { scenario: ChaosScenario.API_KILL }))
+    expect(() => new ChaosExperiment(chart, 'a', { scenario: ChaosScenario.API_KILL, apiServer: API_SERVER }))
       .toThrow('target must be given for api-kill: the Deployment to disrupt, got nothing');
-    expect(() => new ChaosExperiment(chart, 'b', { scenario: ChaosScenario.NATS_KILL })).toThrow('nats must be given for nats-kill, got nothing');
+    expect(() => new ChaosExperiment(chart, 'b', { scenario: ChaosScenario.NATS_KILL, apiServer: API_SERVER })).toThrow('nats must be given for nats-kill, got nothing');
   });
 
   test('fails with a target that selects no labels', () => {
     const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
     const plain = new kplus.Deployment(chart, 'plain', { select: false, containers: [{ image: IMAGE }] });
-    expect(() => new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: plain }))
+    expect(() => new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: plain, apiServer: API_SERVER }))
       .toThrow('target must select pods by at least one label: an empty selector matches every pod in the namespace, got "chaos/plain"');
   });
 
   test('fails with a target in another namespace', () => {
     const { api } = chaosChart();
     const other = new Chart(Testing.app(), 'other', { namespace: 'chaos' });
-    expect(() => new ChaosExperiment(other, 'kill', { scenario: ChaosScenario.API_KILL, target: api }))
+    expect(() => new ChaosExperiment(other, 'kill', { scenario: ChaosScenario.API_KILL, target: api, apiServer: API_SERVER }))
       .toThrow('target must live in the experiment\'s namespace (chaos): the Role is namespaced, got "orders"');
-  });
-});
-
-// The manifest and the script meet: the synthesized ConfigMap's script runs with the
-// synthesized Job environment against the scripted cluster STAND-IN.
-describeWith(['jq'], 'ChaosExperiment as synthesized, against a scripted cluster', () => {
-  test('api-kill passes when the replacement is ready in 12 s', () => {
-    const { objects, container } = synthExperiment({ scenario: ChaosScenario.API_KILL });
-    const cluster = new FakeCluster({
-      deployments: { 'orders-api': 2 },
-      pods: ['a', 'b'].map((s) => ({
-        name: `orders-api-5f7-${s}`, labels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' }, owner: 'deployment/orders-api',
-      })),
-      replacementDelay: 12,
-    });
-    try {
-      const dir = join(cluster.dir, 'opt-chaos');
-      materializeConfigMap(onlyOfKind(objects, 'ConfigMap'), dir);
-      const result = runScript('sh', join(dir, 'api-kill.sh'), { ...literalEnv(container), NAMESPACE: 'orders', ...cluster.env }, [CLUSTER_STANDIN]);
-      expect(result.status).toBe(0);
-      expect(JSON.parse(result.stdout.trim())).toMatchObject({ scenario: 'api-kill', recoverySeconds: 12, slaSeconds: 30, verdict: 'PASS' });
-    } finally {
-      cluster.dispose();
-    }
   });
 });

@@ -1,7 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ChaosDirection, ChaosNetworkPolicy, HardenedDeployment } from '../src';
-import { selects } from './support/availability';
 import { newChart, toYaml } from './support/charts';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 
@@ -29,8 +28,12 @@ describe('ChaosNetworkPolicy', () => {
     expect(policy.metadata.labels).toEqual({
       'app.kubernetes.io/component': 'chaos', 'app.kubernetes.io/managed-by': 'cdk8s-hardening', 'chaos.cdk8s-hardening.io/scenario': 'network-block',
     });
-    expect(policy.metadata.annotations).toMatchObject({ 'chaos.cdk8s-hardening.io/duration': '120s', 'chaos.cdk8s-hardening.io/direction': 'Both' });
-    expect(chaos.gateLabel).toBeUndefined();
+    expect(policy.metadata.annotations).toEqual({
+      'chaos.cdk8s-hardening.io/duration': '120s',
+      'chaos.cdk8s-hardening.io/direction': 'Both',
+      'chaos.cdk8s-hardening.io/note': 'isolates the selected pods; delete this NetworkPolicy to end the partition',
+    });
+    expect(chaos.podLabels).toEqual({ 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' });
   });
 
   test('explicit labels, one direction, a scenario name', () => {
@@ -41,21 +44,12 @@ describe('ChaosNetworkPolicy', () => {
     expect(policy.metadata.labels['chaos.cdk8s-hardening.io/scenario']).toBe('nats-egress-cut');
   });
 
-  test('gated: selects nothing until the pods carry the gate label, and then the app policy steps aside', () => {
+  test('no label can arm or disarm it: its selector is the pod labels only', () => {
     const chart = newChart();
     const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' } });
-    const chaos = new ChaosNetworkPolicy(chart, 'block', { workload: api, gated: true, metadata: { name: 'orders-api-partition' } });
-    expect(chaos.gateLabel).toBe('chaos.cdk8s-hardening.io/partition=orders-api-partition');
-    const objects = synthValid(chart);
-    const chaosPolicy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'orders-api-partition');
-    const appPolicy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'orders-api');
-    const pod = onlyOfKind(objects, 'Deployment').spec.template.metadata.labels;
-    const armed = { ...pod, 'chaos.cdk8s-hardening.io/partition': 'orders-api-partition' };
-
-    expect(selects(chaosPolicy.spec.podSelector, pod)).toBe(false);
-    expect(selects(appPolicy.spec.podSelector, pod)).toBe(true);
-    expect(selects(chaosPolicy.spec.podSelector, armed)).toBe(true);
-    expect(selects(appPolicy.spec.podSelector, armed)).toBe(false);
+    new ChaosNetworkPolicy(chart, 'block', { workload: api, metadata: { name: 'orders-api-partition' } });
+    const policy = ofKind(synthValid(chart), 'NetworkPolicy').find((p) => p.metadata.name === 'orders-api-partition');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' } });
   });
 });
 
@@ -78,6 +72,18 @@ describe('ChaosNetworkPolicy refuses', () => {
     expect(() => new ChaosNetworkPolicy(chart, 'a', {})).toThrow('workload must be given, or podLabels instead, but not both, got "neither"');
     expect(() => new ChaosNetworkPolicy(chart, 'b', { workload: api, podLabels: { app: 'x' } }))
       .toThrow('workload must be given, or podLabels instead, but not both, got "both"');
+  });
+
+  test('fails with pod labels that are no labels', () => {
+    expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { 'nats,app.kubernetes.io/instance!': 'x' } }))
+      .toThrow('podLabels key must be a label key: an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, got "nats,app.kubernetes.io/instance!"');
+    expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { app: 'nats,app.kubernetes.io/instance!=x' } }))
+      .toThrow('podLabels["app"] must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, or empty, got "nats,app.kubernetes.io/instance!=x"');
+  });
+
+  test('fails with a duration that is not whole seconds', () => {
+    expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { app: 'x' }, duration: Duration.millis(30_500) }))
+      .toThrow('duration must be whole seconds from 1 second to 2147483647 seconds (int32), got 30 seconds 500 millis');
   });
 
   test('fails with a scenario that is not a label value', () => {

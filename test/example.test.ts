@@ -76,9 +76,11 @@ describe('example app: soak tests', () => {
   });
 });
 
+const API_SERVER = { cidrs: ['10.0.0.10/32'], port: 6443 };
+
 describe('example app: chaos baseline', () => {
   const production = new OrdersApiChart(new App(), 'orders-api');
-  const objects = synthValid(new ChaosChart(new App(), 'orders-chaos', { api: production.api }));
+  const objects = synthValid(new ChaosChart(new App(), 'orders-chaos', { api: production.api, apiServer: API_SERVER }));
 
   test('the chaos chart holds the three scenario Jobs with their SLAs', () => {
     const jobs = ofKind(objects, 'Job');
@@ -88,13 +90,26 @@ describe('example app: chaos baseline', () => {
     ]);
   });
 
-  test('the chaos NetworkPolicy has a non-empty selector that targets the API pods', () => {
-    const policy = onlyOfKind(objects, 'NetworkPolicy');
-    const podLabels = onlyOfKind(synthValid(production), 'Deployment').spec.template.metadata.labels;
-    expect(Object.keys(policy.spec.podSelector.matchLabels).length).toBeGreaterThan(0);
-    for (const [key, value] of Object.entries(policy.spec.podSelector.matchLabels)) {
-      if (key !== 'chaos.cdk8s-hardening.io/partition') expect(podLabels[key]).toBe(value);
+  test('each Job\'s pod has a NetworkPolicy without ingress; network-block switches the API\'s own policy', () => {
+    const jobs = ofKind(objects, 'Job');
+    const policies = ofKind(objects, 'NetworkPolicy');
+    expect(policies).toHaveLength(3);
+    for (const job of jobs) {
+      const policy = policies.find((p) => p.metadata.name === job.metadata.name);
+      expect(policy.spec.ingress).toEqual([]);
+      for (const [key, value] of Object.entries(policy.spec.podSelector.matchLabels)) expect(job.spec.template.metadata.labels[key]).toBe(value);
     }
+    const block = jobs.find((j) => j.metadata.name === 'orders-chaos-network-block').spec.template.spec.containers[0].env;
+    expect(block).toContainEqual({ name: 'TARGET_POLICY', value: 'orders-api' });
+  });
+
+  test('nats-kill targets the official chart\'s StatefulSet and pod labels', () => {
+    const job = ofKind(objects, 'Job').find((j) => j.metadata.name === 'orders-chaos-nats-kill');
+    expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'NATS_STATEFULSET', value: 'nats' });
+    const policy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'orders-chaos-nats-kill');
+    expect(policy.spec.egress[2].to[0].podSelector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/instance': 'nats', 'app.kubernetes.io/component': 'nats',
+    });
   });
 
   test('namespaced Roles only, without wildcards or secrets', () => {
@@ -120,7 +135,7 @@ describe('example app: hardening checks', () => {
     const onDemand = new App();
     new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.backup });
     new SoakChart(onDemand, 'orders-soak-quick', { api: production.api, profile: SoakProfile.QUICK });
-    new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
+    new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: API_SERVER });
     expect(new HardeningChecks(app, { failOnWarnings: true }).findings()).toEqual([]);
     expect(new HardeningChecks(onDemand, { failOnWarnings: true }).findings()).toEqual([]);
   });

@@ -9,22 +9,24 @@ SCENARIO=api-kill
 require_env NAMESPACE TARGET_DEPLOYMENT TARGET_SELECTOR SLA_SECONDS TIMEOUT_SECONDS
 
 deployment=$(kubectl get deployment "$TARGET_DEPLOYMENT" -n "$NAMESPACE" -o json) \
-  || report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT not found in $NAMESPACE" ""
+  || report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT not found in $NAMESPACE"
 desired=$(printf '%s' "$deployment" | jq -r '.spec.replicas')
-if [ "$(ready_pods "$TARGET_SELECTOR")" -lt "$desired" ] || ! health_ok; then
-  report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT is not healthy before injection; nothing was injected" ""
+ready=$(ready_pods "$TARGET_SELECTOR")
+if [ "$ready" -lt "$desired" ] || ! health_ok; then
+  report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT is not healthy before injection; nothing was injected"
 fi
 
-VICTIM=$(kubectl get pods -n "$NAMESPACE" -l "$TARGET_SELECTOR" -o json \
-  | jq -r '[.items[] | select(.metadata.deletionTimestamp == null)
-      | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))][0].metadata.name')
+pods=$(kubectl get pods -n "$NAMESPACE" -l "$TARGET_SELECTOR" -o json)
+VICTIM=$(printf '%s' "$pods" | jq -r '[.items[] | select(.metadata.deletionTimestamp == null)
+    | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))][0].metadata.name')
 log "deleting pod $VICTIM of deployment $TARGET_DEPLOYMENT ($desired desired)"
-injected=$(now)
+INJECTED_AT=$(now)
 kubectl delete pod "$VICTIM" -n "$NAMESPACE" --wait=false > /dev/null
 
 # shellcheck disable=SC2317 # called through wait_for_recovery
 back_to_desired() {
-  [ "$(ready_pods "$TARGET_SELECTOR" "$VICTIM")" -ge "$desired" ]
+  ready=$(ready_pods "$TARGET_SELECTOR" "$VICTIM") || return 1
+  [ "$ready" -ge "$desired" ]
 }
-wait_for_recovery "$injected" back_to_desired || true
-finish "$injected"
+wait_for_recovery "$INJECTED_AT" back_to_desired || true
+finish

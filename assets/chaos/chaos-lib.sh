@@ -1,19 +1,39 @@
 #!/bin/sh
-# Functions shared by the chaos scenario scripts. POSIX sh; needs kubectl, curl and jq.
-# Sourced, never executed.
+# Functions shared by the chaos scenario scripts. POSIX sh (busybox ash in production); needs
+# kubectl, curl and jq. Sourced, never executed.
 #
 # Exit codes of every scenario:
 #   0 PASS: recovered within the SLA
 #   1 FAIL: recovered, but slower than the SLA
 #   2 FAIL: not recovered before TIMEOUT_SECONDS
-#   3 NOT RUN: the target was missing or unhealthy before injection; nothing was injected
+#   3 NOT RUN: the target was missing or unhealthy before injection, or a setting is invalid;
+#     nothing was injected
 #   4 INCONCLUSIVE: the fault had no visible effect (network-block without policy enforcement)
+#   5 CLEANUP FAILED: the fault or the Job's access could not be removed (the result's
+#     verdict says what was measured; its cleanup field says "failed")
+#   6 ERROR: a command failed unexpectedly (verdict ERROR; the log says which)
+#   128+n: stopped by signal n (TERM at the Job deadline: 143; verdict ABORTED)
+#
+# A scenario script sets SCENARIO, sources this file, calls require_env, registers what must be
+# undone with on_cleanup, sets INJECTED_AT when it injects, and ends with report (directly or
+# through finish). Cleanup runs exactly once, on every exit path (report, an error under set -e,
+# TERM, INT, HUP): first the scenario's own steps, last the removal of the Job's RoleBinding
+# (ACCESS_BINDING in ACCESS_NAMESPACE), so the ServiceAccount holds no rights once the run is
+# over. The JSON result is always the last line of the log.
 
 POLL_SECONDS=${POLL_SECONDS:-2}
 HEALTH_URL=${HEALTH_URL:-}
 HEALTH_SUCCESSES=${HEALTH_SUCCESSES:-3}
+ACCESS_BINDING=${ACCESS_BINDING:-}
+ACCESS_NAMESPACE=${ACCESS_NAMESPACE:-${NAMESPACE:-}}
 VICTIM=""
+INJECTED_AT=""
 HEALED_AT=""
+RESULT_EXTRA='{}'
+CLEANUP_STEPS=""
+CLEANUP_DONE=false
+CLEANUP_FAILED=false
+REPORTED=false
 
 log() {
   printf '%s chaos %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCENARIO" "$*" >&2
@@ -27,40 +47,109 @@ iso() {
   date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ
 }
 
+# Refuses a missing setting and any count that is not a plain decimal the shell's arithmetic
+# keeps exact: at most 9 digits (below 10^9, far inside 64 bits even after additions), no sign,
+# no leading zero (which $(( )) would read as octal). Reports NOT_RUN (exit 3): nothing injected.
 require_env() {
   for name in "$@"; do
     eval "value=\${$name:-}"
     # shellcheck disable=SC2154 # assigned by the eval above
-    if [ -z "$value" ]; then
-      log "ERROR: $name is not set"
-      exit 3
-    fi
+    [ -n "$value" ] || report NOT_RUN 3 "$name is not set"
   done
-  for name in SLA_SECONDS TIMEOUT_SECONDS POLL_SECONDS HEALTH_SUCCESSES; do
+  for name in SLA_SECONDS TIMEOUT_SECONDS POLL_SECONDS HEALTH_SUCCESSES ${HOLD_SECONDS+HOLD_SECONDS}; do
     eval "value=\${$name:-}"
-    case "$value" in '' | *[!0-9]*) log "ERROR: $name must be a whole number, got '$value'"; exit 3 ;; esac
+    case "$value" in
+      '' | *[!0-9]* | 0?* | ??????????*)
+        report NOT_RUN 3 "$name must be a whole number from 0 to 999999999 without leading zeros, got '$value'" ;;
+    esac
   done
+  [ "$POLL_SECONDS" -ge 1 ] || report NOT_RUN 3 "POLL_SECONDS must be at least 1, got '$POLL_SECONDS'"
+  [ "$HEALTH_SUCCESSES" -ge 1 ] || report NOT_RUN 3 "HEALTH_SUCCESSES must be at least 1, got '$HEALTH_SUCCESSES'"
+}
+
+# Registers a function to run at cleanup; the last registered runs first.
+on_cleanup() {
+  CLEANUP_STEPS="$1 $CLEANUP_STEPS"
+}
+
+# Removes the Job's own RoleBinding: from here on its ServiceAccount can do nothing.
+revoke_access() {
+  [ -n "$ACCESS_BINDING" ] || return 0
+  if [ -z "$ACCESS_NAMESPACE" ]; then
+    log "WARNING: no namespace to delete rolebinding $ACCESS_BINDING in (NAMESPACE is not set): delete it by hand"
+    CLEANUP_FAILED=true
+    return 0
+  fi
+  if kubectl delete rolebinding "$ACCESS_BINDING" -n "$ACCESS_NAMESPACE" --wait=false --ignore-not-found > /dev/null 2>&1; then
+    log "access revoked (rolebinding $ACCESS_BINDING deleted in $ACCESS_NAMESPACE)"
+  else
+    log "WARNING: could not delete rolebinding $ACCESS_BINDING: delete it by hand: kubectl -n $ACCESS_NAMESPACE delete rolebinding $ACCESS_BINDING"
+    CLEANUP_FAILED=true
+  fi
+}
+
+# Runs every cleanup step once, then revokes access. A step that fails sets CLEANUP_FAILED.
+cleanup() {
+  [ "$CLEANUP_DONE" = false ] || return 0
+  CLEANUP_DONE=true
+  for step in $CLEANUP_STEPS; do
+    "$step" || CLEANUP_FAILED=true
+  done
+  revoke_access
+}
+
+# Every exit that did not come through report: cleanup, then a result that says why it stopped.
+on_exit() {
+  status=$?
+  [ "$REPORTED" = false ] || return 0
+  if [ "$status" -ge 128 ]; then
+    report ABORTED "$status" "stopped by signal $((status - 128)) (the Job deadline sends TERM); cleanup ran"
+  fi
+  report ERROR 6 "stopped by a failed command (exit $status); see the log above"
+}
+
+trap on_exit EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+trap 'exit 129' HUP
+
+# HTTP status of a GET (000 when no answer came back). No -f: the caller decides what counts, and
+# -g keeps curl from globbing {} and [] in the URL.
+http_status() {
+  curl -sSg --max-time 5 -o /dev/null -w '%{http_code}' "$1" 2> /dev/null || true
 }
 
 # The health URL answers 2xx (always true without a health URL).
 health_ok() {
-  [ -z "$HEALTH_URL" ] || curl -fsS --max-time 5 -o /dev/null "$HEALTH_URL" 2> /dev/null
+  [ -z "$HEALTH_URL" ] && return 0
+  case "$(http_status "$HEALTH_URL")" in
+    2??) return 0 ;;
+    *) return 1 ;;
+  esac
 }
 
-# Ready, not terminating pods of a selector, except one name.
+# Ready, not terminating pods in a list (kubectl get pods -o json on stdin), except one name.
+count_ready() {
+  jq --arg except "${1:-}" '[.items[] | select(.metadata.deletionTimestamp == null) | select(.metadata.name != $except)
+      | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length'
+}
+
+# Ready, not terminating pods of a selector in NAMESPACE, except one name. Fails when kubectl
+# does (never reads an empty answer as zero pods).
 ready_pods() {
-  kubectl get pods -n "$NAMESPACE" -l "$1" -o json \
-    | jq --arg except "${2:-}" '[.items[] | select(.metadata.deletionTimestamp == null) | select(.metadata.name != $except)
-        | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length'
+  pods=$(kubectl get pods -n "$NAMESPACE" -l "$1" -o json) || return 1
+  printf '%s' "$pods" | count_ready "${2:-}"
 }
 
-# Waits until "$2" (a function) holds together with HEALTH_SUCCESSES consecutive healthy answers.
-# Sets RECOVERED_AT to the first moment of that final healthy streak. Fails after TIMEOUT_SECONDS from "$1".
+# Waits until "$2" (a function) holds together with consecutive healthy answers of the health
+# URL: "$3" of them (default HEALTH_SUCCESSES with a health URL, else 1); any failed check in
+# between starts the count again. Sets RECOVERED_AT to the first moment of that final streak.
+# Fails after TIMEOUT_SECONDS from "$1".
 wait_for_recovery() {
   since=$1
   check=$2
-  needed=$HEALTH_SUCCESSES
-  [ -n "$HEALTH_URL" ] || needed=1
+  needed=${3:-$HEALTH_SUCCESSES}
+  [ -n "$HEALTH_URL" ] || [ -n "${3:-}" ] || needed=1
   streak=0
   streak_start=""
   while :; do
@@ -82,17 +171,31 @@ wait_for_recovery() {
   done
 }
 
-# Prints the JSON result and exits with the scenario's exit code.
-#   report <verdict> <exit code> <reason> <injected at> [<recovered at>]
+# Adds fields to the result JSON: result_field <name> <JSON value>.
+result_field() {
+  RESULT_EXTRA=$(printf '%s' "$RESULT_EXTRA" | jq -c --arg k "$1" --argjson v "$2" '. + {($k): $v}')
+}
+
+# Cleans up, prints the JSON result (the last line of the log) and exits with the scenario's
+# exit code (5 when the cleanup failed).
+#   report <verdict> <exit code> <reason> [<recovered at>]
 report() {
   verdict=$1
   code=$2
   reason=$3
-  injected=$4
-  recovered=${5:-}
+  recovered=${4:-}
+  injected=$INJECTED_AT
+  REPORTED=true
+  cleanup
+  cleanup_state="done"
+  if [ "$CLEANUP_FAILED" = true ]; then
+    cleanup_state=failed
+    code=5
+  fi
   measured_from=${HEALED_AT:-$injected}
   recovery="null"
   [ -z "$recovered" ] || recovery=$((recovered - measured_from))
+  log "$verdict: $reason"
   jq -cn \
     --arg scenario "$SCENARIO" \
     --arg target "${TARGET_DEPLOYMENT:-${NATS_STATEFULSET:-}}" \
@@ -101,26 +204,26 @@ report() {
     --arg healedAt "$( [ -n "$HEALED_AT" ] && iso "$HEALED_AT")" \
     --arg recoveredAt "$( [ -n "$recovered" ] && iso "$recovered")" \
     --argjson recoverySeconds "$recovery" \
-    --argjson slaSeconds "$SLA_SECONDS" \
+    --arg sla "${SLA_SECONDS:-}" \
     --arg verdict "$verdict" \
     --arg reason "$reason" \
+    --arg cleanup "$cleanup_state" \
+    --argjson extra "$RESULT_EXTRA" \
     '{scenario: $scenario, target: $target, victim: $victim,
       injectedAt: ($injectedAt | select(. != "") // null), healedAt: ($healedAt | select(. != "") // null),
       recoveredAt: ($recoveredAt | select(. != "") // null), recoverySeconds: $recoverySeconds,
-      slaSeconds: $slaSeconds, verdict: $verdict, reason: $reason}'
-  log "$verdict: $reason"
+      slaSeconds: (if $sla | test("^[0-9]{1,9}$") then $sla | tonumber else null end), verdict: $verdict, reason: $reason} + $extra + {cleanup: $cleanup}'
   exit "$code"
 }
 
 # Verdict of a measured recovery against the SLA.
 finish() {
-  injected=$1
   if [ -z "${RECOVERED_AT:-}" ]; then
-    report FAIL 2 "not recovered within ${TIMEOUT_SECONDS}s" "$injected"
+    report FAIL 2 "not recovered within ${TIMEOUT_SECONDS}s"
   fi
-  measured=$((RECOVERED_AT - ${HEALED_AT:-$injected}))
+  measured=$((RECOVERED_AT - ${HEALED_AT:-$INJECTED_AT}))
   if [ "$measured" -lt "$SLA_SECONDS" ]; then
-    report PASS 0 "recovered in ${measured}s, SLA < ${SLA_SECONDS}s" "$injected" "$RECOVERED_AT"
+    report PASS 0 "recovered in ${measured}s, SLA < ${SLA_SECONDS}s" "$RECOVERED_AT"
   fi
-  report FAIL 1 "recovered in ${measured}s, SLA < ${SLA_SECONDS}s" "$injected" "$RECOVERED_AT"
+  report FAIL 1 "recovered in ${measured}s, SLA < ${SLA_SECONDS}s" "$RECOVERED_AT"
 }

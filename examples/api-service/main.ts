@@ -15,7 +15,8 @@ new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.back
 for (const profile of [SoakProfile.QUICK, SoakProfile.STAGING, SoakProfile.PRODUCTION]) {
   new SoakChart(onDemand, `orders-soak-${profile.name}`, { api: production.api, profile });
 }
-new ChaosChart(onDemand, 'orders-chaos', { api: production.api });
+// The API server's endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes).
+new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 } });
 // The production alerts also cover the on-demand chaos and soak Jobs, whenever they run.
 production.alerts.watch(onDemand);
 

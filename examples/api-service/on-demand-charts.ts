@@ -1,6 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import {
-  ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment, HttpMethod, NatsBackupCronJob, NatsRestoreJob, SoakJob, SoakMetricsOutput, SoakProfile, SoakTarget,
+  ApiServerEndpoint, ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment, HttpMethod, NatsBackupCronJob, NatsRestoreJob, SoakJob, SoakMetricsOutput, SoakProfile, SoakTarget,
 } from 'cdk8s-hardening';
 import { Construct } from 'constructs';
 
@@ -65,31 +65,51 @@ export class SoakChart extends Chart {
 export interface ChaosChartProps extends ChartProps {
   /** The API to disrupt. */
   readonly api: HardenedDeployment;
+  /**
+   * Where the Jobs reach the Kubernetes API server: the endpoints of the `kubernetes` Service
+   * (`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`).
+   */
+  readonly apiServer: ApiServerEndpoint;
+  /** Namespace of the NATS release (the official Helm chart); default: the orders namespace. */
+  readonly natsNamespace?: string;
+  /** Name of the NATS Helm release; default `nats`. */
+  readonly natsRelease?: string;
 }
 
 /**
- * The chaos baseline of the orders API and its NATS server (installed by the official NATS
- * Helm chart: StatefulSet `nats`, pods labelled `app.kubernetes.io/name: nats`). Each Job
- * injects one fault, measures recovery against its SLA and exits non-zero on FAIL. Never part
- * of the production chart.
+ * The chaos baseline of the orders API and its NATS server, installed by the official NATS Helm
+ * chart (nats-io/k8s, chart nats 2.14.x): StatefulSet named after the release (`nats`), its pods
+ * labelled `app.kubernetes.io/name: nats`, `app.kubernetes.io/instance: <release>`,
+ * `app.kubernetes.io/component: nats`, the monitoring port 8222 on the pods (and on the
+ * `nats-headless` Service). The chart's nats-box pod shares the name and instance labels
+ * (component `nats-box`); nats-kill never touches it. Each Job injects one fault, measures
+ * recovery against its SLA and exits non-zero on FAIL. Never part of the production chart.
  */
 export class ChaosChart extends Chart {
   constructor(scope: Construct, id: string, props: ChaosChartProps) {
     super(scope, id, { namespace: 'orders', ...props });
+    const release = props.natsRelease ?? 'nats';
     new ChaosExperiment(this, 'api-kill', {
       metadata: { name: 'orders-chaos-api-kill' },
       scenario: ChaosScenario.API_KILL, // SLA: back to full strength in < 30 s
       target: props.api,
+      apiServer: props.apiServer,
     });
     new ChaosExperiment(this, 'nats-kill', {
       metadata: { name: 'orders-chaos-nats-kill' },
-      scenario: ChaosScenario.NATS_KILL, // SLA: new JetStream leader, healthy cluster in < 60 s
-      nats: { statefulSetName: 'nats', podLabels: { 'app.kubernetes.io/name': 'nats' } },
+      scenario: ChaosScenario.NATS_KILL, // SLA: new JetStream meta leader, streams current in < 60 s
+      nats: {
+        statefulSetName: release,
+        namespaceName: props.natsNamespace,
+        podLabels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/instance': release, 'app.kubernetes.io/component': 'nats' },
+      },
+      apiServer: props.apiServer,
     });
     new ChaosExperiment(this, 'network-block', {
       metadata: { name: 'orders-chaos-network-block' },
       scenario: ChaosScenario.NETWORK_BLOCK, // SLA: healthy again < 90 s after the partition ends
       target: props.api,
+      apiServer: props.apiServer,
     });
   }
 }

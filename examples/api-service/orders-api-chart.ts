@@ -24,7 +24,8 @@ export class OrdersApiChart extends Chart {
       livenessPath: '/livez',
       service: true,
       // Default-deny egress: the API may reach DNS and the NATS client port, nothing else.
-      egress: [EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats' }, ports: [4222] })],
+      // The NATS server pods of the official chart (its nats-box pods share the name label, not the component).
+      egress: [EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' }, ports: [4222] })],
     });
     this.api.addDisruptionBudget();
 

@@ -5,23 +5,93 @@ import { recordedCalls } from './scripts';
 
 export const CLUSTER_STANDIN = join(__dirname, 'cluster-standin');
 
+/** A Deployment or StatefulSet of the scripted cluster. */
+export interface FakeWorkload {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly replicas: number;
+  /** spec.selector (a LabelSelector); defaults to matchLabels of app.kubernetes.io/name = name. */
+  readonly selector?: any;
+}
+
 export interface FakePod {
   readonly name: string;
   readonly labels: Record<string, string>;
+  /** `deployment/<name>` (pods owned by its ReplicaSet) or `statefulset/<name>`. */
   readonly owner: string;
+  readonly namespace?: string;
   readonly ready?: boolean;
+  /** A nats-server: answers /jsz and /healthz on the NATS monitoring port. */
+  readonly nats?: boolean;
+}
+
+/** RBAC the stand-in enforces on every kubectl call: what the construct synthesized. */
+export interface FakeRbac {
+  readonly account: { readonly namespace: string; readonly name: string };
+  readonly roles: any[];
+  readonly bindings: any[];
+}
+
+export interface FakeHealth {
+  /** The health URL answers 2xx when nothing else is wrong. */
+  readonly up?: boolean;
+  /** HTTP statuses answered first, one per request, before the model below. */
+  readonly sequence?: number[];
+  /** `<namespace>/<name>` of the NetworkPolicy whose deny partitions the API. */
+  readonly partitionPolicy?: string;
+  /** Directions whose denial makes the health URL fail. */
+  readonly partitionBreaks?: string[];
+  /** Whether the network plugin enforces NetworkPolicy. */
+  readonly partitionEffective?: boolean;
+  /** Seconds the health URL stays down after the partition ends. */
+  readonly downAfterHeal?: number;
+}
+
+export interface FakeNats {
+  readonly monitorPort?: number;
+  /** The JetStream meta leader (a pod name); '' for none. */
+  readonly leader?: string;
+  /** Seconds from the leader's deletion to the next election. */
+  readonly electionDelay?: number;
+  /** The pod elected then (once its server is up). */
+  readonly nextLeader?: string;
+  /** Seconds a replacement server needs after it is ready until its streams are current. */
+  readonly catchUpDelay?: number;
 }
 
 export interface FakeClusterOptions {
-  readonly deployments?: Record<string, number>;
-  readonly statefulsets?: Record<string, number>;
+  readonly rbac: FakeRbac;
+  readonly deployments?: FakeWorkload[];
+  readonly statefulsets?: FakeWorkload[];
+  readonly networkPolicies?: any[];
   readonly pods: FakePod[];
-  /** Seconds until a deleted pod's replacement is ready; null: never. */
+  /** Seconds from a deletion until the replacement is ready; null: never. */
   readonly replacementDelay: number | null;
-  readonly partitionEffective?: boolean;
-  readonly healthDownAfterHeal?: number;
-  readonly healthy?: boolean;
-  readonly jszLeader?: string;
+  /** Seconds from a deletion until a ReplicaSet's replacement pod exists (a StatefulSet's comes when the old one is gone). */
+  readonly replacementAppearsAfter?: number;
+  /** Seconds a deleted pod stays, terminating. */
+  readonly terminationSeconds?: number;
+  /** The API's health URL; null: no such host. */
+  readonly health?: FakeHealth | null;
+  readonly nats?: FakeNats;
+  /** kubectl calls (by leading arguments) that fail like an unreachable API server, `times` times after `skip` successes. */
+  readonly failures?: Array<{ readonly args: string[]; readonly skip?: number; readonly times?: number }>;
+  /** Merge patches someone else applies to an object once the clock reaches `at`. */
+  readonly edits?: Array<{ readonly at: number; readonly resource: string; readonly name: string; readonly namespace?: string; readonly patch: any }>;
+}
+
+const DEFAULT_NAMESPACE = 'orders';
+
+/** The ServiceAccount, Roles and RoleBindings of synthesized objects, namespaces filled in as `kubectl apply -n` would. */
+export function rbacOf(objects: any[], namespace: string = DEFAULT_NAMESPACE): FakeRbac {
+  const inNamespace = (o: any) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? namespace } });
+  const accounts = objects.filter((o) => o.kind === 'ServiceAccount').map(inNamespace);
+  if (accounts.length !== 1) throw new Error(`expected one ServiceAccount, found ${accounts.length}`);
+  return {
+    account: { namespace: accounts[0].metadata.namespace, name: accounts[0].metadata.name },
+    roles: objects.filter((o) => o.kind === 'Role').map(inNamespace),
+    bindings: objects.filter((o) => o.kind === 'RoleBinding').map(inNamespace),
+  };
 }
 
 /** A scripted cluster for the kubectl/curl/date/sleep stand-ins (see cluster-standin/cluster.js). */
@@ -32,26 +102,62 @@ export class FakeCluster {
   public readonly dir = mkdtempSync(join(tmpdir(), 'fake-cluster-'));
 
   constructor(options: FakeClusterOptions) {
+    const workload = (kind: string) => (w: FakeWorkload) => ({
+      apiVersion: 'apps/v1',
+      kind,
+      metadata: { name: w.name, namespace: w.namespace ?? DEFAULT_NAMESPACE, uid: `${kind.toLowerCase()}-uid-${w.name}` },
+      spec: { replicas: w.replicas, selector: w.selector ?? { matchLabels: { 'app.kubernetes.io/name': w.name } } },
+    });
+    const ownerOf = (owner: string, namespace: string) => {
+      const [kind, name] = owner.split('/');
+      return kind === 'statefulset'
+        ? { kind: 'StatefulSet', name, uid: `statefulset-uid-${name}` }
+        : { kind: 'ReplicaSet', name: `${name}-7d9`, uid: `replicaset-uid-${namespace}-${name}` };
+    };
     writeFileSync(join(this.dir, 'clock'), String(FakeCluster.START));
     writeFileSync(join(this.dir, 'state.json'), JSON.stringify({
-      namespace: 'orders',
-      deployments: Object.fromEntries(Object.entries(options.deployments ?? {}).map(([k, v]) => [k, { replicas: v }])),
-      statefulsets: Object.fromEntries(Object.entries(options.statefulsets ?? {}).map(([k, v]) => [k, { replicas: v }])),
-      pods: options.pods.map((p, i) => ({
-        name: p.name,
-        uid: `uid-${i + 1}`,
-        labels: { ...p.labels },
-        ip: `10.0.0.${i + 1}`,
-        owner: p.owner,
-        readyAt: p.ready === false ? null : 0,
-        deletedAt: null,
-      })),
-      replacementDelay: options.replacementDelay,
-      partitionEffective: options.partitionEffective ?? true,
-      healthDownAfterHeal: options.healthDownAfterHeal ?? 0,
-      healthy: options.healthy ?? true,
-      jszLeader: options.jszLeader ?? '',
-      gate: null,
+      rbac: options.rbac,
+      deployments: (options.deployments ?? []).map(workload('Deployment')),
+      statefulsets: (options.statefulsets ?? []).map(workload('StatefulSet')),
+      networkpolicies: (options.networkPolicies ?? [])
+        .map((p) => ({ ...p, metadata: { ...p.metadata, namespace: p.metadata.namespace ?? DEFAULT_NAMESPACE } })),
+      pods: options.pods.map((p, i) => {
+        const namespace = p.namespace ?? DEFAULT_NAMESPACE;
+        return {
+          name: p.name,
+          namespace,
+          uid: `uid-${i + 1}`,
+          labels: { ...p.labels },
+          ip: `10.0.0.${i + 1}`,
+          owner: ownerOf(p.owner, namespace),
+          nats: p.nats ?? false,
+          createdAt: 0,
+          readyAt: p.ready === false ? null : 0,
+          currentAt: p.ready === false ? null : 0,
+          deletedAt: null,
+          goneAt: null,
+        };
+      }),
+      replacement: {
+        readyAfter: options.replacementDelay,
+        appearsAfter: options.replacementAppearsAfter ?? 0,
+        terminationSeconds: options.terminationSeconds ?? 2,
+      },
+      health: options.health === null ? null : {
+        up: true,
+        sequence: [],
+        partitionPolicy: null,
+        partitionBreaks: ['Ingress', 'Egress'],
+        partitionEffective: true,
+        downAfterHeal: 0,
+        backAt: null,
+        ...options.health,
+      },
+      nats: { monitorPort: 8222, leader: '', electionDelay: 0, nextLeader: '', catchUpDelay: 0, electedAt: null, ...options.nats },
+      failures: (options.failures ?? []).map((f) => ({ args: f.args, skip: f.skip ?? 0, remaining: f.times ?? 1 })),
+      edits: (options.edits ?? []).map((e) => ({ ...e, at: FakeCluster.START + e.at, namespace: e.namespace ?? DEFAULT_NAMESPACE, done: false })),
+      history: [],
+      forbidden: [],
     }));
     writeFileSync(join(this.dir, 'calls.log'), '');
   }
@@ -62,6 +168,16 @@ export class FakeCluster {
 
   public get state(): any {
     return JSON.parse(readFileSync(join(this.dir, 'state.json'), 'utf8'));
+  }
+
+  /** The NetworkPolicy as the cluster holds it now. */
+  public policy(name: string, namespace: string = DEFAULT_NAMESPACE): any {
+    return this.state.networkpolicies.find((p: any) => p.metadata.name === name && p.metadata.namespace === namespace);
+  }
+
+  /** Whether a RoleBinding still exists. */
+  public bindingExists(name: string, namespace: string = DEFAULT_NAMESPACE): boolean {
+    return this.state.rbac.bindings.some((b: any) => b.metadata.name === name && b.metadata.namespace === namespace && !b.deleted);
   }
 
   /** Calls of one tool, without the tool name. */

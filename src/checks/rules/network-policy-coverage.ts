@@ -1,18 +1,21 @@
 import { indexOf } from '../_manifest-index';
-import { isLongRunning, podTemplateOf } from '../_manifests';
+import { podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Long-running pods are covered by NetworkPolicies for ingress and egress. */
+/** Kinds whose pods the rule covers: long-running workloads and batch pods alike. */
+const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+
+/** The pods of every workload, Jobs and CronJobs included, are covered by NetworkPolicies for ingress and egress. */
 export class NetworkPolicyCoverageRule extends HardeningRule {
   public readonly id = 'network-policy-coverage';
   public readonly severity = Severity.WARNING;
-  public readonly requirement = 'the pods of every Deployment, StatefulSet and DaemonSet are selected by NetworkPolicies covering Ingress and Egress';
-  public readonly rationale = 'an unselected pod accepts connections from, and opens them to, anything in the cluster';
+  public readonly requirement = 'the pods of every Deployment, StatefulSet, DaemonSet, ReplicaSet, Job and CronJob are selected by NetworkPolicies covering Ingress and Egress';
+  public readonly rationale = 'an unselected pod accepts connections from, and opens them to, anything in the cluster; a batch pod often holds credentials (backups, chaos experiments with an API token)';
   public readonly source = 'kube-score pod-networkpolicy';
-  public readonly fix = 'add a NetworkPolicy for the pods (HardenedDeployment creates one)';
+  public readonly fix = 'add a NetworkPolicy for the pods (HardenedDeployment and the Jobs of this library create one)';
 
   public check(manifest: any, manifests: any[]): string[] {
-    if (!isLongRunning(manifest)) return [];
+    if (!WORKLOADS.has(manifest?.kind)) return [];
     const labels = podTemplateOf(manifest)!.labels;
     const types = new Set<string>();
     for (const policy of indexOf(manifests).selecting('NetworkPolicy', (m) => m.spec?.podSelector, manifest.metadata?.namespace ?? '', labels)) {

@@ -1,0 +1,194 @@
+/*
+ * STAND-IN part: `kubectl` 1.28.13 (the one in alpine/k8s:1.28.13), for the calls the chaos scripts
+ * make, with its outputs and exit codes (sources: kubernetes/kubectl and kubernetes/cli-runtime
+ * v0.28.13, kubernetes/apimachinery v0.28.13):
+ * - every error goes through cmdutil.CheckErr (kubectl pkg/cmd/util/helpers.go): the message on
+ *   stderr and exit code 1 (DefaultErrorExitCode); API errors read
+ *   `Error from server (<Reason>): <message>` (StandardErrorMessage), others `error: <message>`;
+ * - NotFound reads `<resource>.<group> "<name>" not found` (apimachinery pkg/api/errors NewNotFound);
+ * - `get -o json` of one object prints the object; of a selector or a type, a `List` even when
+ *   empty (kubectl pkg/cmd/get/get.go printGeneric), and `No resources found` only for tables;
+ * - `delete` does not read the object first (delete.go: RequireObject(false)) and prints
+ *   `<kind>[.<group>] "<name>" deleted` (DeleteOptions.PrintObj); `--ignore-not-found` exits 0
+ *   silently on NotFound;
+ * - `patch` reads the object first (patch.go builds without RequireObject(false), so cli-runtime
+ *   builder.go adds RetrieveLazy: a GET, which RBAC checks as `get`), then PATCHes it and prints
+ *   `<kind>.<group>/<name> patched`, or `patched (no change)` when nothing changed;
+ * - unknown flags: `error: unknown flag: --x` (cobra/pflag), exit 1.
+ * Every request is first authorized against the synthesized RBAC (rbac.js).
+ */
+const { authorize, forbiddenLine } = require('./rbac');
+const { matchesSelector, parseSelector } = require('./selector');
+
+/** Resource types the scripts use, with the names kubectl accepts for them (discovery short names). */
+const RESOURCES = {
+  pods: { group: '', kind: 'Pod', names: ['pod', 'pods', 'po'] },
+  deployments: { group: 'apps', kind: 'Deployment', names: ['deployment', 'deployments', 'deploy'] },
+  statefulsets: { group: 'apps', kind: 'StatefulSet', names: ['statefulset', 'statefulsets', 'sts'] },
+  networkpolicies: { group: 'networking.k8s.io', kind: 'NetworkPolicy', names: ['networkpolicy', 'networkpolicies', 'netpol'] },
+  rolebindings: { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', names: ['rolebinding', 'rolebindings'] },
+};
+
+const VALUE_FLAGS = { '-n': 'namespace', '--namespace': 'namespace', '-l': 'selector', '--selector': 'selector', '-o': 'output', '--output': 'output', '-p': 'patch', '--patch': 'patch', '--type': 'type' };
+const BOOL_FLAGS = { '--wait': 'wait', '--ignore-not-found': 'ignoreNotFound' };
+
+function parseArgs(cluster, argv) {
+  const words = [];
+  const flags = { wait: true, ignoreNotFound: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (VALUE_FLAGS[name]) {
+      flags[VALUE_FLAGS[name]] = inline ?? argv[++i];
+    } else if (BOOL_FLAGS[name]) {
+      flags[BOOL_FLAGS[name]] = inline === undefined ? true : inline === 'true';
+    } else if (a.startsWith('--')) {
+      cluster.die(`error: unknown flag: ${name}`, 1);
+    } else if (a.startsWith('-') && a.length > 1) {
+      cluster.die(`error: unknown shorthand flag: '${a[1]}' in ${a}`, 1);
+    } else {
+      words.push(a);
+    }
+  }
+  return { words, flags };
+}
+
+function resourceOf(cluster, word) {
+  const entry = Object.entries(RESOURCES).find(([, r]) => r.names.includes(word));
+  if (!entry) cluster.die(`error: the server doesn't have a resource type "${word}"`, 1);
+  return { resource: entry[0], ...entry[1] };
+}
+
+function qualified(type) {
+  return type.group ? `${type.resource}.${type.group}` : type.resource;
+}
+
+/** RBAC first, as the API server's authorization filter runs before the handler. */
+function authorized(cluster, verb, type, namespace, name = '') {
+  const request = { verb, group: type.group, resource: type.resource, namespace, name };
+  if (authorize(cluster.state, request)) return;
+  cluster.state.forbidden.push(request);
+  cluster.die(forbiddenLine(cluster.state, request), 1);
+}
+
+/** Scripted outages: a matching call fails the way kubectl reports an unreachable API server. */
+function injectedFailure(cluster, args) {
+  const failure = (cluster.state.failures ?? []).find((f) => f.remaining > 0 && f.args.every((a, i) => args[i] === a));
+  if (!failure) return;
+  if (failure.skip > 0) {
+    failure.skip--;
+    return;
+  }
+  failure.remaining--;
+  // helpers.go StandardErrorMessage, *url.Error with "connection refused"
+  cluster.die('The connection to the server 10.96.0.1:443 was refused - did you specify the right host or port?', 1);
+}
+
+/** RoleBindings live in state.rbac, where the authorizer reads them; everything else under its resource name. */
+function storeOf(cluster, type) {
+  return type.resource === 'rolebindings' ? cluster.state.rbac.bindings : (cluster.state[type.resource] ?? []);
+}
+
+function objectsOf(cluster, type, namespace) {
+  if (type.resource === 'pods') return cluster.livePods().filter((p) => p.namespace === namespace).map(cluster.podJson);
+  return storeOf(cluster, type).filter((o) => o.metadata.namespace === namespace && !o.deleted);
+}
+
+function list(items) {
+  return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
+}
+
+/** RFC 7386 JSON merge patch (`--type=merge`): null removes, objects merge, everything else replaces. */
+function mergePatch(target, patch) {
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
+  const out = target !== null && typeof target === 'object' && !Array.isArray(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+function get(cluster, type, name, flags) {
+  if (flags.output !== 'json') cluster.die('the stand-in answers -o json only', 2);
+  if (name) {
+    authorized(cluster, 'get', type, flags.namespace, name);
+    const found = objectsOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
+    if (!found) cluster.die(`Error from server (NotFound): ${qualified(type)} "${name}" not found`, 1);
+    console.log(JSON.stringify(found, null, 4));
+    return;
+  }
+  authorized(cluster, 'list', type, flags.namespace);
+  let items = objectsOf(cluster, type, flags.namespace);
+  if (flags.selector !== undefined) {
+    try {
+      parseSelector(flags.selector);
+    } catch (e) {
+      cluster.die(`Error from server (BadRequest): ${e.message}`, 1);
+    }
+    items = items.filter((o) => matchesSelector(flags.selector, o.metadata.labels ?? {}));
+  }
+  console.log(JSON.stringify(list(items), null, 4));
+}
+
+function remove(cluster, type, name, flags) {
+  if (!name) cluster.die('error: resource(s) were provided, but no name was specified', 1);
+  if (flags.wait) cluster.die('the stand-in requires --wait=false (waiting needs a watch)', 2);
+  authorized(cluster, 'delete', type, flags.namespace, name);
+  if (type.resource === 'pods') {
+    const pod = cluster.livePods().find((p) => p.namespace === flags.namespace && p.name === name && p.deletedAt === null);
+    if (pod) {
+      cluster.deletePod(pod);
+    } else if (!cluster.livePods().some((p) => p.namespace === flags.namespace && p.name === name)) {
+      if (flags.ignoreNotFound) return;
+      cluster.die(`Error from server (NotFound): pods "${name}" not found`, 1);
+    }
+  } else {
+    const found = objectsOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
+    if (!found) {
+      if (flags.ignoreNotFound) return;
+      cluster.die(`Error from server (NotFound): ${qualified(type)} "${name}" not found`, 1);
+    }
+    // a deleted RoleBinding grants nothing from the next request on (rbac.js skips it)
+    found.deleted = true;
+  }
+  const kind = type.group ? `${type.kind.toLowerCase()}.${type.group}` : type.kind.toLowerCase();
+  console.log(`${kind} "${name}" deleted`);
+}
+
+function patch(cluster, type, name, flags) {
+  if (flags.type !== 'merge') cluster.die('the stand-in applies --type=merge patches only', 2);
+  authorized(cluster, 'get', type, flags.namespace, name);
+  const found = objectsOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
+  if (!found) cluster.die(`Error from server (NotFound): ${qualified(type)} "${name}" not found`, 1);
+  authorized(cluster, 'patch', type, flags.namespace, name);
+  let body;
+  try {
+    body = JSON.parse(flags.patch);
+  } catch (e) {
+    cluster.die(`error: unable to parse "${flags.patch}": ${e.message}`, 1);
+  }
+  const before = JSON.stringify(found);
+  const patched = mergePatch(found, body);
+  // ObjectMeta's labels and annotations are `omitempty` maps: the API never shows an empty one
+  for (const key of ['labels', 'annotations']) if (patched.metadata && Object.keys(patched.metadata[key] ?? { x: 1 }).length === 0) delete patched.metadata[key];
+  const store = storeOf(cluster, type);
+  store[store.indexOf(found)] = patched;
+  cluster.state.history.push({ clock: cluster.state.clock, resource: type.resource, name, object: patched });
+  if (type.resource === 'networkpolicies') require('./curl-cli').policyPatched(cluster, found, patched);
+  console.log(`${type.kind.toLowerCase()}.${type.group}/${name} ${JSON.stringify(patched) === before ? 'patched (no change)' : 'patched'}`);
+}
+
+function run(cluster, args) {
+  injectedFailure(cluster, args);
+  const { words, flags } = parseArgs(cluster, args);
+  const [verb, typeWord, name] = words;
+  if (flags.namespace === undefined) cluster.die('the stand-in wants -n on every call: the scripts never rely on a default namespace', 2);
+  const type = resourceOf(cluster, typeWord);
+  if (verb === 'get') get(cluster, type, name, flags);
+  else if (verb === 'delete') remove(cluster, type, name, flags);
+  else if (verb === 'patch') patch(cluster, type, name, flags);
+  else cluster.die(`the stand-in does not implement: kubectl ${args.join(' ')}`, 2);
+}
+
+module.exports = { run, mergePatch, RESOURCES };
