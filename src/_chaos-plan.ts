@@ -116,7 +116,7 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
         { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] },
         revoke,
       ],
-      egress: [dnsEgress(), apiServer, nats.egress],
+      egress: [dnsEgress(props.dnsResolver), apiServer, nats.egress],
     };
   }
 
@@ -135,7 +135,7 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
     TARGET_SELECTOR: Object.entries(target.matchLabels).map(([k, v]) => `${k}=${v}`).join(','),
     HEALTH_URL: healthUrl ?? '',
   });
-  const egress = [dnsEgress(), apiServer, ...healthEgress(props, target, healthUrl)];
+  const egress = [dnsEgress(props.dnsResolver), apiServer, ...healthEgress(props, target, healthUrl)];
   const deployment: kplus.k8s.PolicyRule = { apiGroups: ['apps'], resources: ['deployments'], resourceNames: [target.name], verbs: ['get'] };
 
   if (scenario === API_KILL) {

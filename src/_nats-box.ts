@@ -9,6 +9,7 @@ import { withDefaults } from './_resources';
 import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity } from './_restricted';
 import { mountSecretFiles } from './_secret-file';
 import { assertDnsLabel, assertLabels, assertNoControlCharacters, assertSecretKey } from './_validate';
+import { DnsResolver } from './dns-resolver';
 import { NatsAuth, NatsConnectionOptions } from './nats-connection';
 
 /** nats-box 0.19.5 ships natscli 0.4.0, whose flags the scripts are tested against. */
@@ -46,6 +47,7 @@ export interface NatsBoxSettings {
   readonly group: number;
   readonly resources?: kplus.ContainerResources;
   readonly networkPolicy: boolean;
+  readonly dnsResolver?: DnsResolver;
 }
 
 export function resolveNatsBoxSettings(options: NatsConnectionOptions): NatsBoxSettings {
@@ -78,6 +80,7 @@ export function resolveNatsBoxSettings(options: NatsConnectionOptions): NatsBoxS
     natsNamespace: options.natsNamespace,
     resources: options.resources,
     networkPolicy: options.networkPolicy ?? true,
+    dnsResolver: options.dnsResolver,
   };
 }
 
@@ -169,7 +172,7 @@ export function natsEgressPolicy(
       policyTypes: ['Ingress', 'Egress'],
       ingress: [],
       egress: [
-        dnsEgress(),
+        dnsEgress(settings.dnsResolver),
         {
           to: [{
             podSelector: { matchLabels: settings.natsPodLabels },

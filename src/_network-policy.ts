@@ -1,16 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
+import { DnsResolver } from './dns-resolver';
 
-/**
- * DNS to any destination: cluster DNS runs in kube-system, node-local caches listen on
- * link-local addresses and some clusters resolve outside; port 53 is what they share.
- */
-export function dnsEgress(): kplus.k8s.NetworkPolicyEgressRule {
-  return {
-    ports: [
-      { port: kplus.k8s.IntOrString.fromNumber(53), protocol: 'UDP' },
-      { port: kplus.k8s.IntOrString.fromNumber(53), protocol: 'TCP' },
-    ],
-  };
+/** DNS to the named resolver only, the cluster DNS unless told otherwise (see DnsResolver). */
+export function dnsEgress(resolver: DnsResolver = DnsResolver.clusterDns()): kplus.k8s.NetworkPolicyEgressRule {
+  return resolver._toEgressRule();
 }
 
 /** Connections from any source, to the given TCP port only. */

@@ -2,6 +2,14 @@ import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
+/** Who the scripts belong to. */
+export interface ScriptsMetadata {
+  /** The name of the Job or CronJob that runs them: the ConfigMap's name starts with it. */
+  readonly owner: string;
+  readonly labels: { [key: string]: string };
+  readonly namespace?: string;
+}
+
 /**
  * A ConfigMap of scripts that nobody can change in place: `immutable: true`, named after its
  * content (`<owner>-scripts-<10 hex of sha256>`).
@@ -11,11 +19,9 @@ import { Construct } from 'constructs';
  * a changed script is a new object that the workload's next synth references, and the old one is
  * removed with the rest of the chart's objects (`kubectl apply --prune` or the chart's delete).
  */
-export function immutableScripts(
-  scope: Construct, id: string, owner: string, labels: { [key: string]: string }, data: { [file: string]: string },
-): kplus.ConfigMap {
+export function immutableScripts(scope: Construct, id: string, metadata: ScriptsMetadata, data: { [file: string]: string }): kplus.ConfigMap {
   return new kplus.ConfigMap(scope, id, {
-    metadata: { name: `${owner}-scripts-${contentHash(data)}`, labels },
+    metadata: { name: `${metadata.owner}-scripts-${contentHash(data)}`, namespace: metadata.namespace, labels: metadata.labels },
     immutable: true,
     data,
   });

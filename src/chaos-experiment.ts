@@ -7,8 +7,10 @@ import { ChaosTargetInfo, planChaosExperiment } from './_chaos-plan';
 import { applyLabels, recommendedLabels } from './_labels';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
+import { immutableScripts } from './_scripts-config-map';
 import { namespaceOf, serviceUrlOf } from './_service-url';
 import { ChaosDirection } from './chaos-network-policy';
+import { DnsResolver } from './dns-resolver';
 import { EgressRule } from './egress-rule';
 import { HardenedDeployment } from './hardened-deployment';
 import { RecoverySla } from './recovery-sla';
@@ -91,6 +93,14 @@ export interface ChaosExperimentProps {
    * probed pods that its NetworkPolicy allows.
    */
   readonly apiServer: ApiServerEndpoint;
+
+  /**
+   * The DNS resolver the Job's pod may query under its NetworkPolicy: port 53 to this resolver
+   * only, never to any address (port 53 anywhere is an exfiltration channel).
+   *
+   * @default DnsResolver.clusterDns() - the pods labelled `k8s-app: kube-dns` in `kube-system`
+   */
+  readonly dnsResolver?: DnsResolver;
 
   /**
    * The API Deployment (api-kill, network-block), in the experiment's namespace: a
@@ -294,9 +304,9 @@ export class ChaosExperiment extends Construct {
     const labels = { ...recommendedLabels({ name, instance: name, component: 'chaos-experiment' }), [CHAOS_SCENARIO_LABEL]: scenario };
     applyLabels(labels, this.job.metadata, this.job.podMetadata, serviceAccount.metadata);
 
-    const scripts = new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${name}-scripts`, namespace: props.metadata?.namespace, labels },
-      data: { 'chaos-lib.sh': readAsset('chaos', 'chaos-lib.sh'), [`${scenario}.sh`]: readAsset('chaos', `${scenario}.sh`) },
+    const scripts = immutableScripts(this, 'Scripts', { owner: name, namespace: props.metadata?.namespace, labels }, {
+      'chaos-lib.sh': readAsset('chaos', 'chaos-lib.sh'),
+      [`${scenario}.sh`]: readAsset('chaos', `${scenario}.sh`),
     });
     const container = this.job.containers[0];
     mountScripts(this, container, scripts, '/opt/chaos');

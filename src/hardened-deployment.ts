@@ -11,6 +11,7 @@ import { withDefaults } from './_resources';
 import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { assertPort, assertWholeNumber, isDnsLabel } from './_validate';
 import { ApiPdb, ApiPdbOptions } from './api-pdb';
+import { DnsResolver } from './dns-resolver';
 import { EgressRule } from './egress-rule';
 
 /**
@@ -242,6 +243,14 @@ export interface HardenedDeploymentProps {
   readonly networkPolicy?: boolean;
 
   /**
+   * The DNS resolver the pods may query under the NetworkPolicy: port 53 to this resolver only,
+   * never to any address (port 53 anywhere is an exfiltration channel).
+   *
+   * @default DnsResolver.clusterDns() - the pods labelled `k8s-app: kube-dns` in `kube-system`
+   */
+  readonly dnsResolver?: DnsResolver;
+
+  /**
    * Destinations the pods may connect to besides DNS (NATS, databases, other APIs).
    * More can be added with {@link HardenedDeployment.addEgressRule}.
    *
@@ -350,7 +359,7 @@ export class HardenedDeployment extends kplus.Deployment {
           podSelector: { matchLabels: selector },
           policyTypes: ['Ingress', 'Egress'],
           ingress: [ingressOnPort(this.port)],
-          egress: Lazy.any({ produce: () => [dnsEgress(), ...this.egressRules.map((rule) => rule._toKube())] }),
+          egress: Lazy.any({ produce: () => [dnsEgress(props.dnsResolver), ...this.egressRules.map((rule) => rule._toKube())] }),
         },
       });
     }

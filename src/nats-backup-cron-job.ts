@@ -10,6 +10,7 @@ import {
 } from './_nats-box';
 import { restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule, assertTimeZone } from './_schedule';
+import { immutableScripts } from './_scripts-config-map';
 import { assertDnsLabel, assertDnsSubdomain, assertWholeNumber, INT32_MAX, wholeSeconds } from './_validate';
 import { NatsConnectionOptions } from './nats-connection';
 
@@ -218,13 +219,10 @@ export class NatsBackupCronJob extends Construct {
     this.labels = recommendedLabels({ name, instance: name, component: 'jetstream-backup', version: undefined });
     applyLabels(this.labels, this.cronJob.metadata, this.cronJob.podMetadata);
 
-    this.scripts = new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${name}-scripts`, labels: this.labels },
-      data: {
-        'nats-backup-lib.sh': readAsset('nats-backup', 'nats-backup-lib.sh'),
-        'nats-backup.sh': readAsset('nats-backup', 'nats-backup.sh'),
-        'nats-restore.sh': readAsset('nats-backup', 'nats-restore.sh'),
-      },
+    this.scripts = immutableScripts(this, 'Scripts', { owner: name, labels: this.labels }, {
+      'nats-backup-lib.sh': readAsset('nats-backup', 'nats-backup-lib.sh'),
+      'nats-backup.sh': readAsset('nats-backup', 'nats-backup.sh'),
+      'nats-restore.sh': readAsset('nats-backup', 'nats-restore.sh'),
     });
 
     this.claim = props.existingClaim ?? new kplus.PersistentVolumeClaim(this, 'Claim', {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { invalidProp } from './_errors';
 import { mountSecretFiles } from './_secret-file';
 import { assertDnsSubdomain, assertSecretKey } from './_validate';
+import { DnsResolver } from './dns-resolver';
 
 /**
  * How natscli authenticates to NATS. Every variant mounts keys of a Kubernetes Secret as
@@ -161,4 +162,12 @@ export interface NatsConnectionOptions {
    * @default true
    */
   readonly networkPolicy?: boolean;
+
+  /**
+   * The DNS resolver the pods may query under the NetworkPolicy: port 53 to this resolver only,
+   * never to any address (port 53 anywhere is an exfiltration channel).
+   *
+   * @default DnsResolver.clusterDns() - the pods labelled `k8s-app: kube-dns` in `kube-system`
+   */
+  readonly dnsResolver?: DnsResolver;
 }

@@ -6,6 +6,7 @@ import { invalidProp } from './_errors';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, resolveNatsBoxSettings } from './_nats-box';
 import { restrictedPodSecurity } from './_restricted';
+import { immutableScripts } from './_scripts-config-map';
 import { assertDnsLabel, assertDnsSubdomain, INT32_MAX, wholeSeconds } from './_validate';
 import { NatsBackupCronJob } from './nats-backup-cron-job';
 import { NatsConnectionOptions } from './nats-connection';
@@ -139,12 +140,9 @@ export class NatsRestoreJob extends Construct {
     const labels = recommendedLabels({ name, instance: name, component: 'jetstream-restore' });
     applyLabels(labels, this.job.metadata, this.job.podMetadata);
 
-    const scripts = props.backup?.scripts ?? new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${name}-scripts`, labels },
-      data: {
-        'nats-backup-lib.sh': readAsset('nats-backup', 'nats-backup-lib.sh'),
-        'nats-restore.sh': readAsset('nats-backup', 'nats-restore.sh'),
-      },
+    const scripts = props.backup?.scripts ?? immutableScripts(this, 'Scripts', { owner: name, labels }, {
+      'nats-backup-lib.sh': readAsset('nats-backup', 'nats-backup-lib.sh'),
+      'nats-restore.sh': readAsset('nats-backup', 'nats-restore.sh'),
     });
     const claim = props.backup?.claim ?? props.claim!;
     configureNatsBoxPod(this.job, this.job.containers[0], settings, scripts, claim, true, '/spec/template/spec');

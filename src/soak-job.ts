@@ -9,11 +9,13 @@ import { dnsEgress } from './_network-policy';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { withDefaults } from './_resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
+import { immutableScripts } from './_scripts-config-map';
 import { renderSoakScript } from './_soak-script';
 import { mountSecretFiles } from './_soak-secrets';
 import { soakSettings } from './_soak-settings';
 import { DEFAULT_OPERATOR_NAMESPACE, DEFAULT_STARTER_IMAGE, K6_ID, soakTestRun } from './_soak-test-run';
 import { assertDnsLabel, wholeSeconds } from './_validate';
+import { DnsResolver } from './dns-resolver';
 import { SoakMetricsOutput } from './soak-metrics-output';
 import { SoakProfile } from './soak-profile';
 import { SoakTarget } from './soak-target';
@@ -298,6 +300,14 @@ export interface SoakJobProps {
   readonly networkPolicy?: boolean;
 
   /**
+   * The DNS resolver the pods may query under the NetworkPolicy: port 53 to this resolver only,
+   * never to any address (port 53 anywhere is an exfiltration channel).
+   *
+   * @default DnsResolver.clusterDns() - the pods labelled `k8s-app: kube-dns` in `kube-system`
+   */
+  readonly dnsResolver?: DnsResolver;
+
+  /**
    * Also emit the same test as a k6-operator TestRun (k6.io/v1alpha1) with this many runners.
    *
    * Each runner runs its segment of the load and prints a verdict for that share only: the
@@ -425,10 +435,7 @@ export class SoakJob extends Construct {
     const labels = recommendedLabels({ name, instance: name, component: 'soak-test', version: image.split(':').pop() });
     applyLabels(labels, this.job.metadata, this.job.podMetadata);
 
-    this.scripts = new kplus.ConfigMap(this, 'Scripts', {
-      metadata: { name: `${name}-script`, labels },
-      data: { 'soak.js': this.script, 'run-soak.sh': readAsset('k6', 'run-soak.sh') },
-    });
+    this.scripts = immutableScripts(this, 'Scripts', { owner: name, labels }, { 'soak.js': this.script, 'run-soak.sh': readAsset('k6', 'run-soak.sh') });
     const container = this.job.containers[0];
     mountScripts(this, container, this.scripts, '/scripts');
     mountScratch(this, container, 'OutputVolume', 'output', '/output', Size.mebibytes(16));
@@ -438,7 +445,7 @@ export class SoakJob extends Construct {
 
     const networkPolicy = props.networkPolicy ?? true;
     if (networkPolicy) {
-      this.networkPolicy = this.egressOnlyToTarget(name, labels, props.target, props.metricsOutput);
+      this.networkPolicy = this.egressOnlyToTarget(name, labels, props.target, props.metricsOutput, props.dnsResolver);
     }
     if (props.testRunParallelism !== undefined) {
       this.testRun = soakTestRun(this, {
@@ -462,7 +469,7 @@ export class SoakJob extends Construct {
   }
 
   private egressOnlyToTarget(
-    name: string, labels: Record<string, string>, target: SoakTarget, metrics?: SoakMetricsOutput,
+    name: string, labels: Record<string, string>, target: SoakTarget, metrics?: SoakMetricsOutput, dns?: DnsResolver,
   ): kplus.k8s.KubeNetworkPolicy {
     const port = { port: kplus.k8s.IntOrString.fromNumber(target.podPort), protocol: 'TCP' };
     const to: kplus.k8s.NetworkPolicyPeer[] = target.podLabels
@@ -478,7 +485,7 @@ export class SoakJob extends Construct {
         podSelector: { matchLabels: selectorLabels(name, name) },
         policyTypes: ['Ingress', 'Egress'],
         ingress: [],
-        egress: [dnsEgress(), { to, ports: [port] }, ...(metrics ? [metrics._egressRule()] : [])],
+        egress: [dnsEgress(dns), { to, ports: [port] }, ...(metrics ? [metrics._egressRule()] : [])],
       },
     });
   }

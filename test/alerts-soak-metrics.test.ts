@@ -24,7 +24,8 @@ function synthSoak(props: Partial<SoakJobProps> = {}) {
 // (internal/output/prometheusrw/remotewrite/config.go), K6_FEATURES (internal/features), K6_TAGS (lib/options.go).
 describe('SoakMetricsOutput.prometheusRemoteWrite on a SoakJob', () => {
   test('selects k6\'s remote-write output with its URL, p95 and p99 gauges, stale markers, and tags runs by Job and profile', () => {
-    const { env } = synthSoak({ metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS }), profile: SoakProfile.STAGING });
+    const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS });
+    const { env } = synthSoak({ metricsOutput, profile: SoakProfile.STAGING });
     expect(env).toMatchObject({
       K6_OUT: 'experimental-prometheus-rw',
       K6_PROMETHEUS_RW_SERVER_URL: URL,
@@ -77,7 +78,8 @@ describe('SoakMetricsOutput.prometheusRemoteWrite on a SoakJob', () => {
   });
 
   test('the k6-operator TestRun runners push the same way', () => {
-    const { objects } = synthSoak({ metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS }), testRunParallelism: 2 });
+    const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS });
+    const { objects } = synthSoak({ metricsOutput, testRunParallelism: 2 });
     const env = onlyOfKind(objects, 'TestRun').spec.runner.env;
     expect(env).toContainEqual({ name: 'K6_OUT', value: 'experimental-prometheus-rw' });
     expect(env).toContainEqual({ name: 'K6_TAGS', value: 'testid:orders-soak,profile:quick' });

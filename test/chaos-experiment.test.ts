@@ -5,13 +5,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { ChaosDirection, ChaosExperiment, ChaosScenario, EgressRule, RecoverySla } from '../src';
 import { API_SERVER, CHART_NATS_LABELS, IMAGE, chaosChart, synthExperiment } from './support/chaos';
 import { toYaml } from './support/charts';
-import { restrictedContainerSecurityContext } from './support/expected';
+import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 import { ASSETS } from './support/scripts';
 import { containerEnv } from './support/synthesized';
 
 const SCENARIOS = [ChaosScenario.API_KILL, ChaosScenario.NATS_KILL, ChaosScenario.NETWORK_BLOCK];
-const DNS = { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
+const DNS = CLUSTER_DNS_EGRESS;
 const TO_API_SERVER = { to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ port: 6443, protocol: 'TCP' }] };
 const TO_API_PODS = {
   to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' } } }],

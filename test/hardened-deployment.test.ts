@@ -2,7 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { EgressRule, HardenedDeployment } from '../src';
 import { newChart, toYaml } from './support/charts';
-import { restrictedContainerSecurityContext } from './support/expected';
+import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
 import { onlyOfKind, synthValid } from './support/manifests';
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
@@ -191,7 +191,7 @@ describe('HardenedDeployment', () => {
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' } },
       policyTypes: ['Ingress', 'Egress'],
       ingress: [{ ports: [{ port: 8080, protocol: 'TCP' }] }],
-      egress: [{ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
+      egress: [CLUSTER_DNS_EGRESS],
     });
   });
 

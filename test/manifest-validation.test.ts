@@ -28,6 +28,25 @@ describe('manifest validation helper', () => {
     ]);
   });
 
+  test('flags NetworkPolicy egress open to every address, DNS included', () => {
+    const policy = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' },
+      spec: {
+        podSelector: { matchLabels: { app: 'a' } },
+        policyTypes: ['Egress'],
+        egress: [
+          { ports: [{ port: 53, protocol: 'UDP' }] },
+          { to: [], ports: [{ port: 443 }] },
+          { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }], ports: [{ port: 5432, protocol: 'TCP' }] },
+        ],
+      },
+    };
+    expect(manifestProblems([policy])).toEqual([
+      'NetworkPolicy/p: egress: ports ["53/UDP"] open to every address',
+      'NetworkPolicy/p: egress: ports ["443/TCP"] open to every address',
+    ]);
+  });
+
   test('flags an unknown kind instead of passing it', () => {
     expect(manifestProblems([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }]))
       .toEqual(['Widget/w: schema: no Kubernetes schema for example.com/v1 Widget']);

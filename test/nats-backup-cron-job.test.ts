@@ -5,9 +5,10 @@ import { join } from 'path';
 import { Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { MonitoringCapture, NatsAuth, NatsBackupCronJob, NatsBackupCronJobProps } from '../src';
+import { contentHash } from '../src/_scripts-config-map';
 import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
-import { restrictedContainerSecurityContext } from './support/expected';
+import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 import { NatsServer } from './support/nats-server';
 import { ASSETS, NATSCLI_STANDIN, runScript } from './support/scripts';
@@ -85,7 +86,10 @@ describe('NatsBackupCronJob', () => {
       expect(scripts.data[file]).toBe(readFileSync(join(ASSETS, 'nats-backup', file), 'utf8'));
     }
     expect(container.command).toEqual(['/bin/sh', '/opt/nats-backup/nats-backup.sh']);
-    expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: 'nats-backup-scripts', defaultMode: 0o555 } });
+    // immutable and named after its content: editing it in place is refused, a change is a new object
+    expect(scripts.immutable).toBe(true);
+    expect(scripts.metadata.name).toBe(`nats-backup-scripts-${contentHash(scripts.data)}`);
+    expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: scripts.metadata.name, defaultMode: 0o555 } });
     expect(container.volumeMounts).toContainEqual({ name: 'scripts', mountPath: '/opt/nats-backup', readOnly: true });
   });
 
@@ -113,7 +117,7 @@ describe('NatsBackupCronJob', () => {
       policyTypes: ['Ingress', 'Egress'],
       ingress: [],
       egress: [
-        { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+        CLUSTER_DNS_EGRESS,
         {
           to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' } } }],
           ports: [{ port: 4222, protocol: 'TCP' }, { port: 8222, protocol: 'TCP' }],

@@ -71,7 +71,8 @@ describe('the backup\'s defaults against the official NATS Helm chart (default v
     expect(policies.map((p) => p.metadata.name).sort()).toEqual(['jetstream-backup', 'jetstream-restore']);
     const wanted = { 'jetstream-backup': [route(env.NATS_URL)!.containerPort, route(env.NATS_MONITOR_URL)!.containerPort], 'jetstream-restore': [4222] };
     for (const policy of policies) {
-      const natsRule = policy.spec.egress.find((rule: any) => rule.to?.some((peer: any) => peer.podSelector));
+      // the rule that is not DNS: the one to the NATS pods
+      const natsRule = policy.spec.egress.find((rule: any) => !rule.ports.some((p: any) => p.port === 53));
       const peer = natsRule.to[0];
       expect(peer.namespaceSelector).toBeUndefined(); // the chart's namespace is the job's by default
       expect(PODS.filter((p) => selects(peer.podSelector.matchLabels, p.labels)).map((p) => p.workload)).toEqual(['StatefulSet/nats']);

@@ -4,6 +4,7 @@ import { join } from 'path';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ExistingStreamPolicy, NatsBackupCronJob, NatsRestoreJob, NatsRestoreJobProps } from '../src';
+import { contentHash } from '../src/_scripts-config-map';
 import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
@@ -37,12 +38,13 @@ describe('NatsRestoreJob', () => {
   });
 
   test('restores the latest backup from the backup\'s claim, mounted read-only, with the backup\'s scripts and connection', () => {
-    const { pod, container, env } = synthRestore();
+    const { pod, container, env, objects } = synthRestore();
     expect(container.command).toEqual(['/bin/sh', '/opt/nats-backup/nats-restore.sh']);
     expect(env).toMatchObject({ BACKUP_NAME: 'latest', ON_EXISTING: 'fail', STREAMS: '', NATS_URL: 'nats://nats:4222', BACKUP_ROOT: '/backup' });
     expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'nats-backup-data', readOnly: true } });
     expect(container.volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup', readOnly: true });
-    expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: 'nats-backup-scripts', defaultMode: 0o555 } });
+    const backupScripts = objects.find((o: any) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('nats-backup-scripts-'));
+    expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: backupScripts.metadata.name, defaultMode: 0o555 } });
     expect(container.image).toBe('natsio/nats-box:0.19.5');
     expect(container.securityContext).toMatchObject({ runAsUser: 65532, runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
   });
@@ -80,6 +82,8 @@ describe('NatsRestoreJob', () => {
     const objects = synthValid(chart);
     const scripts = onlyOfKind(objects, 'ConfigMap');
     expect(Object.keys(scripts.data).sort()).toEqual(['nats-backup-lib.sh', 'nats-restore.sh']);
+    expect(scripts.immutable).toBe(true);
+    expect(scripts.metadata.name).toBe(`${onlyOfKind(objects, 'Job').metadata.name}-scripts-${contentHash(scripts.data)}`);
     const pod = onlyOfKind(objects, 'Job').spec.template.spec;
     expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'jetstream-backups', readOnly: true } });
     expect(pod.volumes).toContainEqual({ name: 'scripts', configMap: { name: scripts.metadata.name, defaultMode: 0o555 } });

@@ -7,7 +7,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { HardenedDeployment, HttpMethod, SoakDestination, SoakJob, SoakJobProps, SoakProfile, SoakTarget } from '../src';
 import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
-import { restrictedContainerSecurityContext } from './support/expected';
+import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
 import { loadK6Script } from './support/k6-script-runtime';
 import { typeCheckK6Script } from './support/k6-typecheck';
 import { onlyOfKind, synthValid } from './support/manifests';
@@ -233,7 +233,7 @@ describe('SoakJob', () => {
     const policy = onlyOfKind(objects, 'NetworkPolicy');
     expect(policy.spec.ingress).toEqual([]);
     expect(policy.spec.egress).toEqual([
-      { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+      CLUSTER_DNS_EGRESS,
       {
         to: [{
           podSelector: { matchLabels: { 'app.kubernetes.io/name': 'orders-api', 'app.kubernetes.io/instance': 'orders-api' } },

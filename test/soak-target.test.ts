@@ -1,6 +1,7 @@
 import { SoakDestination, SoakJob, SoakTarget } from '../src';
 import { cidrContains, parseCidr } from '../src/_validate';
 import { newChart } from './support/charts';
+import { CLUSTER_DNS_EGRESS } from './support/expected';
 import { onlyOfKind, synthValid } from './support/manifests';
 
 // URL soak targets: the soak pod, which holds the bearer token, may reach the target's port on the
@@ -25,7 +26,7 @@ function opens(block: { cidr: string; except?: string[] }, ip: string): boolean 
 describe('SoakTarget.url egress', () => {
   test('cidrs: the target\'s port on those ranges only, after DNS', () => {
     expect(urlEgress('https://api.example.com', SoakDestination.cidrs(['203.0.113.0/28', '2001:db8::/64']))).toEqual([
-      { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] },
+      CLUSTER_DNS_EGRESS,
       { to: [{ ipBlock: { cidr: '203.0.113.0/28' } }, { ipBlock: { cidr: '2001:db8::/64' } }], ports: [{ port: 443, protocol: 'TCP' }] },
     ]);
   });

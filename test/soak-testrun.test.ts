@@ -42,7 +42,7 @@ describe('SoakJob k6-operator TestRun', () => {
     expect(testRun.apiVersion).toBe('k6.io/v1alpha1');
     expect(testRun.metadata.name).toBe('orders-soak');
     expect(spec.parallelism).toBe(4);
-    expect(spec.script).toEqual({ configMap: { name: 'orders-soak-script', file: 'soak.js' } });
+    expect(spec.script).toEqual({ configMap: { name: expect.stringMatching(/^orders-soak-scripts-[0-9a-f]{10}$/), file: 'soak.js' } });
     expect(spec.arguments).toBe('--no-color');
     const chart = newChart();
     const api = new HardenedDeployment(chart, 'api', { image: 'ghcr.io/acme/orders-api:1.4.2', service: true });

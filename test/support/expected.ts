@@ -14,3 +14,15 @@ export function restrictedContainerSecurityContext(uid: number, gid: number) {
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
+
+/**
+ * The DNS egress rule every library NetworkPolicy carries by default: port 53 to the cluster DNS
+ * pods (`k8s-app: kube-dns` in kube-system) and nowhere else.
+ */
+export const CLUSTER_DNS_EGRESS = {
+  to: [{
+    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+  }],
+  ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+};

@@ -10,7 +10,9 @@ import { prometheusRuleProblems } from './prometheus-rule';
  * Validation every synthesized object of the suite goes through:
  * - the Kubernetes API schema bundled by kubernetes-models 4.4.2 (types, required fields, enums);
  * - the Pod Security Standards restricted profile, for every pod template;
- * - a pinned image tag on every container.
+ * - a pinned image tag on every container;
+ * - NetworkPolicy egress that never opens a port to every address (DNS included: port 53
+ *   anywhere is an exfiltration channel, so every egress rule names its destinations).
  *
  * `.ci/run` applies the same checks to the example app's manifests (scripts/validate-manifests.ts).
  */
@@ -19,12 +21,21 @@ export function manifestProblems(objects: any[]): string[] {
   for (const obj of objects) {
     const id = `${obj.kind ?? '?'}/${obj.metadata?.name ?? '?'}`;
     for (const p of schemaProblems(obj)) problems.push(`${id}: schema: ${p}`);
+    for (const p of openEgressProblems(obj)) problems.push(`${id}: egress: ${p}`);
     for (const template of podTemplatesOf(obj)) {
       for (const p of restrictedViolations(template)) problems.push(`${id}: pss-restricted: ${p}`);
       for (const p of imageProblems(template.spec)) problems.push(`${id}: image: ${p}`);
     }
   }
   return problems;
+}
+
+/** Egress rules of a NetworkPolicy that allow their ports to any address (no `to`, or an empty one). */
+export function openEgressProblems(obj: any): string[] {
+  if (obj.kind !== 'NetworkPolicy') return [];
+  return (obj.spec?.egress ?? [])
+    .filter((rule: any) => !rule.to || rule.to.length === 0)
+    .map((rule: any) => `ports ${JSON.stringify((rule.ports ?? []).map((p: any) => `${p.port}/${p.protocol ?? 'TCP'}`))} open to every address`);
 }
 
 /** Synthesizes a chart and fails the test when any object breaks the schema, PSS restricted or image pinning. */
