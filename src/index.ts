@@ -32,3 +32,4 @@ export * from './checks/rules/job-limits';
 export * from './checks/rules/network-policy-selector';
 export * from './checks/rules/network-policy-coverage';
 export * from './checks/rules/rbac-wildcards';
+export * from './checks/rules/image-digest';
