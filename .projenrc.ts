@@ -27,6 +27,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2.8.0',
     // nats.js drives the natscli stand-in of the backup tests against a real nats-server.
     'nats@^2.29.3',
+    // property-based tests: random props for every construct (test/property)
+    'fast-check@^4.10.0',
   ],
 
   // The jsii targets: Construct Hub shows these languages; `bindings` generates their code offline.
@@ -104,6 +106,14 @@ project.addTask('example', {
     { exec: 'node scripts/link-example.js examples/api-service' },
     { exec: 'cdk8s synth', cwd: 'examples/api-service' },
   ],
+});
+
+// The property suite runs in `npm test` with a fixed seed and few cases; this runs 10,000 cases per
+// construct with a random seed (printed, and reusable with PROPERTY_SEED=<seed>).
+project.addTask('fuzz', {
+  description: 'Run the property-based suite with 10,000 random cases per construct (PROPERTY_SEED and PROPERTY_RUNS override)',
+  env: { PROPERTY_FUZZ: '1' },
+  steps: [{ exec: 'jest --coverage=false --testTimeout=86400000 --runInBand test/property', receiveArgs: true }],
 });
 
 project.addTask('rules-md', {

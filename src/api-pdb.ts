@@ -96,6 +96,10 @@ export class ApiPdb extends Construct {
     assertMetadata('metadata', props.metadata);
     assertDnsSubdomain('metadata.name', props.metadata?.name ?? `${workload.name}-pdb`);
     const budget = validateBudget(props, replicas);
+    const evictionPolicy = props.unhealthyPodEvictionPolicy ?? UnhealthyPodEvictionPolicy.ALWAYS_ALLOW;
+    if (!Object.values(UnhealthyPodEvictionPolicy).includes(evictionPolicy)) {
+      throw invalidProp('unhealthyPodEvictionPolicy', `be one of ${Object.values(UnhealthyPodEvictionPolicy).join(', ')}`, evictionPolicy);
+    }
     super(scope, id);
     this.replicas = replicas;
 
@@ -107,7 +111,7 @@ export class ApiPdb extends Construct {
       },
       spec: {
         ...budget,
-        unhealthyPodEvictionPolicy: props.unhealthyPodEvictionPolicy ?? UnhealthyPodEvictionPolicy.ALWAYS_ALLOW,
+        unhealthyPodEvictionPolicy: evictionPolicy,
         // Lazy: labels selected on the workload after this budget was created count too.
         selector: Lazy.any({ produce: () => selectorOf(workload) }) as any,
       },

@@ -199,4 +199,10 @@ describe('ApiPdb refuses', () => {
     expect(() => api.addDisruptionBudget({ metadata: { labels: { team: 'a b' } } })).toThrow(
       'metadata.labels["team"] must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, or empty, got "a b"');
   });
+
+  test('fails with an eviction policy that is not one of the enum (a plain string from JavaScript)', () => {
+    const { api } = deployment(3);
+    expect(() => api.addDisruptionBudget({ unhealthyPodEvictionPolicy: 'Never' as UnhealthyPodEvictionPolicy }))
+      .toThrow('unhealthyPodEvictionPolicy must be one of AlwaysAllow, IfHealthyBudget, got "Never"');
+  });
 });
