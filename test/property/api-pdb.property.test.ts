@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { API_PDB_PROPS, budgetOptions, IMAGE } from './arbitraries';
 import { testProperty } from './harness';
-import { hostileNumber, validOrHostile, either } from './values';
+import { either, hostileNumber, validOrHostile } from './values';
 import { ApiPdb, ApiPdbOptions, HardenedDeployment } from '../../src';
 
 /** ApiPdb on every kind of workload it takes (and some it refuses), with replicas at the edges. */

@@ -3,8 +3,8 @@ import { ApiObjectMetadata } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  cpu, defined, described, dnsLabel, hostileCpu, hostileDuration, hostileNumber, hostilePercentOrAbsolute, hostileSize, hostileString, image, labels,
-  labelValue, objectName, percentOrAbsolute, prop, size, validDuration, validOrHostile, either,
+  cpu, defined, described, dnsLabel, hostileCpu, hostileDuration, hostileNumber, hostilePercentOrAbsolute, hostileSize, hostileString,
+  image, labels, labelValue, objectName, percentOrAbsolute, prop, size, validDuration, validOrHostile, either,
 } from './values';
 import { ApiPdbOptions, EgressRule, HardenedDeploymentProps, UnhealthyPodEvictionPolicy } from '../../src';
 

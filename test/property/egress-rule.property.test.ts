@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { EgressRule, HardenedDeployment } from '../../src';
 import { EGRESS_RULE_PROPS, egressSpec, EgressSpec, IMAGE, toEgressRule } from './arbitraries';
 import { testProperty } from './harness';
 import { labels, validOrHostile } from './values';
+import { EgressRule, HardenedDeployment } from '../../src';
 
 /** EgressRule from every factory, into the NetworkPolicy of a HardenedDeployment (its only consumer). */
 interface Case {

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import {
-  API_PDB_PROPS, budgetOptions, EGRESS_RULE_PROPS, egressSpec, EgressSpec, HARDENED_DEPLOYMENT_PROPS, hardenedDeploymentProps, toEgressRule,
+  API_PDB_PROPS, budgetOptions, EGRESS_RULE_PROPS, egressSpec, EgressSpec, HARDENED_DEPLOYMENT_PROPS, hardenedDeploymentProps,
+  toEgressRule,
 } from './arbitraries';
 import { testProperty } from './harness';
 import { defined, validOrHostile } from './values';

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
-import { HardenedDeployment, HardeningChecks, HardeningRule, Severity } from '../../src';
 import { IMAGE } from './arbitraries';
 import { testProperty } from './harness';
 import { either, hostileString, validOrHostile } from './values';
+import { HardenedDeployment, HardeningChecks, HardeningRule, Severity } from '../../src';
 
 /** A rule of the user's own, with any id. */
 class UserRule extends HardeningRule {

@@ -29,12 +29,12 @@ const INT64_FIELDS = new Set([
   'ttlSecondsAfterFinished', 'supplementalGroups', 'expirationSeconds',
 ]);
 
-function isDnsSubdomain(value: unknown, max = 253): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= max
-    && value.split('.').every((part) => part.length <= 63 && DNS1123_LABEL.test(part));
+/** IsDNS1123Subdomain: at most 253 (or `max`) characters, labels of the DNS-1123 alphabet; no per-label length limit. */
+export function isDnsSubdomain(value: unknown, max = 253): boolean {
+  return typeof value === 'string' && value.length > 0 && value.length <= max && value.split('.').every((part) => DNS1123_LABEL.test(part));
 }
 
-function isQualifiedName(key: unknown): boolean {
+export function isQualifiedName(key: unknown): boolean {
   if (typeof key !== 'string') return false;
   const parts = key.split('/');
   if (parts.length > 2) return false;
@@ -43,7 +43,7 @@ function isQualifiedName(key: unknown): boolean {
   return parts.length === 1 || isDnsSubdomain(parts[0]);
 }
 
-function isLabelValue(value: unknown): boolean {
+export function isLabelValue(value: unknown): boolean {
   return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
 }
 
@@ -366,4 +366,19 @@ export function namingProblems(objects: any[]): string[] {
     }
   }
   return problems;
+}
+
+/** Whether a string is a DNS-1123 label of at most 63 characters. */
+export function isDnsLabel(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** Whether a string is a ConfigMap or Secret data key. */
+export function isDataKey(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && value !== '..';
+}
+
+/** Whether every key and value of a label map is valid. */
+export function isLabelMap(labels: Record<string, string> | undefined): boolean {
+  return Object.entries(labels ?? {}).every(([k, v]) => isQualifiedName(k) && isLabelValue(v));
 }

@@ -1,4 +1,4 @@
-import { Duration, Size } from 'cdk8s';
+import { ApiObjectMetadata, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 
@@ -194,4 +194,34 @@ export function prop<T>(valid: fc.Arbitrary<T>, hostile: fc.Arbitrary<T>, bounda
 /** Props without the keys left undefined, so counterexamples print only what was set. */
 export function defined<T extends object>(props: T): T {
   return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** Whether a duration is whole seconds from `min` to `max` (for the sub-cases of known failures). */
+export function wholeSecondsIn(d: Duration | undefined, min: number, max: number): boolean {
+  if (d === undefined) return true;
+  let millis: number;
+  try {
+    millis = d.toMilliseconds();
+  } catch {
+    return false;
+  }
+  return Number.isInteger(millis / 1000) && millis / 1000 >= min && millis / 1000 <= max;
+}
+
+/** Whether a size is whole `kibPerUnit` units from `min` to `max` (for the sub-cases of known failures). */
+export function wholeSizeIn(s: Size | undefined, kibPerUnit: number, min: number, max: number): boolean {
+  if (s === undefined) return true;
+  const units = s.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) / kibPerUnit;
+  return Number.isInteger(units) && units >= min && units <= max;
+}
+
+/** metadata: a name, or hostile names and namespaces. */
+export function metadataProp(): fc.Arbitrary<ApiObjectMetadata | undefined> {
+  const hostile = fc.record({ name: hostileString(), namespace: hostileString() }, { requiredKeys: [] });
+  return prop<ApiObjectMetadata>(fc.record({ name: objectName() }), hostile);
+}
+
+/** Whether a problem line mentions a value (as is or JSON-escaped): a name's problems carry the name. */
+export function mentions(problem: string, value: string): boolean {
+  return problem.includes(value) || problem.includes(JSON.stringify(value).slice(1, -1));
 }
