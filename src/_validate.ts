@@ -263,6 +263,8 @@ export function assertEnvVarName(prop: string, name: string): void {
 export function assertMetadata(prop: string, metadata: ApiObjectMetadata | undefined): void {
   if (metadata === undefined) return;
   if (metadata.namespace !== undefined) assertDnsLabel(`${prop}.namespace`, metadata.namespace);
+  assertRenderableKeys(`${prop}.labels`, metadata.labels);
+  assertRenderableKeys(`${prop}.annotations`, metadata.annotations);
   assertLabels(`${prop}.labels`, metadata.labels ?? {}, true);
   for (const key of Object.keys(metadata.annotations ?? {})) assertAnnotationKey(`${prop}.annotations key`, key);
 }
@@ -284,5 +286,16 @@ export function assertPercentOrAbsolute(prop: string, value: kplus.PercentOrAbso
   const match = typeof raw === 'string' ? /^([0-9]+)%$/.exec(raw) : null;
   if (match === null || Number(match[1]) > maxPercent) {
     throw invalidProp(prop, `be PercentOrAbsolute.percent(n) with n a whole number from 0 to ${maxPercent}`, raw);
+  }
+}
+
+/**
+ * Refuses a map key cdk8s cannot render: cdk8s 2.68 sanitizeValue reads `obj.constructor.name`
+ * of every object it serializes, so a label, annotation or selector key named `constructor`
+ * (a valid Kubernetes key) fails synth with "can't render non-simple object of type 'undefined'".
+ */
+export function assertRenderableKeys(prop: string, map: Record<string, unknown> | undefined): void {
+  for (const key of Object.keys(map ?? {})) {
+    if (key === 'constructor') throw invalidProp(`${prop} key`, 'not be "constructor": cdk8s cannot render an object with that key', key);
   }
 }

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { invalidProp } from './_errors';
-import { assertCidr, assertDnsLabel, assertLabels, assertPort } from './_validate';
+import { assertCidr, assertDnsLabel, assertLabels, assertPort, assertRenderableKeys } from './_validate';
 
 /**
  * Options of {@link EgressRule.toPods}.
@@ -30,6 +30,7 @@ export class EgressRule {
     if (Object.keys(options.labels ?? {}).length === 0) {
       throw invalidProp('labels', 'name at least one label: an empty selector allows every pod', options.labels);
     }
+    assertRenderableKeys('labels', options.labels);
     assertLabels('labels', options.labels);
     // an empty name used to be dropped silently, which allowed the pods of the own namespace instead
     if (options.namespaceName !== undefined) assertDnsLabel('namespaceName', options.namespaceName, 63, ' (a namespace name)');

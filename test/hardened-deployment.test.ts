@@ -365,6 +365,8 @@ describe('HardenedDeployment refuses', () => {
       `metadata.name must be a DNS-1035 label: ${DNS_LABEL.replace('starting and', 'starting with a letter and')} (it also names the Service), got "orders.api"`],
     ['an empty namespace', { metadata: { name: 'orders-api', namespace: '' } }, `metadata.namespace must be a DNS-1123 label: ${DNS_LABEL}, got ""`],
     ['a label key with a comma', { metadata: { labels: { 'team,x': 'a' } } }, `metadata.labels key must be a label key: ${LABEL_KEY}, got "team,x"`],
+    ['a label key cdk8s cannot render', { metadata: { labels: { constructor: 'a' } } },
+      'metadata.labels key must not be "constructor": cdk8s cannot render an object with that key, got "constructor"'],
     ['an annotation key with a space', { metadata: { annotations: { 'my note': 'a' } } },
       `metadata.annotations key must be an annotation key: ${LABEL_KEY}, got "my note"`],
     ['a partOf that is not a label value', { partOf: 'shop floor' }, `partOf must be a label value: ${LABEL_VALUE}, got "shop floor"`],
@@ -426,6 +428,11 @@ describe('HardenedDeployment refuses', () => {
       .toThrow(`labels key must be a label key: ${LABEL_KEY}, got "nats,app.kubernetes.io/instance!=x"`);
     expect(() => EgressRule.toPods({ labels: { app: 'nats,tier!=x' }, ports: [4222] }))
       .toThrow(`labels["app"] must be a label value: ${LABEL_VALUE_OR_EMPTY}, got "nats,tier!=x"`);
+  });
+
+  test('fails with an egress label key cdk8s cannot render (a valid Kubernetes key, refused with the reason)', () => {
+    expect(() => EgressRule.toPods({ labels: { constructor: 'nats' }, ports: [4222] }))
+      .toThrow('labels key must not be "constructor": cdk8s cannot render an object with that key, got "constructor"');
   });
 
   test('fails with an empty egress namespace instead of silently allowing the own namespace', () => {

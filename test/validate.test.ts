@@ -3,7 +3,7 @@ import { PercentOrAbsolute as P } from 'cdk8s-plus-28';
 import {
   assertAnnotationKey, assertCidr, assertDns1035Label, assertDnsLabel, assertDnsSubdomain, assertEnvVarName, assertLabelKey, assertLabels,
   assertLabelValue, assertMetadata, assertNoControlCharacters, assertNonEmptyLabelValue, assertNumberInRange, assertPercentOrAbsolute,
-  assertSecretKey, assertWholeNumber, INT32_MAX, wholeMilliseconds, wholeSeconds, wholeSize,
+  assertRenderableKeys, assertSecretKey, assertWholeNumber, INT32_MAX, wholeMilliseconds, wholeSeconds, wholeSize,
 } from '../src/_validate';
 
 describe('whole numbers', () => {
@@ -129,5 +129,13 @@ describe('PercentOrAbsolute', () => {
     for (const bad of [P.percent(101), P.percent(-1), P.percent(1.5), P.percent(NaN)]) {
       expect(() => assertPercentOrAbsolute('minAvailable', bad)).toThrow(/^minAvailable must be PercentOrAbsolute\.percent\(n\) with n a whole number from 0 to 100, got "/);
     }
+  });
+});
+
+describe('keys cdk8s can render', () => {
+  test('refuses a key named constructor, which cdk8s cannot serialize', () => {
+    expect(() => assertRenderableKeys('labels', { app: 'x', toString: 'y' })).not.toThrow();
+    expect(() => assertRenderableKeys('labels', { constructor: 'x' }))
+      .toThrow('labels key must not be "constructor": cdk8s cannot render an object with that key, got "constructor"');
   });
 });
