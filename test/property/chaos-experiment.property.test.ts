@@ -79,9 +79,14 @@ describe('ChaosExperiment property', () => {
         problem: (problem, c) => mentions(problem, c.experiment.metadata!.name!),
       },
       {
-        finding: 'metadata.namespace is not checked',
+        finding: 'metadata.namespace is not checked: it reaches the objects, and the error about the target\'s namespace prints it raw (control characters included)',
         when: (c) => c.experiment.metadata?.namespace !== undefined && !isDnsLabel(c.experiment.metadata.namespace),
-        problem: /metadata\.namespace/,
+        problem: /metadata\.namespace|experiment's namespace/,
+      },
+      {
+        finding: 'activeDeadline has no upper bound: a huge one overflows activeDeadlineSeconds (int64)',
+        when: (c) => !wholeSecondsIn(c.experiment.activeDeadline, 0, Number.MAX_SAFE_INTEGER),
+        problem: /activeDeadlineSeconds/,
       },
       {
         finding: 'ttlAfterFinished is not checked: above int32 seconds the schema refuses it, fractions give a cdk8s conversion error naming no prop',

@@ -87,7 +87,7 @@ describe('NatsBackupCronJob property', () => {
       {
         finding: 'claimSize that is not whole kibibytes gives "cannot be converted into a whole number of kibibytes", naming no prop; above 2^53 KiB a quantity the schema refuses',
         when: (c) => !wholeSizeIn(c.backup.claimSize, 1024 * 1024, 1, 2 ** 33),
-        problem: /cannot be converted into a whole number of kibibytes|\/spec\/resources\/requests\/storage/,
+        problem: /cannot be converted into a whole number of kibibytes|resources[./]requests[./]storage/,
       },
       {
         finding: 'storageClassName is not checked',
@@ -100,10 +100,10 @@ describe('NatsBackupCronJob property', () => {
         problem: /claimName/,
       },
       {
-        finding: 'activeDeadline and startingDeadline below a second give a cdk8s conversion error naming no prop; huge ones overflow the int64 field',
+        finding: 'activeDeadline and startingDeadline below a second give a cdk8s or cdk8s-plus error that does not follow "<prop> must ..., got ..." (startingDeadline: "... The value passed is: [object Object]"); huge ones overflow the int64 field',
         when: (c) => !wholeSecondsIn(c.backup.activeDeadline, 60, Number.MAX_SAFE_INTEGER)
           || !wholeSecondsIn(c.backup.startingDeadline, 10, Number.MAX_SAFE_INTEGER),
-        problem: /cannot be converted into a whole number of seconds|must be a whole number of seconds|activeDeadlineSeconds|startingDeadlineSeconds/,
+        problem: /cannot be converted into a whole number of seconds|must be a whole number of seconds|activeDeadlineSeconds|startingDeadlineSeconds|The 'startingDeadline' property cannot be less than 10 seconds/,
       },
       {
         finding: 'a retention of a sub-second fraction of a day gives a cdk8s conversion error naming no prop',

@@ -1,6 +1,7 @@
 import { KnownFailure } from './harness';
 import { NatsConnectionSpec } from './nats-connection.arbitraries';
 import { isDataKey, isDnsLabel, isDnsSubdomain, isLabelMap, isLabelValue } from './oracle';
+import { hasUnrenderableKey } from './values';
 
 /**
  * Findings of the NatsBackupCronJob and NatsRestoreJob properties in the connection props they
@@ -37,8 +38,8 @@ export function natsConnectionKnownFailures<P>(connection: (props: P) => NatsCon
     },
     {
       finding: 'natsPodLabels keys and values are not checked: they become the NetworkPolicy peer selector',
-      when: (p) => !isLabelMap(connection(p)?.natsPodLabels),
-      problem: /peer podSelector/,
+      when: (p) => !isLabelMap(connection(p)?.natsPodLabels) || hasUnrenderableKey(connection(p)?.natsPodLabels),
+      problem: /peer podSelector|can't render non-simple object/,
     },
   ];
 }

@@ -167,6 +167,11 @@ describe('SoakJob property', () => {
         problem: /activeDeadlineSeconds|soak\.js/,
       },
       {
+        finding: 'thresholds.extra metric names are printed raw in the prop of an error (thresholds["<name>"]): a name with a newline breaks the message',
+        when: (c) => Object.keys(c.soak.thresholds?.extra ?? {}).some((k) => /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(k)),
+        problem: /^error (does not read|carries raw control characters|names no prop)/,
+      },
+      {
         finding: 'ttlAfterFinished is not checked: above int32 seconds the schema refuses it, fractions give a cdk8s conversion error naming no prop',
         when: (c) => !wholeSecondsIn(c.soak.ttlAfterFinished, 0, 2 ** 31 - 1),
         problem: /cannot be converted into a whole number of seconds|must be a whole number of seconds|ttlSecondsAfterFinished/,
