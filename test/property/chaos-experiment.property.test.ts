@@ -84,8 +84,8 @@ describe('ChaosExperiment property', () => {
         problem: /metadata\.namespace|experiment's namespace/,
       },
       {
-        finding: 'activeDeadline has no upper bound: a huge one overflows activeDeadlineSeconds (int64)',
-        when: (c) => !wholeSecondsIn(c.experiment.activeDeadline, 0, Number.MAX_SAFE_INTEGER),
+        finding: 'activeDeadline, recoveryTimeout and holdTime have no upper bound: a huge one overflows activeDeadlineSeconds (int64), given or derived (hold + timeout + 300 s)',
+        when: (c) => [c.experiment.activeDeadline, c.experiment.recoveryTimeout, c.experiment.holdTime].some((d) => !wholeSecondsIn(d, 0, 2 ** 31 - 1)),
         problem: /activeDeadlineSeconds/,
       },
       {
