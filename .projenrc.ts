@@ -32,6 +32,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // Mutation testing of src/ (npm run mutation); 9.x is the last line that runs on Node 20.
     '@stryker-mutator/core@9.6.1',
     '@stryker-mutator/jest-runner@9.6.1',
+    // property-based tests: random props for every construct (test/property)
+    'fast-check@^4.10.0',
   ],
 
   // The jsii targets: Construct Hub shows these languages; `bindings` generates their code offline.
@@ -122,6 +124,14 @@ project.addTask('example', {
     { exec: 'node scripts/link-example.js examples/api-service' },
     { exec: 'cdk8s synth', cwd: 'examples/api-service' },
   ],
+});
+
+// The property suite runs in `npm test` with a fixed seed and few cases; this runs 10,000 cases per
+// construct with a random seed (printed, and reusable with PROPERTY_SEED=<seed>).
+project.addTask('fuzz', {
+  description: 'Run the property-based suite with 10,000 random cases per construct (PROPERTY_SEED and PROPERTY_RUNS override)',
+  env: { PROPERTY_FUZZ: '1' },
+  steps: [{ exec: 'jest --coverage=false --testTimeout=86400000 --runInBand test/property', receiveArgs: true }],
 });
 
 project.addTask('rules-md', {

@@ -4,10 +4,12 @@
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { HardeningChecks } from '../src';
+import { HardeningChecks, HardeningRule } from '../src';
 
 export function rulesMarkdown(): string {
   const rules = HardeningChecks.defaultRules();
+  const optional = HardeningChecks.optionalRules();
+  const row = (r: HardeningRule) => `| \`${r.id}\` | ${r.severity} | ${r.requirement} | ${r.rationale} | ${r.source} | ${r.fix} |`;
   const lines = [
     '# Hardening rules',
     '',
@@ -20,7 +22,16 @@ export function rulesMarkdown(): string {
     '',
     '| id | severity | what | why | source | fix |',
     '|---|---|---|---|---|---|',
-    ...rules.map((r) => `| \`${r.id}\` | ${r.severity} | ${r.requirement} | ${r.rationale} | ${r.source} | ${r.fix} |`),
+    ...rules.map(row),
+    '',
+    '## Opt-in rules',
+    '',
+    'Off by default; turn them on with `new HardeningChecks(app, { additionalRules: HardeningChecks.optionalRules() })`',
+    '(or pick some of them).',
+    '',
+    '| id | severity | what | why | source | fix |',
+    '|---|---|---|---|---|---|',
+    ...optional.map(row),
     '',
   ];
   return lines.join('\n');

@@ -78,7 +78,12 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
   const healthSuccesses = props.healthSuccesses ?? 3;
   assertWholeNumber('healthSuccesses', healthSuccesses, 1, '', MAX_HEALTH_SUCCESSES);
   if ((healthSuccesses - 1) * poll >= timeout) {
-    throw invalidProp('healthSuccesses', `fit in the recovery timeout (${timeout} seconds): ${healthSuccesses} answers ${poll} seconds apart never can`, healthSuccesses);
+    // blame what the user set: with every default, a short SLA leaves no room for the answers
+    const room = `${healthSuccesses} healthy answers ${poll} seconds apart within the recovery timeout (${timeout} seconds)`;
+    if (props.healthSuccesses !== undefined) throw invalidProp('healthSuccesses', `fit ${room}`, healthSuccesses);
+    if (props.pollInterval !== undefined) throw invalidProp('pollInterval', `let ${room}`, props.pollInterval);
+    if (props.recoveryTimeout !== undefined) throw invalidProp('recoveryTimeout', `leave room for ${room}`, props.recoveryTimeout);
+    throw invalidProp('sla', `leave room for ${room}, 3 times the SLA by default: set recoveryTimeout or a longer SLA`, sla.maxRecovery);
   }
   if (scenario !== NETWORK_BLOCK && (props.holdTime !== undefined || props.direction !== undefined)) {
     throw invalidProp(props.holdTime !== undefined ? 'holdTime' : 'direction', 'be left out: it applies to network-block only', scenario);

@@ -1,3 +1,5 @@
+import { SizeRoundingBehavior } from 'cdk8s';
+
 /**
  * Builds the error thrown for a rejected prop.
  *
@@ -14,7 +16,7 @@ function formatValue(value: unknown): string {
   // JSON would print Infinity and NaN as null
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (isDuration(value)) return humanDuration(value);
-  if (isSize(value)) return `${value.toMebibytes()}Mi`;
+  if (isSize(value)) return humanSize(value);
   return JSON.stringify(value) ?? String(value);
 }
 
@@ -22,8 +24,15 @@ function isDuration(value: unknown): value is { toHumanString(): string } {
   return typeof value === 'object' && value !== null && typeof (value as any).toHumanString === 'function';
 }
 
-function isSize(value: unknown): value is { toMebibytes(): number } {
-  return typeof value === 'object' && value !== null && typeof (value as any).toMebibytes === 'function';
+function isSize(value: unknown): value is { toKibibytes(opts?: object): number } {
+  return typeof value === 'object' && value !== null && typeof (value as any).toKibibytes === 'function';
+}
+
+/** A size in mebibytes when it is whole mebibytes, else in kibibytes (`Size.toMebibytes()` throws on 1.5Ki). */
+function humanSize(value: { toKibibytes(opts?: object): number }): string {
+  const kib = value.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isFinite(kib)) return String(kib);
+  return Number.isInteger(kib / 1024) ? `${kib / 1024}Mi` : `${kib}Ki`;
 }
 
 /** A duration as cdk8s prints it; cdk8s prints nothing for NaN and may throw on amounts it cannot convert. */

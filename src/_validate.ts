@@ -1,4 +1,5 @@
-import { Duration } from 'cdk8s';
+import { ApiObjectMetadata, Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { millisOf } from './_duration';
 import { invalidProp } from './_errors';
 
@@ -252,4 +253,100 @@ function ipv6Number(ip: string): bigint {
   const right = tail === undefined ? [] : groups(tail);
   const all = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
   return all.reduce((n, group) => n * pow2(16) + BigInt(parseInt(group, 16)), BigInt(0));
+}
+
+/** Units of a `Size` as Kubernetes quantities write them, with their size in kibibytes. */
+const SIZE_UNITS = { Ki: ['kibibytes', 1], Mi: ['mebibytes', 1024], Gi: ['gibibytes', 1024 * 1024] } as const;
+
+/**
+ * The whole number of `unit`s in a size, at least `min`. Refuses NaN, infinite, fractional and
+ * oversized amounts with the prop's name, where `Size.toMebibytes()` would throw
+ * `'1.5 kibibytes' cannot be converted into a whole number of mebibytes.`. The ceiling keeps the
+ * kibibytes a safe integer (8 EiB), which also fits the int64 bytes of a Kubernetes quantity.
+ */
+export function wholeSize(prop: string, size: Size, unit: 'Ki' | 'Mi' | 'Gi', min: number = 1, why: string = ''): number {
+  const [name, kibPerUnit] = SIZE_UNITS[unit];
+  const kib = size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+  const max = Math.floor(Number.MAX_SAFE_INTEGER / kibPerUnit);
+  const amount = kib / kibPerUnit;
+  if (!Number.isInteger(amount) || amount < min || amount > max) {
+    const range = Number.isFinite(amount) && amount <= max ? `at least ${min}${unit}` : `from ${min}${unit} to ${max}${unit}`;
+    throw invalidProp(prop, `be whole ${name}, ${range}${why}`, size);
+  }
+  return amount;
+}
+
+/** Refuses the empty string as well as anything {@link assertLabelValue} refuses: for labels that must name something. */
+export function assertNonEmptyLabelValue(prop: string, value: string): void {
+  if (value === '' || !isLabelValue(value)) {
+    throw invalidProp(prop, "be a label value: 1 to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit", value);
+  }
+}
+
+/** Whether a string is a DNS-1035 label (Service names): a DNS-1123 label that starts with a letter. */
+export function isDns1035Label(value: string): boolean {
+  return isDnsLabel(value) && /^[a-z]/.test(value);
+}
+
+/** Refuses anything but a DNS-1035 label: what the API server requires of Service names. */
+export function assertDns1035Label(prop: string, value: string, why: string = ''): void {
+  if (!isDns1035Label(value)) {
+    throw invalidProp(prop, `be a DNS-1035 label: at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit${why}`, value);
+  }
+}
+
+/**
+ * Refuses an environment variable name that a Kubernetes 1.28 API server refuses
+ * (k8s.io/apimachinery pkg/util/validation IsEnvVarName: `[-._a-zA-Z][-._a-zA-Z0-9]*`).
+ */
+export function assertEnvVarName(prop: string, name: string): void {
+  if (typeof name !== 'string' || !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) {
+    throw invalidProp(prop, "be an environment variable name: letters, digits, '_', '-' and '.', not starting with a digit", name);
+  }
+}
+
+/**
+ * Refuses object metadata the API server would refuse: a namespace that is not a DNS-1123 label
+ * (an empty one included: it would be silently dropped), invalid label keys or values, invalid
+ * annotation keys. The name is left to the caller: its rule depends on the kind and on the
+ * labels and objects derived from it.
+ */
+export function assertMetadata(prop: string, metadata: ApiObjectMetadata | undefined): void {
+  if (metadata === undefined) return;
+  if (metadata.namespace !== undefined) assertDnsLabel(`${prop}.namespace`, metadata.namespace);
+  assertRenderableKeys(`${prop}.labels`, metadata.labels);
+  assertRenderableKeys(`${prop}.annotations`, metadata.annotations);
+  assertLabels(`${prop}.labels`, metadata.labels ?? {}, true);
+  for (const key of Object.keys(metadata.annotations ?? {})) assertAnnotationKey(`${prop}.annotations key`, key);
+}
+
+/**
+ * Refuses a PercentOrAbsolute that Kubernetes refuses in rolling update and disruption budget
+ * fields (k8s.io/kubernetes pkg/apis/apps/validation ValidatePositiveIntOrPercent and
+ * IsNotMoreThan100Percent): an absolute value that is not a whole int32 of at least 0, a
+ * percentage that is not whole (`IsValidPercent`: `^[0-9]+%$`), or above `maxPercent`.
+ */
+export function assertPercentOrAbsolute(prop: string, value: kplus.PercentOrAbsolute, maxPercent: number = 100): void {
+  const raw: unknown = value?.value;
+  if (typeof raw === 'number') {
+    if (!Number.isInteger(raw) || raw < 0 || raw > INT32_MAX) {
+      throw invalidProp(prop, `be PercentOrAbsolute.absolute(n) with n a whole number from 0 to ${INT32_MAX} (int32)`, raw);
+    }
+    return;
+  }
+  const match = typeof raw === 'string' ? /^([0-9]+)%$/.exec(raw) : null;
+  if (match === null || Number(match[1]) > maxPercent) {
+    throw invalidProp(prop, `be PercentOrAbsolute.percent(n) with n a whole number from 0 to ${maxPercent}`, raw);
+  }
+}
+
+/**
+ * Refuses a map key cdk8s cannot render: cdk8s 2.68 sanitizeValue reads `obj.constructor.name`
+ * of every object it serializes, so a label, annotation or selector key named `constructor`
+ * (a valid Kubernetes key) fails synth with "can't render non-simple object of type 'undefined'".
+ */
+export function assertRenderableKeys(prop: string, map: Record<string, unknown> | undefined): void {
+  for (const key of Object.keys(map ?? {})) {
+    if (key === 'constructor') throw invalidProp(`${prop} key`, 'not be "constructor": cdk8s cannot render an object with that key', key);
+  }
 }

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalidProp } from './_errors';
 import { MANAGED_BY } from './_labels';
+import { assertDnsSubdomain, assertMetadata, assertPercentOrAbsolute } from './_validate';
 import { podsOf } from './checks/_manifests';
 
 /**
@@ -86,13 +87,21 @@ export class ApiPdb extends Construct {
   public readonly replicas: number;
 
   constructor(scope: Construct, id: string, props: ApiPdbProps) {
-    super(scope, id);
+    // Checked before the construct joins the tree, so a refused budget leaves nothing behind.
     const { workload } = props;
     if (BUDGETED.has(workload)) {
       throw invalidProp('workload', 'have at most one disruption budget: the eviction API refuses pods selected by two', workload.node.path);
     }
-    this.replicas = replicasOf(workload);
-    const budget = validateBudget(props, this.replicas);
+    const replicas = replicasOf(workload);
+    assertMetadata('metadata', props.metadata);
+    assertDnsSubdomain('metadata.name', props.metadata?.name ?? `${workload.name}-pdb`);
+    const budget = validateBudget(props, replicas);
+    const evictionPolicy = props.unhealthyPodEvictionPolicy ?? UnhealthyPodEvictionPolicy.ALWAYS_ALLOW;
+    if (!Object.values(UnhealthyPodEvictionPolicy).includes(evictionPolicy)) {
+      throw invalidProp('unhealthyPodEvictionPolicy', `be one of ${Object.values(UnhealthyPodEvictionPolicy).join(', ')}`, evictionPolicy);
+    }
+    super(scope, id);
+    this.replicas = replicas;
 
     this.apiObject = new kplus.k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: {
@@ -102,7 +111,7 @@ export class ApiPdb extends Construct {
       },
       spec: {
         ...budget,
-        unhealthyPodEvictionPolicy: props.unhealthyPodEvictionPolicy ?? UnhealthyPodEvictionPolicy.ALWAYS_ALLOW,
+        unhealthyPodEvictionPolicy: evictionPolicy,
         // Lazy: labels selected on the workload after this budget was created count too.
         selector: Lazy.any({ produce: () => selectorOf(workload) }) as any,
       },
@@ -133,7 +142,7 @@ function replicasOf(workload: kplus.Workload): number {
   } else {
     throw invalidProp('workload', 'be a Deployment or a StatefulSet (the workloads a drain evicts through a budget)', workload.node.path);
   }
-  if (replicas < 2) {
+  if (!Number.isInteger(replicas) || replicas < 2) {
     throw invalidProp('workload', `run at least 2 replicas: with 1 a budget either blocks every drain or protects nothing (${workload.node.path} has ${replicas})`, replicas);
   }
   return replicas;
@@ -148,6 +157,8 @@ function validateBudget(props: ApiPdbOptions, replicas: number): Budget {
   if (props.minAvailable && props.maxUnavailable) {
     throw invalidProp('minAvailable', 'not be combined with maxUnavailable (set one of them)', `minAvailable ${props.minAvailable.value} and maxUnavailable ${props.maxUnavailable.value}`);
   }
+  if (props.minAvailable) assertPercentOrAbsolute('minAvailable', props.minAvailable);
+  if (props.maxUnavailable) assertPercentOrAbsolute('maxUnavailable', props.maxUnavailable);
   if (props.maxUnavailable) {
     const pods = podsOf(props.maxUnavailable.value, replicas);
     if (pods < 1) {

@@ -4,11 +4,13 @@ import { Construct } from 'constructs';
 import { readAsset } from './_assets';
 import { CHAOS_SCENARIO_LABEL } from './_chaos-labels';
 import { ChaosTargetInfo, planChaosExperiment } from './_chaos-plan';
+import { invalidProp } from './_errors';
 import { applyLabels, recommendedLabels } from './_labels';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { immutableScripts } from './_scripts-config-map';
 import { namespaceOf, serviceUrlOf } from './_service-url';
+import { assertMetadata } from './_validate';
 import { ChaosDirection } from './chaos-network-policy';
 import { DnsResolver } from './dns-resolver';
 import { EgressRule } from './egress-rule';
@@ -261,6 +263,11 @@ export class ChaosExperiment extends Construct {
   constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
     super(scope, id);
     const scenario = props.scenario;
+    // jsii languages pass the enum as a string: anything else must fail here, by name
+    if (!Object.values(ChaosScenario).includes(scenario)) {
+      throw invalidProp('scenario', `be a ChaosScenario (${Object.values(ChaosScenario).join(', ')})`, scenario);
+    }
+    assertMetadata('metadata', props.metadata);
     this.sla = props.sla ?? SCENARIO_SLA[scenario];
 
     const jobName = props.metadata?.name ?? Names.toDnsLabel(this);

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { CHAOS_SCENARIO_LABEL } from './_chaos-labels';
 import { invalidProp } from './_errors';
 import { MANAGED_BY } from './_labels';
-import { assertLabels, isLabelValue, wholeSeconds } from './_validate';
+import { assertDnsSubdomain, assertLabels, assertMetadata, isLabelValue, wholeSeconds } from './_validate';
 
 /** Which traffic a chaos NetworkPolicy cuts. */
 export enum ChaosDirection {
@@ -107,6 +107,8 @@ export class ChaosNetworkPolicy extends Construct {
       throw invalidProp('scenario', 'be a label value: at most 63 letters, digits, dashes, dots and underscores', scenario);
     }
     const duration = wholeSeconds('duration', props.duration ?? Duration.seconds(60), 1);
+    assertMetadata('metadata', props.metadata);
+    if (props.metadata?.name !== undefined) assertDnsSubdomain('metadata.name', props.metadata.name);
     const direction = props.direction ?? ChaosDirection.BOTH;
     const policyTypes = direction === ChaosDirection.BOTH ? ['Ingress', 'Egress'] : [direction];
 

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { invalidProp } from './_errors';
+import { assertCidr, assertDnsLabel, assertLabels, assertPort, assertRenderableKeys } from './_validate';
 
 /**
  * Options of {@link EgressRule.toPods}.
@@ -26,26 +27,31 @@ export interface EgressToPodsOptions {
 export class EgressRule {
   /** TCP ports of pods with the given labels. */
   public static toPods(options: EgressToPodsOptions): EgressRule {
-    if (Object.keys(options.labels).length === 0) {
+    if (Object.keys(options.labels ?? {}).length === 0) {
       throw invalidProp('labels', 'name at least one label: an empty selector allows every pod', options.labels);
     }
+    assertRenderableKeys('labels', options.labels);
+    assertLabels('labels', options.labels);
+    // an empty name used to be dropped silently, which allowed the pods of the own namespace instead
+    if (options.namespaceName !== undefined) assertDnsLabel('namespaceName', options.namespaceName, 63, ' (a namespace name)');
     const peer: kplus.k8s.NetworkPolicyPeer = {
-      podSelector: { matchLabels: options.labels },
-      ...(options.namespaceName ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.namespaceName } } } : {}),
+      podSelector: { matchLabels: { ...options.labels } },
+      ...(options.namespaceName !== undefined ? { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.namespaceName } } } : {}),
     };
     return new EgressRule([peer], tcpPorts(options.ports));
   }
 
   /** TCP ports of the pods of a workload (a HardenedDeployment or any cdk8s-plus workload) in the same namespace. */
   public static toWorkload(workload: kplus.Workload, ports: number[]): EgressRule {
+    if (Object.keys(workload.matchLabels).length === 0) {
+      throw invalidProp('workload', 'select its pods by label: an empty selector allows every pod', workload.node.path);
+    }
     return EgressRule.toPods({ labels: workload.matchLabels, ports });
   }
 
   /** TCP ports of an IP range outside the cluster, such as a managed database. */
   public static toCidr(cidr: string, ports: number[]): EgressRule {
-    if (!/^[0-9a-fA-F.:]+\/\d{1,3}$/.test(cidr)) {
-      throw invalidProp('cidr', 'be an IPv4 or IPv6 range such as "10.0.0.0/16"', cidr);
-    }
+    assertCidr('cidr', cidr);
     return new EgressRule([{ ipBlock: { cidr } }], tcpPorts(ports));
   }
 
@@ -61,9 +67,9 @@ export class EgressRule {
 }
 
 function tcpPorts(ports: number[]): kplus.k8s.NetworkPolicyPort[] {
-  if (ports.length === 0) throw invalidProp('ports', 'hold at least one port', ports);
+  if (!Array.isArray(ports) || ports.length === 0) throw invalidProp('ports', 'hold at least one port', ports);
   return ports.map((port) => {
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidProp('ports', 'hold port numbers from 1 to 65535', port);
+    assertPort('ports', port);
     return { port: kplus.k8s.IntOrString.fromNumber(port), protocol: 'TCP' };
   });
 }

@@ -1,7 +1,6 @@
 import { ApiObject, ApiObjectMetadata, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { assertPinnedImage, imageVersion } from './_image';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
@@ -9,7 +8,10 @@ import { dnsEgress, ingressOnPort } from './_network-policy';
 import { mountScratch, patchRestrictedPodSpec } from './_pod-spec';
 import { withDefaults } from './_resources';
 import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
-import { assertPort, assertWholeNumber, isDnsLabel } from './_validate';
+import {
+  assertDns1035Label, assertDnsSubdomain, assertEnvVarName, assertMetadata, assertNoControlCharacters, assertNonEmptyLabelValue,
+  assertPercentOrAbsolute, assertPort, assertWholeNumber, INT32_MAX, isDnsLabel, wholeSeconds, wholeSize,
+} from './_validate';
 import { ApiPdb, ApiPdbOptions } from './api-pdb';
 import { DnsResolver } from './dns-resolver';
 import { EgressRule } from './egress-rule';
@@ -139,8 +141,9 @@ export interface HardenedDeploymentProps {
   readonly startupTimeout?: Duration;
 
   /**
-   * Requests and limits. Each of cpu, memory and ephemeralStorage that is left out keeps
-   * its default.
+   * Requests and limits. Each request or limit that is left out keeps its default, raised to a
+   * request given alone or lowered to a limit given alone, so that no request exceeds its limit.
+   * cpu in whole millicores, memory in whole mebibytes, ephemeral storage in whole kibibytes.
    *
    * @default - cpu 100m/500m, memory 128Mi/256Mi, ephemeral-storage 64Mi/256Mi (request/limit)
    */
@@ -326,6 +329,8 @@ export class HardenedDeployment extends kplus.Deployment {
 
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
     super(scope, id, toDeploymentProps(props));
+    // a name cdk8s generated from the construct path (a chart id "1st" gives "1st-api-...")
+    validateName(this.name, props.service ?? false);
 
     this.container = this.containers[0];
     this.port = props.port ?? 8080;
@@ -466,11 +471,11 @@ function toDeploymentProps(props: HardenedDeploymentProps): kplus.DeploymentProp
           ? kplus.Probe.fromHttpGet(props.livenessPath ?? '/livez', {
             port,
             periodSeconds: Duration.seconds(5),
-            failureThreshold: Math.max(1, Math.ceil(props.startupTimeout.toSeconds() / 5)),
+            failureThreshold: Math.max(1, Math.ceil(wholeSeconds('startupTimeout', props.startupTimeout, 1) / 5)),
           })
           : undefined,
-        lifecycle: preStopDelay.toSeconds() > 0
-          ? { preStop: kplus.Handler.fromCommand(['sleep', String(preStopDelay.toSeconds())]) }
+        lifecycle: wholeSeconds('preStopDelay', preStopDelay) > 0
+          ? { preStop: kplus.Handler.fromCommand(['sleep', String(wholeSeconds('preStopDelay', preStopDelay))]) }
           : undefined,
       },
     ],
@@ -479,11 +484,18 @@ function toDeploymentProps(props: HardenedDeploymentProps): kplus.DeploymentProp
 
 function validate(props: HardenedDeploymentProps): void {
   assertPinnedImage('image', props.image);
+  assertMetadata('metadata', props.metadata);
+  if (props.metadata?.name !== undefined) validateName(props.metadata.name, props.service ?? false);
+  if (props.partOf !== undefined) assertNonEmptyLabelValue('partOf', props.partOf);
+  if (props.component !== undefined) assertNonEmptyLabelValue('component', props.component);
 
   const replicas = props.replicas ?? 2;
   assertWholeNumber('replicas', replicas, 1, ' (2 or more to survive a node drain)');
   const maxSurge = props.maxSurge ?? kplus.PercentOrAbsolute.absolute(1);
   const maxUnavailable = props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(0);
+  // Kubernetes allows a surge above 100% (more new pods than replicas), never more than all pods unavailable.
+  assertPercentOrAbsolute('maxSurge', maxSurge, INT32_MAX);
+  assertPercentOrAbsolute('maxUnavailable', maxUnavailable, 100);
   if (maxSurge.isZero() && maxUnavailable.isZero()) {
     throw invalidProp('maxSurge', 'be above 0 when maxUnavailable is 0, or the rollout can never replace a pod', maxSurge.value);
   }
@@ -500,38 +512,59 @@ function validate(props: HardenedDeploymentProps): void {
   if (!isDnsLabel(containerName)) {
     throw invalidProp('containerName', 'be a DNS label: lowercase letters, digits and dashes, at most 63', containerName);
   }
+  for (const name of Object.keys(props.envVariables ?? {})) assertEnvVarName('envVariables key', name);
 
   const readinessPath = props.readinessPath ?? '/readyz';
   const livenessPath = props.livenessPath ?? '/livez';
   for (const [prop, path] of [['readinessPath', readinessPath], ['livenessPath', livenessPath]]) {
+    assertNoControlCharacters(prop, path);
     if (!/^\/[^\s]*$/.test(path)) throw invalidProp(prop, 'be an absolute HTTP path such as "/healthz"', path);
   }
   if (readinessPath === livenessPath) {
     throw invalidProp('livenessPath', 'differ from readinessPath, or a failing dependency restarts every pod', livenessPath);
   }
-  if (props.startupTimeout !== undefined && secondsOf(props.startupTimeout) < 1) {
-    throw invalidProp('startupTimeout', 'be at least 1 second', props.startupTimeout);
-  }
+  if (props.startupTimeout !== undefined) wholeSeconds('startupTimeout', props.startupTimeout, 1);
 
   const revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
   assertWholeNumber('revisionHistoryLimit', revisionHistoryLimit, 1, ', or `kubectl rollout undo` has nothing to go back to');
   const minReady = props.minReady ?? Duration.seconds(10);
   const progressDeadline = props.progressDeadline ?? Duration.minutes(5);
-  if (secondsOf(progressDeadline) <= secondsOf(minReady)) {
+  const minReadySeconds = wholeSeconds('minReady', minReady);
+  if (wholeSeconds('progressDeadline', progressDeadline, 1) <= minReadySeconds) {
     throw invalidProp('progressDeadline', `exceed minReady (${minReady.toHumanString()})`, progressDeadline);
   }
   const preStopDelay = props.preStopDelay ?? Duration.seconds(5);
-  if (!Number.isInteger(secondsOf(preStopDelay))) throw invalidProp('preStopDelay', 'be whole seconds', preStopDelay);
+  const preStopSeconds = wholeSeconds('preStopDelay', preStopDelay);
   const grace = props.terminationGracePeriod ?? Duration.seconds(30);
-  if (secondsOf(grace) <= secondsOf(preStopDelay)) {
+  if (wholeSeconds('terminationGracePeriod', grace) <= preStopSeconds) {
     throw invalidProp('terminationGracePeriod', `exceed preStopDelay (${preStopDelay.toHumanString()}) so the app gets time to shut down after the pause`, grace);
   }
 
   assertNonRootId('user', props.user ?? DEFAULT_NON_ROOT_ID);
   assertNonRootId('group', props.group ?? DEFAULT_NON_ROOT_ID);
-  for (const path of props.writablePaths ?? []) {
-    if (!path.startsWith('/') || path === '/') {
-      throw invalidProp('writablePaths', 'hold absolute paths below the root, such as "/tmp"', path);
+  const paths = props.writablePaths ?? [];
+  for (const path of paths) {
+    // The API server refuses '..' in a mount path, the runtime refuses two mounts on one path;
+    // a normalized path makes "/tmp" and "/tmp/" the duplicates they are.
+    if (typeof path !== 'string' || !/^(\/[^/\u0000-\u001f\u007f]+)+$/.test(path) || path.split('/').some((part) => part === '.' || part === '..')) {
+      throw invalidProp('writablePaths', 'hold normalized absolute paths below the root, such as "/tmp" (no "//", ".", ".." or trailing "/")', path);
     }
+  }
+  const duplicate = paths.find((path, i) => paths.indexOf(path) !== i);
+  if (duplicate !== undefined) throw invalidProp('writablePaths', 'hold each path once (two volumes cannot mount on one path)', duplicate);
+  // cdk8s-plus writes an emptyDir sizeLimit as whole mebibytes
+  wholeSize('writablePathSizeLimit', props.writablePathSizeLimit ?? Size.mebibytes(64), 'Mi');
+}
+
+/**
+ * The Deployment's name is also the value of its app.kubernetes.io/name and instance labels (at
+ * most 63 characters), the name of its NetworkPolicy and, with `service`, of its Service, which
+ * must be a DNS-1035 label (`1api` is a valid Deployment name but not a Service name).
+ */
+function validateName(name: string, service: boolean): void {
+  if (service) {
+    assertDns1035Label('metadata.name', name, ' (it also names the Service)');
+  } else {
+    assertDnsSubdomain('metadata.name', name, 63, ' (it is also the value of the app.kubernetes.io/name and instance labels)');
   }
 }

@@ -11,7 +11,7 @@ import {
 import { restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule, assertTimeZone } from './_schedule';
 import { immutableScripts } from './_scripts-config-map';
-import { assertDnsLabel, assertDnsSubdomain, assertWholeNumber, INT32_MAX, wholeSeconds } from './_validate';
+import { assertDnsLabel, assertDnsSubdomain, assertMetadata, assertWholeNumber, INT32_MAX, wholeSeconds, wholeSize } from './_validate';
 import { NatsConnectionOptions } from './nats-connection';
 
 /** The longest retention: 100 years, which keeps the script's `RETENTION_DAYS * 86400` exact. */
@@ -190,6 +190,7 @@ export class NatsBackupCronJob extends Construct {
     this._settings = resolveNatsBoxSettings(props);
     const checked = validate(props);
 
+    assertMetadata('metadata', props.metadata);
     this.cronJob = new kplus.CronJob(this, 'Resource', {
       metadata: props.metadata,
       schedule: checked.schedule,
@@ -264,13 +265,10 @@ function validate(props: NatsBackupCronJobProps) {
   assertWholeNumber('keepLast', keepLast, 1, ', so the newest backup always survives retention', MAX_KEEP_LAST);
 
   const claimSize = props.claimSize ?? Size.gibibytes(5);
-  const claimGi = claimSize.toKibibytes() / (1024 * 1024);
   if (props.existingClaim && props.claimSize) {
     throw invalidProp('claimSize', 'be left out when existingClaim is given (the claim already has its size)', claimSize);
   }
-  if (!Number.isInteger(claimGi) || claimGi < 1 || claimGi > INT32_MAX) {
-    throw invalidProp('claimSize', 'be whole gibibytes, at least 1Gi', claimSize);
-  }
+  wholeSize('claimSize', claimSize, 'Gi');
   if (props.existingClaim) assertDnsSubdomain('existingClaim', props.existingClaim.name);
   if (props.storageClassName !== undefined) assertDnsSubdomain('storageClassName', props.storageClassName);
 

@@ -7,7 +7,7 @@ import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, resolveNatsBoxSettings } from './_nats-box';
 import { restrictedPodSecurity } from './_restricted';
 import { immutableScripts } from './_scripts-config-map';
-import { assertDnsLabel, assertDnsSubdomain, INT32_MAX, wholeSeconds } from './_validate';
+import { assertDnsLabel, assertDnsSubdomain, assertMetadata, INT32_MAX, wholeSeconds } from './_validate';
 import { NatsBackupCronJob } from './nats-backup-cron-job';
 import { NatsConnectionOptions } from './nats-connection';
 
@@ -119,6 +119,7 @@ export class NatsRestoreJob extends Construct {
     const activeDeadline = Duration.seconds(wholeSeconds('activeDeadline', props.activeDeadline ?? Duration.hours(1), 60));
     const ttlAfterFinished = Duration.seconds(wholeSeconds('ttlAfterFinished', props.ttlAfterFinished ?? Duration.days(1), 0, INT32_MAX));
 
+    assertMetadata('metadata', props.metadata);
     this.job = new kplus.Job(this, 'Resource', {
       metadata: props.metadata,
       backoffLimit: 0,

@@ -14,7 +14,7 @@ import { renderSoakScript } from './_soak-script';
 import { mountSecretFiles } from './_soak-secrets';
 import { soakSettings } from './_soak-settings';
 import { DEFAULT_OPERATOR_NAMESPACE, DEFAULT_STARTER_IMAGE, K6_ID, soakTestRun } from './_soak-test-run';
-import { assertDnsLabel, wholeSeconds } from './_validate';
+import { assertDnsLabel, assertMetadata, wholeSeconds } from './_validate';
 import { DnsResolver } from './dns-resolver';
 import { SoakMetricsOutput } from './soak-metrics-output';
 import { SoakProfile } from './soak-profile';
@@ -404,6 +404,7 @@ export class SoakJob extends Construct {
     const ttlSeconds = wholeSeconds('ttlAfterFinished', props.ttlAfterFinished ?? Duration.days(1));
     const resources = withDefaults(props.resources, DEFAULT_RESOURCES);
 
+    assertMetadata('metadata', props.metadata);
     this.job = new kplus.Job(this, 'Resource', {
       metadata: props.metadata,
       backoffLimit: 0,

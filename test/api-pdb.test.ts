@@ -171,4 +171,38 @@ describe('ApiPdb refuses', () => {
       'workload test/plain must select its pods by label, got an empty selector (a budget with an empty selector covers every pod in the namespace)',
     );
   });
+
+  test.each([
+    ['an absolute NaN', kplus.PercentOrAbsolute.absolute(NaN), 'minAvailable must be PercentOrAbsolute.absolute(n) with n a whole number from 0 to 2147483647 (int32), got NaN'],
+    ['a fractional absolute', kplus.PercentOrAbsolute.absolute(1.5), 'minAvailable must be PercentOrAbsolute.absolute(n) with n a whole number from 0 to 2147483647 (int32), got 1.5'],
+    ['a fractional percentage', kplus.PercentOrAbsolute.percent(50.5), 'minAvailable must be PercentOrAbsolute.percent(n) with n a whole number from 0 to 100, got "50.5%"'],
+    ['a negative percentage', kplus.PercentOrAbsolute.percent(-10), 'minAvailable must be PercentOrAbsolute.percent(n) with n a whole number from 0 to 100, got "-10%"'],
+  ])('fails with a minAvailable of %s', (_name, minAvailable, message) => {
+    const { api } = deployment(4);
+    expect(() => api.addDisruptionBudget({ minAvailable })).toThrow(message);
+  });
+
+  test('fails with a maxUnavailable that is not a whole number', () => {
+    const { api } = deployment(4);
+    expect(() => api.addDisruptionBudget({ maxUnavailable: kplus.PercentOrAbsolute.absolute(1.5) }))
+      .toThrow('maxUnavailable must be PercentOrAbsolute.absolute(n) with n a whole number from 0 to 2147483647 (int32), got 1.5');
+    expect(() => api.addDisruptionBudget({ maxUnavailable: kplus.PercentOrAbsolute.percent(150) }))
+      .toThrow('maxUnavailable must be PercentOrAbsolute.percent(n) with n a whole number from 0 to 100, got "150%"');
+  });
+
+  test('fails with a name or namespace the API server refuses', () => {
+    const { api } = deployment(3);
+    expect(() => api.addDisruptionBudget({ metadata: { name: 'Orders_Budget' } })).toThrow(
+      'metadata.name must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, got "Orders_Budget"');
+    expect(() => api.addDisruptionBudget({ metadata: { namespace: '' } })).toThrow(
+      'metadata.namespace must be a DNS-1123 label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit, got ""');
+    expect(() => api.addDisruptionBudget({ metadata: { labels: { team: 'a b' } } })).toThrow(
+      'metadata.labels["team"] must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, or empty, got "a b"');
+  });
+
+  test('fails with an eviction policy that is not one of the enum (a plain string from JavaScript)', () => {
+    const { api } = deployment(3);
+    expect(() => api.addDisruptionBudget({ unhealthyPodEvictionPolicy: 'Never' as UnhealthyPodEvictionPolicy }))
+      .toThrow('unhealthyPodEvictionPolicy must be one of AlwaysAllow, IfHealthyBudget, got "Never"');
+  });
 });

@@ -295,7 +295,17 @@ describe('ChaosExperiment refuses', () => {
     ['2^31-1 health successes', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 2147483647 }),
       'healthSuccesses must be a whole number from 1 to 100, got 2147483647'],
     ['health successes that cannot fit in the timeout', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 50 }),
-      'healthSuccesses must fit in the recovery timeout (90 seconds): 50 answers 2 seconds apart never can, got 50'],
+      'healthSuccesses must fit 50 healthy answers 2 seconds apart within the recovery timeout (90 seconds), got 50'],
+    ['a poll interval that leaves no room for the answers', () => synthExperiment({ scenario: ChaosScenario.API_KILL, pollInterval: Duration.seconds(45) }),
+      'pollInterval must let 3 healthy answers 45 seconds apart within the recovery timeout (90 seconds), got 45 seconds'],
+    ['a recovery timeout that leaves no room for the answers', () => synthExperiment({
+      scenario: ChaosScenario.API_KILL, sla: RecoverySla.within(Duration.seconds(2)), recoveryTimeout: Duration.seconds(4),
+    }), 'recoveryTimeout must leave room for 3 healthy answers 2 seconds apart within the recovery timeout (4 seconds), got 4 seconds'],
+    // only the SLA was set: the blame goes to it, not to the defaults it scales
+    ['an SLA too short for the default answers', () => synthExperiment({ scenario: ChaosScenario.API_KILL, sla: RecoverySla.within(Duration.seconds(1)) }),
+      'sla must leave room for 3 healthy answers 2 seconds apart within the recovery timeout (3 seconds), 3 times the SLA by default: set recoveryTimeout or a longer SLA, got 1 second'],
+    ['a scenario that is not a ChaosScenario (a string from another jsii language)', () => synthExperiment({ scenario: 'disk-fill' as any }),
+      'scenario must be a ChaosScenario (api-kill, nats-kill, network-block), got "disk-fill"'],
     ['a hold time on api-kill', () => synthExperiment({ scenario: ChaosScenario.API_KILL, holdTime: Duration.seconds(30) }),
       'holdTime must be left out: it applies to network-block only, got "api-kill"'],
     ['an unpinned image', () => synthExperiment({ scenario: ChaosScenario.API_KILL, image: 'alpine/k8s:latest' }),

@@ -6,6 +6,14 @@ import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './suppor
 import { onlyOfKind, synthValid } from './support/manifests';
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
+const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
+const REFERENCE = '[registry[:port]/]lowercase/path[:tag][@sha256:<64 hex digits>] as container runtimes parse it (distribution/reference)';
+const NORMALIZED_PATHS = 'normalized absolute paths below the root, such as "/tmp" (no "//", ".", ".." or trailing "/")';
+const DNS_LABEL = "at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit";
+const LABEL_KEY = "an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+const LABEL_VALUE = "1 to 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+const LABEL_VALUE_OR_EMPTY = "at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty";
+const WHOLE_SECONDS = 'whole seconds from 0 seconds to 2147483647 seconds (int32)';
 
 function synthDeployment(props: Partial<ConstructorParameters<typeof HardenedDeployment>[2]> = {}) {
   const chart = newChart();
@@ -89,6 +97,28 @@ describe('HardenedDeployment', () => {
     expect(manifest.spec.template.spec.containers[0].resources).toEqual({
       requests: { 'cpu': '100m', 'memory': '512Mi', 'ephemeral-storage': '100Mi' },
       limits: { 'cpu': '500m', 'memory': '1024Mi', 'ephemeral-storage': '2Gi' },
+    });
+  });
+
+  test('requests only: the default limits stay, raised to a request above them (used to crash in cdk8s-plus)', () => {
+    const { manifest } = synthDeployment({
+      resources: {
+        cpu: { request: kplus.Cpu.units(1) }, memory: { request: Size.mebibytes(64) }, ephemeralStorage: { request: Size.mebibytes(128) },
+      },
+    });
+    expect(manifest.spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'cpu': '1', 'memory': '64Mi', 'ephemeral-storage': '128Mi' },
+      limits: { 'cpu': '1', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
+    });
+  });
+
+  test('limits only: the default requests stay, lowered to a limit below them (used to crash in cdk8s-plus)', () => {
+    const { manifest } = synthDeployment({
+      resources: { cpu: { limit: kplus.Cpu.millis(50) }, memory: { limit: Size.mebibytes(512) }, ephemeralStorage: { limit: Size.kibibytes(32768) } },
+    });
+    expect(manifest.spec.template.spec.containers[0].resources).toEqual({
+      requests: { 'cpu': '50m', 'memory': '128Mi', 'ephemeral-storage': '32Mi' },
+      limits: { 'cpu': '50m', 'memory': '512Mi', 'ephemeral-storage': '32Mi' },
     });
   });
 
@@ -181,6 +211,25 @@ describe('HardenedDeployment', () => {
     expect(manifest.metadata.labels['app.kubernetes.io/version']).toBe('0123456789ab');
   });
 
+  test('an image pinned by tag and digest is accepted and labelled with the tag', () => {
+    const { manifest } = synthDeployment({ image: `ghcr.io/acme/orders-api:1.4.2@${DIGEST}` });
+    expect(manifest.spec.template.spec.containers[0].image).toBe(`ghcr.io/acme/orders-api:1.4.2@${DIGEST}`);
+    expect(manifest.metadata.labels['app.kubernetes.io/version']).toBe('1.4.2');
+  });
+
+  test.each(['localhost:5000/orders:1.4.2', '[fd00::1]:5000/acme/orders:1.4.2', 'registry.example.com/a/b--c/d__e:v1.0.0-rc_1', 'nginx:1.27'])(
+    'accepts the image reference %s', (image) => {
+      expect(synthDeployment({ image }).manifest.spec.template.spec.containers[0].image).toBe(image);
+    });
+
+  test('a name starting with a digit is fine without a Service', () => {
+    expect(synthDeployment({ metadata: { name: '1api' } }).manifest.metadata.name).toBe('1api');
+  });
+
+  test('maxSurge may exceed 100%, as Kubernetes allows', () => {
+    expect(synthDeployment({ maxSurge: kplus.PercentOrAbsolute.percent(150) }).manifest.spec.strategy.rollingUpdate.maxSurge).toBe('150%');
+  });
+
   test('default-deny NetworkPolicy: the container port in, DNS out', () => {
     const { objects } = synthDeployment({ metadata: { name: 'orders-api' } });
     const policy = onlyOfKind(objects, 'NetworkPolicy');
@@ -248,9 +297,17 @@ describe('HardenedDeployment refuses', () => {
     ['the latest tag', { image: 'ghcr.io/acme/orders-api:latest' },
       'image must pin a version tag (name:1.2.3) or a digest (name@sha256:...); the latest tag moves between pulls, got "ghcr.io/acme/orders-api:latest"'],
     ['an empty tag', { image: 'ghcr.io/acme/orders-api:' },
-      'image must pin a version tag (name:1.2.3) or a digest (name@sha256:...); the latest tag moves between pulls, got "ghcr.io/acme/orders-api:"'],
-    ['an empty image', { image: '' },
-      'image must be a non-empty image reference without spaces, got ""'],
+      `image must be an image reference ${REFERENCE}; it does not follow the grammar, got "ghcr.io/acme/orders-api:"`],
+    ['an empty image', { image: '' }, `image must be an image reference ${REFERENCE}; it is empty, got ""`],
+    ['an image with upper case in its name', { image: 'Nginx:1.27' },
+      `image must be an image reference ${REFERENCE}; the repository name has upper-case letters, got "Nginx:1.27"`],
+    ['an image with two tags', { image: 'a:b:c' }, `image must be an image reference ${REFERENCE}; it does not follow the grammar, got "a:b:c"`],
+    ['an image with an empty digest', { image: 'nginx@sha256:' }, `image must be an image reference ${REFERENCE}; it does not follow the grammar, got "nginx@sha256:"`],
+    ['an image with a short digest', { image: `nginx:1.27@sha256:${'a'.repeat(63)}` },
+      `image must be an image reference ${REFERENCE}; the digest is not sha256: followed by 64 lowercase hex digits, got "nginx:1.27@sha256:${'a'.repeat(63)}"`],
+    ['an image with an upper-case digest', { image: `nginx:1.27@sha256:${'A'.repeat(64)}` },
+      `image must be an image reference ${REFERENCE}; the digest is not sha256: followed by 64 lowercase hex digits, got "nginx:1.27@sha256:${'A'.repeat(64)}"`],
+    ['an image with a space', { image: 'nginx: 1.27' }, `image must be an image reference ${REFERENCE}; it does not follow the grammar, got "nginx: 1.27"`],
     ['zero replicas', { replicas: 0 }, 'replicas must be a whole number of at least 1 (2 or more to survive a node drain), got 0'],
     ['fractional replicas', { replicas: 1.5 }, 'replicas must be a whole number of at least 1 (2 or more to survive a node drain), got 1.5'],
     ['maxSurge and maxUnavailable both zero', { maxSurge: kplus.PercentOrAbsolute.absolute(0) },
@@ -268,7 +325,8 @@ describe('HardenedDeployment refuses', () => {
     ['a liveness path with a space', { livenessPath: '/live z' }, 'livenessPath must be an absolute HTTP path such as "/healthz", got "/live z"'],
     ['identical readiness and liveness paths', { readinessPath: '/healthz', livenessPath: '/healthz' },
       'livenessPath must differ from readinessPath, or a failing dependency restarts every pod, got "/healthz"'],
-    ['a zero startup timeout', { startupTimeout: Duration.seconds(0) }, 'startupTimeout must be at least 1 second, got 0 seconds'],
+    ['a zero startup timeout', { startupTimeout: Duration.seconds(0) },
+      'startupTimeout must be whole seconds from 1 second to 2147483647 seconds (int32), got 0 seconds'],
     ['revisionHistoryLimit 0', { revisionHistoryLimit: 0 },
       'revisionHistoryLimit must be a whole number of at least 1, or `kubectl rollout undo` has nothing to go back to, got 0'],
     ['a progress deadline not above minReady', { minReady: Duration.minutes(5), progressDeadline: Duration.minutes(5) },
@@ -277,8 +335,71 @@ describe('HardenedDeployment refuses', () => {
       'terminationGracePeriod must exceed preStopDelay (30 seconds) so the app gets time to shut down after the pause, got 30 seconds'],
     ['root user', { user: 0 }, 'user must be a non-root id between 1 and 2147483647 (above 10000 recommended), got 0'],
     ['negative group', { group: -1 }, 'group must be a non-root id between 1 and 2147483647 (above 10000 recommended), got -1'],
-    ['a relative writable path', { writablePaths: ['tmp'] }, 'writablePaths must hold absolute paths below the root, such as "/tmp", got "tmp"'],
-    ['the root as writable path', { writablePaths: ['/'] }, 'writablePaths must hold absolute paths below the root, such as "/tmp", got "/"'],
+    ['a relative writable path', { writablePaths: ['tmp'] }, `writablePaths must hold ${NORMALIZED_PATHS}, got "tmp"`],
+    ['the root as writable path', { writablePaths: ['/'] }, `writablePaths must hold ${NORMALIZED_PATHS}, got "/"`],
+    // durations that are not whole seconds used to fail with a message naming no prop
+    ['a grace period of 30.5 seconds', { terminationGracePeriod: Duration.millis(30500) },
+      `terminationGracePeriod must be ${WHOLE_SECONDS}, got 30 seconds 500 millis`],
+    ['a minReady of 1.5 seconds', { minReady: Duration.millis(1500) }, `minReady must be ${WHOLE_SECONDS}, got 1 second 500 millis`],
+    ['a progress deadline of 300.5 seconds', { progressDeadline: Duration.millis(300500) },
+      'progressDeadline must be whole seconds from 1 second to 2147483647 seconds (int32), got 5 minutes 500 millis'],
+    ['a sub-millisecond startup timeout', { startupTimeout: Duration.millis(0.5) },
+      'startupTimeout must be whole seconds from 1 second to 2147483647 seconds (int32), got 0.5 millis'],
+    ['a startup timeout whose probe failureThreshold overflows int32', { startupTimeout: Duration.days(1e6) },
+      'startupTimeout must be whole seconds from 1 second to 2147483647 seconds (int32), got 1000000 days'],
+    ['a sub-millisecond preStop delay', { preStopDelay: Duration.millis(0.5) }, `preStopDelay must be ${WHOLE_SECONDS}, got 0.5 millis`],
+    ['a NaN preStop delay', { preStopDelay: Duration.millis(NaN) }, `preStopDelay must be ${WHOLE_SECONDS}, got NaN`],
+    ['a writable path size of 1.5KiB', { writablePathSizeLimit: Size.kibibytes(1.5) }, 'writablePathSizeLimit must be whole mebibytes, at least 1Mi, got 1.5Ki'],
+    ['a writable path size of 512KiB', { writablePathSizeLimit: Size.kibibytes(512) }, 'writablePathSizeLimit must be whole mebibytes, at least 1Mi, got 512Ki'],
+    // names and labels
+    ['a name longer than a label value', { metadata: { name: 'x'.repeat(64) } },
+      `metadata.name must be a DNS-1123 subdomain: at most 63 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (it is also the value of the app.kubernetes.io/name and instance labels), got "${'x'.repeat(64)}"`],
+    ['a name with upper case', { metadata: { name: 'Orders' } },
+      'metadata.name must be a DNS-1123 subdomain: at most 63 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (it is also the value of the app.kubernetes.io/name and instance labels), got "Orders"'],
+    ['a Service name starting with a digit', { metadata: { name: '1api' }, service: true },
+      `metadata.name must be a DNS-1035 label: ${DNS_LABEL.replace('starting and', 'starting with a letter and')} (it also names the Service), got "1api"`],
+    ['a Service name with a dot', { metadata: { name: 'orders.api' }, service: true },
+      `metadata.name must be a DNS-1035 label: ${DNS_LABEL.replace('starting and', 'starting with a letter and')} (it also names the Service), got "orders.api"`],
+    ['an empty namespace', { metadata: { name: 'orders-api', namespace: '' } }, `metadata.namespace must be a DNS-1123 label: ${DNS_LABEL}, got ""`],
+    ['a label key with a comma', { metadata: { labels: { 'team,x': 'a' } } }, `metadata.labels key must be a label key: ${LABEL_KEY}, got "team,x"`],
+    ['a label key cdk8s cannot render', { metadata: { labels: { constructor: 'a' } } },
+      'metadata.labels key must not be "constructor": cdk8s cannot render an object with that key, got "constructor"'],
+    ['an annotation key with a space', { metadata: { annotations: { 'my note': 'a' } } },
+      `metadata.annotations key must be an annotation key: ${LABEL_KEY}, got "my note"`],
+    ['a partOf that is not a label value', { partOf: 'shop floor' }, `partOf must be a label value: ${LABEL_VALUE}, got "shop floor"`],
+    ['an empty component', { component: '' }, `component must be a label value: ${LABEL_VALUE}, got ""`],
+    ['a component longer than 63', { component: 'c'.repeat(64) }, `component must be a label value: ${LABEL_VALUE}, got "${'c'.repeat(64)}"`],
+    ['an environment variable name starting with a digit', { envVariables: { '1TOKEN': kplus.EnvValue.fromValue('x') } },
+      'envVariables key must be an environment variable name: letters, digits, \'_\', \'-\' and \'.\', not starting with a digit, got "1TOKEN"'],
+    ['a readiness path with a newline', { readinessPath: '/ready\nz' }, 'readinessPath must contain no control characters (newlines, tabs, escapes), got "/ready\\nz"'],
+    // numbers
+    ['replicas above int32', { replicas: 2 ** 31 },
+      'replicas must be a whole number from 1 to 2147483647 (int32) (2 or more to survive a node drain), got 2147483648'],
+    ['revisionHistoryLimit above int32', { revisionHistoryLimit: 2 ** 31 },
+      'revisionHistoryLimit must be a whole number from 1 to 2147483647 (int32), or `kubectl rollout undo` has nothing to go back to, got 2147483648'],
+    ['a negative maxSurge', { maxSurge: kplus.PercentOrAbsolute.absolute(-1) },
+      'maxSurge must be PercentOrAbsolute.absolute(n) with n a whole number from 0 to 2147483647 (int32), got -1'],
+    ['a fractional maxSurge', { maxSurge: kplus.PercentOrAbsolute.absolute(1.5) },
+      'maxSurge must be PercentOrAbsolute.absolute(n) with n a whole number from 0 to 2147483647 (int32), got 1.5'],
+    ['a maxUnavailable above 100%', { maxUnavailable: kplus.PercentOrAbsolute.percent(150) },
+      'maxUnavailable must be PercentOrAbsolute.percent(n) with n a whole number from 0 to 100, got "150%"'],
+    ['a fractional maxUnavailable percentage', { maxUnavailable: kplus.PercentOrAbsolute.percent(12.5) },
+      'maxUnavailable must be PercentOrAbsolute.percent(n) with n a whole number from 0 to 100, got "12.5%"'],
+    ['a cpu request above its limit', { resources: { cpu: { request: kplus.Cpu.millis(600), limit: kplus.Cpu.millis(500) } } },
+      'resources.cpu.request must be at most the cpu limit (500m), got "600m"'],
+    ['a memory request above its limit', { resources: { memory: { request: Size.gibibytes(1), limit: Size.mebibytes(512) } } },
+      'resources.memory.request must be at most the memory limit (512Mi), got "1Gi"'],
+    ['an ephemeral-storage request above its limit', { resources: { ephemeralStorage: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
+      'resources.ephemeralStorage.request must be at most the ephemeralStorage limit (1Gi), got "2Gi"'],
+    ['a fraction of a millicore', { resources: { cpu: { request: kplus.Cpu.millis(0.5) } } },
+      'resources.cpu.request must be whole millicores, at least 1m, such as Cpu.millis(250) or Cpu.units(1.5), got "0.5m"'],
+    ['a NaN cpu limit', { resources: { cpu: { limit: kplus.Cpu.units(NaN) } } },
+      'resources.cpu.limit must be whole millicores, at least 1m, such as Cpu.millis(250) or Cpu.units(1.5), got "NaN"'],
+    ['memory in kibibytes', { resources: { memory: { limit: Size.kibibytes(1536) } } }, 'resources.memory.limit must be whole mebibytes, at least 1Mi, got 1536Ki'],
+    ['duplicate writable paths', { writablePaths: ['/tmp', '/var/cache', '/tmp'] },
+      'writablePaths must hold each path once (two volumes cannot mount on one path), got "/tmp"'],
+    ['a writable path with a trailing slash', { writablePaths: ['/tmp/'] }, `writablePaths must hold ${NORMALIZED_PATHS}, got "/tmp/"`],
+    ['a writable path with ..', { writablePaths: ['/var/../tmp'] }, `writablePaths must hold ${NORMALIZED_PATHS}, got "/var/../tmp"`],
   ];
 
   test.each(cases)('fails with %s', (_name, props, message) => {
@@ -292,11 +413,36 @@ describe('HardenedDeployment refuses', () => {
 
   test('fails with an egress rule without ports or with port 0', () => {
     expect(() => EgressRule.toPods({ labels: { app: 'nats' }, ports: [] })).toThrow('ports must hold at least one port, got []');
-    expect(() => EgressRule.toCidr('10.0.0.0/8', [0])).toThrow('ports must hold port numbers from 1 to 65535, got 0');
+    expect(() => EgressRule.toCidr('10.0.0.0/8', [0])).toThrow('ports must be a port number from 1 to 65535, got 0');
   });
 
-  test('fails with an egress rule to a malformed CIDR', () => {
-    expect(() => EgressRule.toCidr('10.0.0.0', [5432])).toThrow('cidr must be an IPv4 or IPv6 range such as "10.0.0.0/16", got "10.0.0.0"');
+  test.each(['10.0.0.0', '10.0.0.0/33', '999.999.999.999/99', '1.2.3/8', 'fd00::/129', ''])('fails with an egress rule to the malformed CIDR %p', (cidr) => {
+    expect(() => EgressRule.toCidr(cidr, [5432])).toThrow(`cidr must be an IPv4 or IPv6 address range in CIDR notation (10.0.0.0/8, fd00::/8), got ${JSON.stringify(cidr)}`);
+  });
+
+  test('fails with egress labels that are no label keys or values (a selector injection)', () => {
+    expect(() => EgressRule.toPods({ labels: { 'nats,app.kubernetes.io/instance!=x': 'nats' }, ports: [4222] }))
+      .toThrow(`labels key must be a label key: ${LABEL_KEY}, got "nats,app.kubernetes.io/instance!=x"`);
+    expect(() => EgressRule.toPods({ labels: { app: 'nats,tier!=x' }, ports: [4222] }))
+      .toThrow(`labels["app"] must be a label value: ${LABEL_VALUE_OR_EMPTY}, got "nats,tier!=x"`);
+  });
+
+  test('fails with an egress label key cdk8s cannot render (a valid Kubernetes key, refused with the reason)', () => {
+    expect(() => EgressRule.toPods({ labels: { constructor: 'nats' }, ports: [4222] }))
+      .toThrow('labels key must not be "constructor": cdk8s cannot render an object with that key, got "constructor"');
+  });
+
+  test('fails with an empty egress namespace instead of silently allowing the own namespace', () => {
+    expect(() => EgressRule.toPods({ labels: { app: 'auth' }, namespaceName: '', ports: [8443] }))
+      .toThrow(`namespaceName must be a DNS-1123 label: ${DNS_LABEL} (a namespace name), got ""`);
+    expect(() => EgressRule.toPods({ labels: { app: 'auth' }, namespaceName: 'Identity', ports: [8443] }))
+      .toThrow(`namespaceName must be a DNS-1123 label: ${DNS_LABEL} (a namespace name), got "Identity"`);
+  });
+
+  test('fails with an egress rule to a workload that selects no labels', () => {
+    const chart = newChart();
+    const plain = new kplus.Deployment(chart, 'plain', { select: false, containers: [{ image: IMAGE }] });
+    expect(() => EgressRule.toWorkload(plain, [80])).toThrow('workload must select its pods by label: an empty selector allows every pod, got "test/plain"');
   });
 
 });

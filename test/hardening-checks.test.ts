@@ -11,7 +11,9 @@ import {
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
 const clone = (o: any) => JSON.parse(JSON.stringify(o));
-const rule = (id: string) => HardeningChecks.defaultRules().find((r) => r.id === id)!;
+const rule = (id: string) => [...HardeningChecks.defaultRules(), ...HardeningChecks.optionalRules()].find((r) => r.id === id)!;
+const RULE_ID = 'at most 40 lowercase letters and digits in words joined by single dashes';
+const DIGEST = 'sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
 /** Every construct of the library in one chart, the way the example uses them. */
 function libraryChart(app = Testing.app()) {
@@ -135,7 +137,33 @@ describe('HardeningChecks refuses', () => {
 
   test('fails with a malformed rule id', () => {
     expect(() => HardeningChecks.suppress(libraryChart(), 'Readiness Probe', 'the probe lives in the sidecar'))
-      .toThrow('ruleId must be a rule id such as "readiness-probe", got "Readiness Probe"');
+      .toThrow(`ruleId must be a rule id such as "readiness-probe": ${RULE_ID}, got "Readiness Probe"`);
+  });
+
+  test.each(['readiness-probe-', '-readiness', 'readiness--probe', 'r'.repeat(41), ''])('fails with the rule id %p (the annotation key would be invalid)', (id) => {
+    expect(() => HardeningChecks.suppress(libraryChart(), id, 'the probe lives in the sidecar'))
+      .toThrow(`ruleId must be a rule id such as "readiness-probe": ${RULE_ID}, got ${JSON.stringify(id)}`);
+  });
+
+  test('fails with a reason that holds control characters (one report line, one annotation value)', () => {
+    expect(() => HardeningChecks.suppress(libraryChart(), 'readiness-probe', 'the probe lives\nin the sidecar'))
+      .toThrow('reason must contain no control characters (newlines, tabs, escapes), got "the probe lives\\nin the sidecar"');
+  });
+
+  test('fails with a custom rule whose id could not be suppressed', () => {
+    class Bad extends HardeningRule {
+      public readonly id = 'My Rule';
+      public readonly severity = Severity.ERROR;
+      public readonly requirement = 'x';
+      public readonly rationale = 'x';
+      public readonly source = 'x';
+      public readonly fix = 'x';
+      public check(): string[] {
+        return [];
+      }
+    }
+    expect(() => new HardeningChecks(new Chart(Testing.app(), 'c'), { additionalRules: [new Bad()] }))
+      .toThrow(`rules id must be a rule id such as "readiness-probe": ${RULE_ID}, got "My Rule"`);
   });
 
   test('fails with a scope that holds no objects yet', () => {
@@ -147,6 +175,34 @@ describe('HardeningChecks refuses', () => {
   test('fails with two rules of the same id', () => {
     expect(() => new HardeningChecks(new Chart(Testing.app(), 'c'), { rules: [rule('readiness-probe'), rule('readiness-probe')] }))
       .toThrow('rules must have unique ids, got "readiness-probe"');
+  });
+});
+
+describe('opt-in rules', () => {
+  test('image-digest is off by default and on with additionalRules', () => {
+    expect(HardeningChecks.defaultRules().map((r) => r.id)).not.toContain('image-digest');
+    expect(HardeningChecks.optionalRules().map((r) => r.id)).toEqual(['image-digest']);
+    const chart = new Chart(Testing.app(), 'c');
+    const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' } });
+    api.addDisruptionBudget();
+    expect(new HardeningChecks(chart).findings()).toEqual([]);
+    const strict = new HardeningChecks(chart, { additionalRules: HardeningChecks.optionalRules() });
+    expect(strict.rules.map((r) => r.id)).toEqual([...HardeningChecks.defaultRules().map((r) => r.id), 'image-digest']);
+    expect(strict.findings().map((f) => `${f.severity} ${f.ruleId} ${f.objectName}: ${f.message}`)).toEqual([
+      'error image-digest Deployment/orders-api: container api image "ghcr.io/acme/orders-api:1.4.2" has no digest',
+    ]);
+  });
+
+  test('an app whose images carry digests passes image-digest', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const api = new HardenedDeployment(chart, 'api', { image: `${IMAGE}@${DIGEST}`, metadata: { name: 'orders-api' } });
+    api.addDisruptionBudget();
+    expect(new HardeningChecks(chart, { additionalRules: HardeningChecks.optionalRules() }).findings()).toEqual([]);
+  });
+
+  test('fails with an opt-in rule that is also among the rules', () => {
+    expect(() => new HardeningChecks(new Chart(Testing.app(), 'c'), { rules: HardeningChecks.optionalRules(), additionalRules: HardeningChecks.optionalRules() }))
+      .toThrow('rules must have unique ids, got "image-digest"');
   });
 });
 
@@ -194,6 +250,7 @@ describe('every rule: a compliant and a non-compliant case', () => {
     ['high-user-group-id', deployment, (d) => (container(d).securityContext.runAsUser = 1000), 'container api runAsUser is 1000'],
     ['read-only-root-filesystem', deployment, (d) => (container(d).securityContext.readOnlyRootFilesystem = false), 'container api has a writable root filesystem'],
     ['pinned-image', deployment, (d) => (container(d).image = 'ghcr.io/acme/orders-api:latest'), 'container api image "ghcr.io/acme/orders-api:latest" is not pinned'],
+    ['pinned-image', deployment, (d) => (container(d).image = 'Nginx:1.27'), 'container api image "Nginx:1.27" is not a valid image reference'],
     ['image-pull-always', deployment, (d) => (container(d).imagePullPolicy = 'IfNotPresent'), 'container api imagePullPolicy is IfNotPresent'],
     ['replicas-and-budget', deployment, (d) => (d.spec.replicas = 1), 'runs 1 replica'],
     ['replicas-and-budget', deployment, (d) => (d.spec.template.metadata.labels['app.kubernetes.io/instance'] = 'other'), 'no PodDisruptionBudgets select its pods'],
@@ -227,6 +284,15 @@ describe('every rule: a compliant and a non-compliant case', () => {
     expect(rule(id).check(broken, withAll(broken, [`${broken.kind}/${broken.metadata.name}`]))).toContain(message);
   });
 
+  test('image-digest (opt-in): an image with tag and digest passes, a tag alone is flagged', () => {
+    const pinned = deployment();
+    container(pinned).image = `ghcr.io/acme/orders-api:1.4.2@${DIGEST}`;
+    expect(rule('image-digest').check(pinned, base)).toEqual([]);
+    container(pinned).image = `ghcr.io/acme/orders-api@${DIGEST}`;
+    expect(rule('image-digest').check(pinned, base)).toEqual([]);
+    expect(rule('image-digest').check(deployment(), base)).toEqual(['container api image "ghcr.io/acme/orders-api:1.4.2" has no digest']);
+  });
+
   test('every built-in rule has at least one case above', () => {
     const covered = new Set(cases.map((c) => c[0]));
     expect(HardeningChecks.defaultRules().map((r) => r.id).filter((id) => !covered.has(id))).toEqual([]);
@@ -247,7 +313,10 @@ describe('every rule: a compliant and a non-compliant case', () => {
 describe('RULES.md', () => {
   test('lists every rule with id, severity, what, why and source, as the code has them', () => {
     expect(readFileSync(join(__dirname, '..', 'RULES.md'), 'utf8')).toBe(rulesMarkdown());
-    for (const r of HardeningChecks.defaultRules()) expect(rulesMarkdown()).toContain(`| \`${r.id}\` | ${r.severity} | ${r.requirement} |`);
+    for (const r of [...HardeningChecks.defaultRules(), ...HardeningChecks.optionalRules()]) {
+      expect(rulesMarkdown()).toContain(`| \`${r.id}\` | ${r.severity} | ${r.requirement} |`);
+    }
+    expect(rulesMarkdown()).toContain('## Opt-in rules');
   });
 });
 

@@ -30,7 +30,9 @@ describe('manifest validation helper', () => {
 
   test('flags NetworkPolicy egress open to every address, DNS included', () => {
     const policy = {
-      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p' },
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p' },
       spec: {
         podSelector: { matchLabels: { app: 'a' } },
         policyTypes: ['Egress'],

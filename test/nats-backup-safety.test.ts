@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { AckPolicy } from 'nats';
 import { describeWith } from './support/binaries';
-import { BACKUP_SCRIPT, RESTORE_SCRIPT, RunOptions, backupNameAt, fixedClock, runNatsScript, writeExecutable } from './support/nats-scripts';
+import { BACKUP_SCRIPT, backupNameAt, fixedClock, RESTORE_SCRIPT, runBackupInItsOwnSecond, runNatsScript, RunOptions, writeExecutable } from './support/nats-scripts';
 import { NatsServer } from './support/nats-server';
 import { SHELLS, clearLog, recordedCalls } from './support/scripts';
 
@@ -40,7 +40,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'backup scripts: retentio
   function env(extra: Record<string, string> = {}): Record<string, string> {
     return { NATS_URL: server.url, BACKUP_ROOT: root, NATS_STANDIN_LOG: callLog, MONITOR_CAPTURE: 'off', ...extra };
   }
-  const backup = (extra: Record<string, string> = {}, options: RunOptions = {}) => runNatsScript(BACKUP_SCRIPT, env(extra), options);
+  const backup = (extra: Record<string, string> = {}, options: RunOptions = {}) => runBackupInItsOwnSecond(env(extra), options);
   const restore = (extra: Record<string, string> = {}, options: RunOptions = {}) => runNatsScript(RESTORE_SCRIPT, env(extra), options);
   const backupNames = () => readdirSync(root).filter((n) => NAME.test(n)).sort();
   const outsideUntouched = () => expect(readdirSync(outside)).toEqual(['precious.txt']);

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { AckPolicy, StorageType, StringCodec } from 'nats';
 import { describeWith } from './support/binaries';
 import { AuthFixture, credsAuth, nkeyAuth, tlsAuth, tokenAuth, userPasswordAuth } from './support/nats-auth';
-import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, RunOptions, runNatsScript, startNatsScript, writeExecutable } from './support/nats-scripts';
+import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, runBackupInItsOwnSecond, runNatsScript, RunOptions, startNatsScript, writeExecutable } from './support/nats-scripts';
 import { NatsServer, freePort } from './support/nats-server';
 import { ASSETS, NATSCLI_STANDIN, SHELLS, clearLog, recordedCalls } from './support/scripts';
 
@@ -45,7 +45,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
   function env(extra: Record<string, string> = {}): Record<string, string> {
     return { NATS_URL: server.url, NATS_MONITOR_URL: server.monitorUrl, BACKUP_ROOT: root, NATS_STANDIN_LOG: callLog, ...extra };
   }
-  const backup = (extra: Record<string, string> = {}, options: RunOptions = {}) => runNatsScript(BACKUP_SCRIPT, env(extra), options);
+  const backup = (extra: Record<string, string> = {}, options: RunOptions = {}) => runBackupInItsOwnSecond(env(extra), options);
   const restore = (extra: Record<string, string> = {}, options: RunOptions = {}) => runNatsScript(RESTORE_SCRIPT, env(extra), options);
   const backupNames = () => readdirSync(root).filter((n) => NAME.test(n)).sort();
   const json = (...path: string[]) => JSON.parse(readFileSync(join(root, ...path), 'utf8'));

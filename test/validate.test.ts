@@ -1,7 +1,9 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
+import { PercentOrAbsolute as P } from 'cdk8s-plus-28';
 import {
-  assertAnnotationKey, assertCidr, cidrContains, parseCidr, assertDnsLabel, assertDnsSubdomain, assertLabelKey, assertLabels, assertLabelValue,
-  assertNoControlCharacters, assertNumberInRange, assertSecretKey, assertWholeNumber, INT32_MAX, wholeMilliseconds, wholeSeconds,
+  assertAnnotationKey, assertCidr, assertDns1035Label, assertDnsLabel, assertDnsSubdomain, assertEnvVarName, assertLabelKey, assertLabels,
+  assertLabelValue, assertMetadata, assertNoControlCharacters, assertNonEmptyLabelValue, assertNumberInRange, assertPercentOrAbsolute,
+  assertRenderableKeys, assertSecretKey, assertWholeNumber, cidrContains, INT32_MAX, parseCidr, wholeMilliseconds, wholeSeconds, wholeSize,
 } from '../src/_validate';
 
 describe('whole numbers', () => {
@@ -98,5 +100,63 @@ describe('CIDR arithmetic', () => {
     expect(cidrContains(c('10.0.0.0/8'), c('11.0.0.0/8'))).toBe(false);
     expect(cidrContains(c('fc00::/7'), c('fd00:ec2::254/128'))).toBe(true);
     expect(cidrContains(c('::/0'), c('10.0.0.0/8'))).toBe(false);
+  });
+});
+
+describe('sizes', () => {
+  test('whole units of a size', () => {
+    expect(wholeSize('sizeLimit', Size.mebibytes(64), 'Mi')).toBe(64);
+    expect(wholeSize('request', Size.kibibytes(1536), 'Ki')).toBe(1536);
+    expect(wholeSize('claimSize', Size.gibibytes(5), 'Gi')).toBe(5);
+    expect(() => wholeSize('sizeLimit', Size.kibibytes(1.5), 'Mi')).toThrow('sizeLimit must be whole mebibytes, at least 1Mi, got 1.5Ki');
+    expect(() => wholeSize('sizeLimit', Size.mebibytes(0), 'Mi')).toThrow('sizeLimit must be whole mebibytes, at least 1Mi, got 0Mi');
+    expect(() => wholeSize('sizeLimit', Size.mebibytes(NaN), 'Mi')).toThrow('sizeLimit must be whole mebibytes, from 1Mi to 8796093022207Mi, got NaN');
+    expect(() => wholeSize('sizeLimit', Size.pebibyte(1e9), 'Gi')).toThrow(/^sizeLimit must be whole gibibytes, from 1Gi to 8589934591Gi, got /);
+  });
+});
+
+describe('more names', () => {
+  test('non-empty label values', () => {
+    expect(() => assertNonEmptyLabelValue('partOf', 'shop')).not.toThrow();
+    for (const bad of ['', ' ', 'a b', 'x'.repeat(64)]) expect(() => assertNonEmptyLabelValue('partOf', bad)).toThrow(/^partOf must be a label value: 1 to 63/);
+  });
+  test('DNS-1035 labels', () => {
+    expect(() => assertDns1035Label('name', 'api-1')).not.toThrow();
+    for (const bad of ['1api', 'a.b', 'A', '', 'a-', 'x'.repeat(64)]) expect(() => assertDns1035Label('name', bad)).toThrow(/^name must be a DNS-1035 label/);
+  });
+  test('environment variable names', () => {
+    for (const ok of ['NATS_URL', 'a.b-c', '_x', '-x']) expect(() => assertEnvVarName('env', ok)).not.toThrow();
+    for (const bad of ['', '1A', 'A B', 'A=B', 'Ä']) expect(() => assertEnvVarName('env', bad)).toThrow(/^env must be an environment variable name/);
+  });
+  test('metadata', () => {
+    expect(() => assertMetadata('metadata', { name: 'x', namespace: 'orders', labels: { 'a/b': '' }, annotations: { 'x.io/y': 'any\ntext' } })).not.toThrow();
+    expect(() => assertMetadata('metadata', { namespace: '' })).toThrow(/^metadata\.namespace must be a DNS-1123 label/);
+    expect(() => assertMetadata('metadata', { labels: { a: '-' } })).toThrow(/^metadata\.labels\["a"\] must be a label value/);
+    expect(() => assertMetadata('metadata', { annotations: { 'a b': 'x' } })).toThrow(/^metadata\.annotations key must be an annotation key/);
+  });
+});
+
+describe('PercentOrAbsolute', () => {
+  test('whole int32 numbers and whole percentages', () => {
+    const accepted = [P.absolute(0), P.absolute(INT32_MAX), P.percent(0), P.percent(100)];
+    for (const ok of accepted) {
+      expect(() => assertPercentOrAbsolute('maxUnavailable', ok)).not.toThrow();
+    }
+    expect(() => assertPercentOrAbsolute('maxSurge', P.percent(250), INT32_MAX)).not.toThrow();
+    const absolute = /^minAvailable must be PercentOrAbsolute\.absolute\(n\) with n a whole number from 0 to 2147483647 \(int32\), got /;
+    for (const bad of [P.absolute(-1), P.absolute(NaN), P.absolute(2 ** 31), P.absolute(0.5)]) {
+      expect(() => assertPercentOrAbsolute('minAvailable', bad)).toThrow(absolute);
+    }
+    for (const bad of [P.percent(101), P.percent(-1), P.percent(1.5), P.percent(NaN)]) {
+      expect(() => assertPercentOrAbsolute('minAvailable', bad)).toThrow(/^minAvailable must be PercentOrAbsolute\.percent\(n\) with n a whole number from 0 to 100, got "/);
+    }
+  });
+});
+
+describe('keys cdk8s can render', () => {
+  test('refuses a key named constructor, which cdk8s cannot serialize', () => {
+    expect(() => assertRenderableKeys('labels', { app: 'x', toString: 'y' })).not.toThrow();
+    expect(() => assertRenderableKeys('labels', { constructor: 'x' }))
+      .toThrow('labels key must not be "constructor": cdk8s cannot render an object with that key, got "constructor"');
   });
 });

@@ -1,11 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalidProp } from '../_errors';
+import { assertAnnotationKey, assertNoControlCharacters } from '../_validate';
 import { HardeningRule, Severity } from './hardening-rule';
 import { BudgetAllowsDisruptionRule } from './rules/budget-allows-disruption';
 import { CronJobSafetyRule } from './rules/cron-job-safety';
 import { EphemeralStorageRule } from './rules/ephemeral-storage';
 import { HighUserGroupIdRule } from './rules/high-user-group-id';
+import { ImageDigestRule } from './rules/image-digest';
 import { ImagePullAlwaysRule } from './rules/image-pull-always';
 import { JobLimitsRule } from './rules/job-limits';
 import { LivenessProbeRule } from './rules/liveness-probe';
@@ -37,6 +39,14 @@ export interface HardeningChecksProps {
    * @default HardeningChecks.defaultRules()
    */
   readonly rules?: HardeningRule[];
+
+  /**
+   * Rules checked on top of `rules`: the opt-in ones (`HardeningChecks.optionalRules()`) or
+   * rules of your own, without restating the defaults.
+   *
+   * @default - none
+   */
+  readonly additionalRules?: HardeningRule[];
 
   /**
    * Fail synthesis on warnings too.
@@ -91,6 +101,14 @@ export class HardeningChecks {
   }
 
   /**
+   * Rules that are off by default, for teams whose policy goes further than the public linters:
+   * `image-digest` (every image pinned by a sha256 digest).
+   */
+  public static optionalRules(): HardeningRule[] {
+    return [new ImageDigestRule()];
+  }
+
+  /**
    * Exempts the objects under `scope` from one rule. The reason is kept: in every report and as
    * the annotation `checks.cdk8s-hardening.io/suppress.<ruleId>` on each object.
    *
@@ -99,12 +117,12 @@ export class HardeningChecks {
    * @param reason why the rule does not apply, in a sentence
    */
   public static suppress(scope: IConstruct, ruleId: string, reason: string): void {
-    if (!/^[a-z0-9][a-z0-9-]{0,40}$/.test(ruleId)) {
-      throw invalidProp('ruleId', 'be a rule id such as "readiness-probe"', ruleId);
-    }
-    if (reason.trim().length < 10) {
+    assertRuleId('ruleId', ruleId);
+    if (typeof reason !== 'string' || reason.trim().length < 10) {
       throw invalidProp('reason', 'explain in a sentence why the rule does not apply (at least 10 characters)', reason);
     }
+    // the reason is one line of the report and an annotation value
+    assertNoControlCharacters('reason', reason);
     const objects = apiObjectsUnder(scope);
     if (objects.length === 0) {
       throw invalidProp('scope', 'hold API objects already (suppress after creating them)', scope.node.path);
@@ -123,7 +141,8 @@ export class HardeningChecks {
    * @param scope a Chart or an App
    */
   constructor(private readonly scope: IConstruct, props: HardeningChecksProps = {}) {
-    this.rules = props.rules ?? HardeningChecks.defaultRules();
+    this.rules = [...(props.rules ?? HardeningChecks.defaultRules()), ...(props.additionalRules ?? [])];
+    for (const rule of this.rules) assertRuleId('rules id', rule.id);
     const ids = this.rules.map((r) => r.id);
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate) throw invalidProp('rules', 'have unique ids', duplicate);
@@ -170,6 +189,18 @@ export class HardeningChecks {
   private fails(finding: HardeningFinding): boolean {
     return finding.suppressedBecause === undefined && (finding.severity === Severity.ERROR || this.failOnWarnings);
   }
+}
+
+/**
+ * A rule id is lowercase words joined by single dashes, at most 40 characters: it ends the
+ * annotation key `checks.cdk8s-hardening.io/suppress.<id>`, whose name part must end with a
+ * letter or digit and stay within 63 characters.
+ */
+function assertRuleId(prop: string, ruleId: string): void {
+  if (typeof ruleId !== 'string' || ruleId.length > 40 || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(ruleId)) {
+    throw invalidProp(prop, 'be a rule id such as "readiness-probe": at most 40 lowercase letters and digits in words joined by single dashes', ruleId);
+  }
+  assertAnnotationKey(prop, `${SUPPRESSION_ANNOTATION}${ruleId}`);
 }
 
 function apiObjectsUnder(scope: IConstruct): ApiObject[] {

@@ -35,6 +35,20 @@ export function runNatsScript(script: string, env: Record<string, string>, optio
 }
 
 /** Starts a backup script without waiting, for tests that signal it mid-run. */
+let lastBackupSecond = 0;
+
+/**
+ * Runs the backup script in a UTC second of its own. Backups are named by the second a run starts
+ * in and a run refuses a name that exists (nats-backup.sh), so two runs started within one second
+ * are one backup and one refused run: tests that mean two backups wait for the next second.
+ */
+export function runBackupInItsOwnSecond(env: Record<string, string>, options: RunOptions = {}): ScriptResult {
+  const wait = (lastBackupSecond + 1) * 1000 - Date.now();
+  if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
+  lastBackupSecond = Math.floor(Date.now() / 1000);
+  return runNatsScript(BACKUP_SCRIPT, env, options);
+}
+
 export function startNatsScript(script: string, env: Record<string, string>, options: RunOptions = {}): {
   proc: ChildProcess; done: Promise<ScriptResult & { signal: string | null }>;
 } {

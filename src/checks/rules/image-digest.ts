@@ -1,0 +1,22 @@
+import { parseImage } from '../../_image';
+import { containersOf, podTemplateOf } from '../_manifests';
+import { HardeningRule, Severity } from '../hardening-rule';
+
+/**
+ * Images are pinned by a digest. Opt-in (not among `HardeningChecks.defaultRules()`): add it with
+ * `new HardeningChecks(app, { additionalRules: HardeningChecks.optionalRules() })`.
+ */
+export class ImageDigestRule extends HardeningRule {
+  public readonly id = 'image-digest';
+  public readonly severity = Severity.ERROR;
+  public readonly requirement = 'every image is pinned by a sha256 digest (name:1.2.3@sha256:... or name@sha256:...)';
+  public readonly rationale = 'a tag can be pushed again: with imagePullPolicy Always, the next pod start runs whatever the tag points to now, with the credentials the pod holds';
+  public readonly source = 'supply-chain policy (SLSA, Kyverno verify-images digest mutation); opt-in';
+  public readonly fix = 'look up the digest (crane digest name:1.2.3, or docker buildx imagetools inspect name:1.2.3) and append @sha256:<digest> to the image';
+
+  public check(manifest: any, _manifests: any[]): string[] {
+    return containersOf(podTemplateOf(manifest)?.spec)
+      .filter(({ container }) => parseImage(container.image ?? '').digest === undefined)
+      .map(({ container, name }) => `${name} image ${JSON.stringify(container.image ?? '')} has no digest`);
+  }
+}

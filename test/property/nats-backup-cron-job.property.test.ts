@@ -1,0 +1,73 @@
+import { Cron } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
+import { testProperty } from './harness';
+import { NATS_CONNECTION_PROPS, natsConnectionOptions, natsConnectionSpec, NatsConnectionSpec } from './nats-connection.arbitraries';
+import {
+  defined, described, dnsLabel, duration, either, hostileDuration, hostileNumber, hostileSize, hostileString, metadataProp, prop,
+  size, validDuration, validOrHostile,
+} from './values';
+import { NatsBackupCronJob, NatsBackupCronJobProps } from '../../src';
+
+/** NatsBackupCronJob props as data: the connection is built in the chart (see nats-connection.arbitraries.ts). */
+interface Case {
+  readonly connection: NatsConnectionSpec;
+  readonly backup: Omit<NatsBackupCronJobProps, keyof NatsConnectionSpec | 'auth' | 'tlsCaSecret' | 'existingClaim'>;
+  readonly existingClaimName?: string;
+}
+
+const NATS_BACKUP_PROPS = [
+  ...NATS_CONNECTION_PROPS, 'metadata', 'schedule', 'timeZone', 'retention', 'keepLast', 'includeMessages', 'monitorUrl', 'existingClaim',
+  'claimSize', 'storageClassName', 'accessMode', 'startingDeadline', 'activeDeadline', 'backoffLimit', 'jobsHistoryLimit',
+];
+
+function cronField(valid: string[]): fc.Arbitrary<string> {
+  return either(fc.constantFrom(...valid), fc.oneof(fc.constantFrom('7', '60', '24', '0-7', '*/0', '1,,2', '*-5', '?', 'L', '@daily', '1 2'), hostileString()));
+}
+
+function schedule(): fc.Arbitrary<Cron> {
+  return fc.record({
+    minute: cronField(['0', '30', '*/15', '0-59/10']),
+    hour: cronField(['2', '*', '*/6', '1-5']),
+    day: cronField(['*', '1', '15', '31']),
+    month: cronField(['*', '1', 'JAN-MAR', '12']),
+    weekDay: cronField(['*', '0', '6', 'MON-FRI', 'sun']),
+  }).map((o) => described(Cron.schedule(o), `Cron.schedule(${JSON.stringify(o)})`));
+}
+
+function backupProps(): fc.Arbitrary<Case['backup']> {
+  return fc.record({
+    metadata: metadataProp(),
+    schedule: prop(schedule(), schedule()),
+    timeZone: prop(fc.constantFrom('Etc/UTC', 'Europe/Berlin', 'America/Argentina/Buenos_Aires', 'UTC'),
+      fc.oneof(fc.constantFrom('etc/utc', 'US/Pacific-New', 'SystemV/AST4', 'Local', '+02:00', 'Mars/Olympus_Mons'), hostileString())),
+    retention: prop(fc.integer({ min: 1, max: 90 }).map((d) => duration('days', d)), hostileDuration()),
+    keepLast: prop(fc.integer({ min: 1, max: 30 }), hostileNumber()),
+    includeMessages: prop(fc.boolean(), fc.boolean()),
+    monitorUrl: prop(fc.constantFrom('http://nats:8222', 'https://nats-headless.messaging.svc:8222'), hostileString()),
+    claimSize: prop(fc.integer({ min: 1, max: 100 }).map((g) => size('gibibytes', g)), hostileSize()),
+    storageClassName: prop(fc.oneof(dnsLabel(), fc.constant('retained-ssd')), hostileString()),
+    accessMode: prop(fc.constantFrom(kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE, kplus.PersistentVolumeAccessMode.READ_WRITE_MANY), fc.constant('Sometimes' as any)),
+    startingDeadline: prop(validDuration(10, 86400), hostileDuration()),
+    activeDeadline: prop(validDuration(60, 86400), hostileDuration()),
+    backoffLimit: prop(fc.integer({ min: 0, max: 6 }), hostileNumber()),
+    jobsHistoryLimit: prop(fc.integer({ min: 1, max: 10 }), hostileNumber()),
+  }).map((p) => defined(p));
+}
+
+describe('NatsBackupCronJob property', () => {
+  testProperty<Case>({
+    name: 'NatsBackupCronJob',
+    runs: 100,
+    props: validOrHostile(() => fc.record({
+      connection: natsConnectionSpec(),
+      backup: backupProps(),
+      existingClaimName: fc.option(either(dnsLabel(), hostileString()), { nil: undefined }),
+    }, { requiredKeys: ['connection', 'backup'] })),
+    propNames: NATS_BACKUP_PROPS,
+    build: (chart, { connection, backup, existingClaimName }) => {
+      const existingClaim = existingClaimName !== undefined ? kplus.PersistentVolumeClaim.fromClaimName(chart, 'claim', existingClaimName) : undefined;
+      new NatsBackupCronJob(chart, 'backup', defined({ ...natsConnectionOptions(chart, connection), ...backup, existingClaim }));
+    },
+  });
+});
