@@ -38,3 +38,4 @@ export * from './dns-resolver';
 export * from './soak-metrics-output';
 export * from './alerts/hardening-alerts';
 export * from './alerts/soak-dashboard';
+export * from './operations/operations-docs';
