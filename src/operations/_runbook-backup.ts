@@ -159,6 +159,9 @@ function logTable(lines: LogLine[]): string {
 /**
  * `kubectl run` of a pod that lists the backups and verifies their checksums: the backup pod's
  * image, security contexts and resources, the claim mounted read-only, no network needed.
+ * kubectl (v0.28.15 pkg/cmd/util/override_options.go) applies `--overrides` as an RFC 7396 merge
+ * patch by default, which replaces the generated container list with this one; `--attach` reads
+ * the pod's only container and falls back to its log when the pod ended first (pkg/cmd/run/run.go).
  */
 function inspectCommand(entry: BackupEntry, ns: string | undefined): string {
   const cronJob = entry.cronJob.json;
@@ -184,7 +187,7 @@ function inspectCommand(entry: BackupEntry, ns: string | undefined): string {
       volumes: [{ name: 'backup', persistentVolumeClaim: { claimName: entry.claimName, readOnly: true } }],
     },
   };
-  return kubectl(ns, 'run', name, '--rm', '-i', '--restart=Never', `--image=${container.image}`, `--overrides='${JSON.stringify(overrides)}'`);
+  return kubectl(ns, 'run', name, '--rm', '--attach', '--restart=Never', `--image=${container.image}`, `--overrides='${JSON.stringify(overrides)}'`);
 }
 
 function utc(instant: number): string {

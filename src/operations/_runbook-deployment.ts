@@ -49,7 +49,7 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
       k('rollout', 'history', resource, '--revision=<revision>'),
       k('rollout', 'undo', resource, '--to-revision=<revision>'),
     ]),
-    'A rollback changes the cluster, not the manifests: the next `kubectl apply` rolls forward again. Pin the good image in the app and synthesize.',
+    'A rollback changes the cluster, not the manifests: applying them again rolls forward. Pin the good image in the app and synthesize.',
     '### Pause and resume',
     `Pausing stops a rollout where it is (pods already replaced stay); changes applied while paused wait for ${code('resume')}.`,
     block([k('rollout', 'pause', resource), k('rollout', 'resume', resource)]),
