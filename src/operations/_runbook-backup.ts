@@ -42,6 +42,8 @@ export function backupRunbook(entry: BackupEntry, context: RenderContext, alertN
       + `. At most ${humanSeconds(period)} between two runs. A missed run still starts up to ${code(`startingDeadlineSeconds: ${spec.startingDeadlineSeconds}`)} late; `
       + `a run may take ${code(`activeDeadlineSeconds: ${jobSpec.activeDeadlineSeconds}`)} and is retried ${code(`backoffLimit: ${jobSpec.backoffLimit}`)} times.`
       + (spec.suspend ? ' The CronJob is **suspended** in the manifest: no run starts.' : ''),
+    ['Etc/UTC', 'UTC'].includes(timeZone) ? undefined
+      : `The CronJob controller reads the schedule in ${code(timeZone)}: a time skipped when the clocks go forward does not run that day, a time repeated when they go back runs twice.`,
     `The next ${runs.length} runs in UTC, counted from ${utc(context.runsAfter.getTime())}:`,
     bullets(runs.map(utc)),
     '### Retention',

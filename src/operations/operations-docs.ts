@@ -108,7 +108,7 @@ export class OperationsDocs {
       if (props.title.trim() === '') throw invalidProp('title', 'not be empty', props.title);
     }
     this.title = props.title;
-    if (props.runsAfter !== undefined && Number.isNaN(props.runsAfter.getTime())) throw invalidProp('runsAfter', 'be a valid date', props.runsAfter);
+    if (props.runsAfter !== undefined && Number.isNaN(props.runsAfter.getTime())) throw invalidProp('runsAfter', 'be a valid date', String(props.runsAfter));
     this.runsAfter = props.runsAfter;
     this.nextRuns = props.nextRuns ?? 5;
     assertWholeNumber('nextRuns', this.nextRuns, 1, '', 100);
