@@ -7,10 +7,10 @@ import {
   ChaosExperiment, ChaosScenario, HardenedDeployment, NatsBackupCronJob, NatsRestoreJob, OperationsDocs, RecoverySla, SoakProfile,
 } from '../src';
 import { nextCronRuns } from '../src/_cron-runs';
-import { BACKUP_LOG_LINES, RESTORE_LOG_LINES } from '../src/operations/_backup-log-lines';
 import { commandProblems, kubectlCommandsIn, parseKubectl } from './support/kubectl-command';
 import { ChaosChart, RestoreChart, SoakChart } from '../examples/api-service/on-demand-charts';
 import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
+import { BACKUP_LOG_LINES, RESTORE_LOG_LINES } from '../src/operations/_backup-log-lines';
 
 const RUNS_AFTER = new Date(Date.UTC(2026, 10, 27, 10, 30));
 const API_SERVER = { cidrs: ['10.0.0.10/32'], port: 6443 };

@@ -13,19 +13,11 @@ const DOCS = ['RUNBOOK.md', 'DEPLOYMENT-CHECKLIST.md', 'CHAOS-BASELINE.md', 'SOA
 describe('example app: operations documents next to its manifests', () => {
   const dir = mkdtempSync(join(tmpdir(), 'operations-docs-'));
   const dist = join(dir, 'dist');
-  const previous = process.env.CDK8S_OUTDIR;
-  process.env.CDK8S_OUTDIR = dist;
-  try {
-    jest.isolateModules(() => require('../examples/api-service/main'));
-  } finally {
-    if (previous === undefined) delete process.env.CDK8S_OUTDIR;
-    else process.env.CDK8S_OUTDIR = previous;
-  }
-  const files = loadManifests(dist);
-  const objects = Object.values(files).flat();
-  const filesByPath = new Map(Object.entries(files));
-  const docs = Object.fromEntries(DOCS.map((d) => [d, readFileSync(join(dist, d), 'utf8')]));
-  const all = Object.values(docs).join('\n');
+  let files: Record<string, any[]> = {};
+  let objects: any[] = [];
+  let filesByPath = new Map<string, any[]>();
+  let docs: Record<string, string> = {};
+  let all = '';
   const env = (job: any) => Object.fromEntries(
     (job.kind === 'CronJob' ? job.spec.jobTemplate.spec : job.spec).template.spec.containers[0].env.filter((e: any) => e.value !== undefined).map((e: any) => [e.name, e.value]),
   );
@@ -35,6 +27,25 @@ describe('example app: operations documents next to its manifests', () => {
     return found[0];
   };
 
+  beforeAll(() => {
+    const previous = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = dist;
+    try {
+      // main.ts synthesizes when it is loaded, as `cdk8s synth` runs it; a fresh module registry runs it again
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('../examples/api-service/main');
+      });
+    } finally {
+      if (previous === undefined) delete process.env.CDK8S_OUTDIR;
+      else process.env.CDK8S_OUTDIR = previous;
+    }
+    files = loadManifests(dist);
+    objects = Object.values(files).flat();
+    filesByPath = new Map(Object.entries(files));
+    docs = Object.fromEntries(DOCS.map((d) => [d, readFileSync(join(dist, d), 'utf8')]));
+    all = Object.values(docs).join('\n');
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('the four documents are written next to the production manifests, the on-demand charts below them', () => {

@@ -153,7 +153,7 @@ function manualSection(sla: RecoverySla, api: DeploymentEntry | undefined): stri
     `Watch ${code(json.metadata.name)} meanwhile (memory limit ${code(container.resources?.limits?.memory)}; readiness ${code(`GET ${container.readinessProbe?.httpGet?.path}`)}):`,
     block([
       k('get', 'pods', '-l', selector, '-w'),
-      k('get', 'pods', '-l', selector, `-o jsonpath='{range .items[*]}{.metadata.name} {.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].lastState.terminated.reason} {.status.containerStatuses[0].lastState.terminated.finishedAt}{"\\n"}{end}'`),
+      k('get', 'pods', '-l', selector, '-o jsonpath=\'{range .items[*]}{.metadata.name} {.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].lastState.terminated.reason} {.status.containerStatuses[0].lastState.terminated.finishedAt}{"\\n"}{end}\''),
       k('rollout', 'status', `deployment/${json.metadata.name}`),
     ]),
   ];

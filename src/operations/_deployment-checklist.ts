@@ -1,11 +1,11 @@
 import { imageVersion } from '../_image';
-import { longestRunIntervalSeconds } from '../alerts/_schedule-period';
-import { HardeningChecks } from '../checks/hardening-checks';
-import { Severity } from '../checks/hardening-rule';
 import { preamble, RenderContext } from './_context';
 import { DeploymentEntry, Manifest } from './_inventory';
 import { kubectl, namespaceOf, podSelector } from './_kubectl';
 import { block, checklist, code, doc, humanSeconds, steps } from './_markdown';
+import { longestRunIntervalSeconds } from '../alerts/_schedule-period';
+import { HardeningChecks } from '../checks/hardening-checks';
+import { Severity } from '../checks/hardening-rule';
 
 /** The annotation `HardeningChecks.suppress` writes on a suppressed object: `<prefix><rule id>: <reason>`. */
 const SUPPRESSION_ANNOTATION = 'checks.cdk8s-hardening.io/suppress.';

@@ -1,14 +1,14 @@
 import { relative, resolve, sep } from 'path';
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { HardeningAlerts } from '../alerts/hardening-alerts';
+import { SoakDashboard } from '../alerts/soak-dashboard';
 import { ChaosExperiment } from '../chaos-experiment';
 import { selectorMatches } from '../checks/_manifests';
 import { HardenedDeployment } from '../hardened-deployment';
 import { NatsBackupCronJob } from '../nats-backup-cron-job';
 import { NatsRestoreJob } from '../nats-restore-job';
 import { SoakJob } from '../soak-job';
-import { SoakDashboard } from '../alerts/soak-dashboard';
-import { HardeningAlerts } from '../alerts/hardening-alerts';
 import { manifestFiles } from './_manifest-files';
 
 /** One synthesized object: its JSON and the file it is written to, relative to the documents. */
@@ -101,7 +101,9 @@ export function collectInventory(production: App, onDemand: App[], docsDir: stri
   const backups: BackupEntry[] = [];
   const restores: RestoreEntry[] = [];
   const inventory = {
-    deployments, backups, otherRestores: [] as RestoreEntry[],
+    deployments,
+    backups,
+    otherRestores: [] as RestoreEntry[],
     chaos: [] as Array<JobEntry<ChaosExperiment>>,
     soaks: [] as Array<JobEntry<SoakJob>>,
     alerts: [] as Manifest[],

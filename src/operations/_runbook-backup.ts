@@ -1,10 +1,10 @@
 import { nextCronRuns } from '../_cron-runs';
-import { longestRunIntervalSeconds } from '../alerts/_schedule-period';
 import { BACKUP_LOG_LINES, LogLine, RESTORE_LOG_LINES } from './_backup-log-lines';
 import { envOf, jobContainer, RenderContext } from './_context';
 import { BackupEntry, RestoreEntry } from './_inventory';
 import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf } from './_kubectl';
 import { block, bullets, code, doc, humanSeconds, steps, table } from './_markdown';
+import { longestRunIntervalSeconds } from '../alerts/_schedule-period';
 
 /** A NatsBackupCronJob's section of RUNBOOK.md. */
 export function backupRunbook(entry: BackupEntry, context: RenderContext, alertNames: string[]): string {
@@ -65,8 +65,8 @@ export function backupRunbook(entry: BackupEntry, context: RenderContext, alertN
       k('get', 'cronjob', name),
       k('logs', '-l', selector, '--tail=1', '--prefix'),
     ]),
-    `Every backup on the claim, with its size and its checksums verified, from a pod that mounts the claim read-only (same image and user as the backups; `
-      + `with a ReadWriteOnce claim it must run on the node the claim is attached to while a backup runs):`,
+    'Every backup on the claim, with its size and its checksums verified, from a pod that mounts the claim read-only (same image and user as the backups; '
+      + 'with a ReadWriteOnce claim it must run on the node the claim is attached to while a backup runs):',
     block([inspectCommand(entry, ns)]),
     ...restoreSections(entry, k),
     '### When the claim is full',
@@ -75,7 +75,7 @@ export function backupRunbook(entry: BackupEntry, context: RenderContext, alertN
       `With a storage class that allows expansion (${code('allowVolumeExpansion: true')}), grow the claim and set ${code('claimSize')} to the same size in the app:\n`
         + block([
           k('get', 'pvc', entry.claimName),
-          k('patch', 'pvc', entry.claimName, `-p '{"spec":{"resources":{"requests":{"storage":"<larger size>"}}}}'`),
+          k('patch', 'pvc', entry.claimName, '-p \'{"spec":{"resources":{"requests":{"storage":"<larger size>"}}}}\''),
         ]),
       `Otherwise create a bigger claim, copy the backups over from a pod that mounts both, and pass it as ${code('existingClaim')}; `
         + `or shorten ${code('retention')} or ${code('keepLast')} (effective from the next successful run).`,

@@ -1,7 +1,7 @@
-import { podsOf } from '../checks/_manifests';
 import { DeploymentEntry } from './_inventory';
 import { kubectl, namespaceOf, podSelector } from './_kubectl';
 import { block, code, doc, table } from './_markdown';
+import { podsOf } from '../checks/_manifests';
 
 /** A HardenedDeployment's section of RUNBOOK.md: rollout, rollback, pause, scale, its budget, troubleshooting. */
 export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]): string {

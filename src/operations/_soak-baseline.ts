@@ -53,7 +53,7 @@ export function renderSoakBaseline(context: RenderContext): string {
     '## Leak detection',
     'k6 hands the summary only aggregates over the whole run, so a slow leak hides in the average. Each run is therefore split into three consecutive '
       + `scenarios tagged ${code('window')}: ${code('early')} (the first 20 %), ${code('steady')} (60 %) and ${code('late')} (the last 20 %), with the same virtual users. `
-      + `The summary divides the late window's p95 latency by the early window's: a service that slows down over time (memory, connections, caches that never shrink) `
+      + 'The summary divides the late window\'s p95 latency by the early window\'s: a service that slows down over time (memory, connections, caches that never shrink) '
       + `shows a ratio above the growth limit and the verdict is FAIL (exit 90 when every threshold held). The two window thresholds (${code('max>=0')}) always hold: `
       + 'they only make the window latencies appear in the summary.',
     '## Run, watch and read',
@@ -90,7 +90,9 @@ function groupBySettings(soaks: SoakFacts[]): SoakFacts[][] {
   const groups = new Map<string, SoakFacts[]>();
   for (const s of soaks) {
     const { config, options } = s.settings;
-    const key = JSON.stringify([config.endpoints, config.thinkTimeSeconds, config.breaker, config.analysis.maxLatencyGrowth, options.thresholds, config.baseUrl]);
+    const key = JSON.stringify([
+      config.endpoints, config.thinkTimeSeconds, config.breaker, config.analysis.maxLatencyGrowth, options.thresholds, config.baseUrl,
+    ]);
     groups.set(key, [...(groups.get(key) ?? []), s]);
   }
   return [...groups.values()];

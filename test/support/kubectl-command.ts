@@ -25,29 +25,42 @@ export interface KubectlCommand {
 
 /** Resource types as kubectl's RESTMapper resolves them (singular, plural, short names). */
 const KINDS: Record<string, string> = {
-  deployment: 'Deployment', deployments: 'Deployment', deploy: 'Deployment',
-  pod: 'Pod', pods: 'Pod', po: 'Pod',
-  pdb: 'PodDisruptionBudget', poddisruptionbudget: 'PodDisruptionBudget', poddisruptionbudgets: 'PodDisruptionBudget',
-  cronjob: 'CronJob', cronjobs: 'CronJob', cj: 'CronJob',
-  job: 'Job', jobs: 'Job',
-  pvc: 'PersistentVolumeClaim', persistentvolumeclaim: 'PersistentVolumeClaim', persistentvolumeclaims: 'PersistentVolumeClaim',
-  statefulset: 'StatefulSet', statefulsets: 'StatefulSet', sts: 'StatefulSet',
+  deployment: 'Deployment',
+  deployments: 'Deployment',
+  deploy: 'Deployment',
+  pod: 'Pod',
+  pods: 'Pod',
+  po: 'Pod',
+  pdb: 'PodDisruptionBudget',
+  poddisruptionbudget: 'PodDisruptionBudget',
+  poddisruptionbudgets: 'PodDisruptionBudget',
+  cronjob: 'CronJob',
+  cronjobs: 'CronJob',
+  cj: 'CronJob',
+  job: 'Job',
+  jobs: 'Job',
+  pvc: 'PersistentVolumeClaim',
+  persistentvolumeclaim: 'PersistentVolumeClaim',
+  persistentvolumeclaims: 'PersistentVolumeClaim',
+  statefulset: 'StatefulSet',
+  statefulsets: 'StatefulSet',
+  sts: 'StatefulSet',
 };
 
 /** Flags each verb takes in the documents (kubectl v0.28.15: pkg/cmd/<verb>/<verb>.go). */
 const VERB_FLAGS: Record<string, string[]> = {
-  'apply': ['f', 'l'],
-  'delete': ['f', 'l', 'ignore-not-found', 'wait'],
-  'diff': ['f'],
-  'get': ['l', 'o', 'w'],
-  'describe': ['l'],
-  'logs': ['l', 'f', 'tail', 'prefix', 'previous'],
-  'wait': ['for', 'timeout'],
-  'scale': ['replicas'],
-  'patch': ['p'],
-  'create': ['from'],
-  'run': ['rm', 'attach', 'restart', 'image', 'overrides'],
-  'rollout': ['timeout', 'revision', 'to-revision'],
+  apply: ['f', 'l'],
+  delete: ['f', 'l', 'ignore-not-found', 'wait'],
+  diff: ['f'],
+  get: ['l', 'o', 'w'],
+  describe: ['l'],
+  logs: ['l', 'f', 'tail', 'prefix', 'previous'],
+  wait: ['for', 'timeout'],
+  scale: ['replicas'],
+  patch: ['p'],
+  create: ['from'],
+  run: ['rm', 'attach', 'restart', 'image', 'overrides'],
+  rollout: ['timeout', 'revision', 'to-revision'],
 };
 const ROLLOUT_VERBS = ['status', 'history', 'undo', 'pause', 'resume'];
 /** Boolean flags: they take no separate value. */
@@ -230,7 +243,8 @@ export function commandProblems(cmd: KubectlCommand, objects: any[], files: Map<
   if (name === undefined || kind === 'Pod') {
     // a list: it must be selected by a label selector that matches pods of the manifests
     if (!cmd.selector) return [`${cmd.text} lists every ${kind} of the namespace: name one or select by label`];
-    const templates = objects.filter((o) => ns(o) === cmd.namespace).map(podTemplateLabels).filter((l): l is Record<string, string> => l !== undefined);
+    const templates = objects.filter((o) => ns(o) === cmd.namespace).map(podTemplateLabels)
+      .filter((l): l is Record<string, string> => l !== undefined);
     if (!templates.some((labels) => selectorMatchesLabels(cmd.selector!, labels))) problems.push(`-l ${cmd.selector} selects no pods of a workload in ${cmd.namespace}`);
     return problems;
   }
