@@ -10,6 +10,14 @@ import { collectInventory, Inventory } from './_inventory';
 import { renderRunbook } from './_runbook';
 import { renderSoakBaseline } from './_soak-baseline';
 
+/** The documents and their renderers, in the order they are rendered. */
+const DOCUMENTS: ReadonlyArray<[string, (context: RenderContext) => string]> = [
+  ['RUNBOOK.md', renderRunbook],
+  ['DEPLOYMENT-CHECKLIST.md', renderDeploymentChecklist],
+  ['CHAOS-BASELINE.md', renderChaosBaseline],
+  ['SOAK-BASELINE.md', renderSoakBaseline],
+];
+
 /**
  * Properties of {@link OperationsDocs}.
  */
@@ -84,7 +92,7 @@ export interface OperationsDocument {
  */
 export class OperationsDocs {
   /** The file names of the documents, in the order they are rendered. */
-  public static readonly FILE_NAMES = ['RUNBOOK.md', 'DEPLOYMENT-CHECKLIST.md', 'CHAOS-BASELINE.md', 'SOAK-BASELINE.md'];
+  public static readonly FILE_NAMES: string[] = DOCUMENTS.map(([fileName]) => fileName);
 
   /** The directory the documents are written to. */
   public readonly outdir: string;
@@ -116,15 +124,7 @@ export class OperationsDocs {
 
   /** Renders the four documents from the constructs of the apps as they are now. */
   public render(): OperationsDocument[] {
-    const inventory = this.inventory();
-    const context: RenderContext = {
-      title: this.title ?? (inventory.deployments.filter((d) => d.deployment.production).map((d) => d.deployment.json.metadata.name).join(', ') || 'the app'),
-      inventory,
-      runsAfter: this.runsAfter ?? new Date(),
-      nextRuns: this.nextRuns,
-    };
-    const renderers = [renderRunbook, renderDeploymentChecklist, renderChaosBaseline, renderSoakBaseline];
-    return OperationsDocs.FILE_NAMES.map((fileName, i) => ({ fileName, markdown: renderers[i](context) }));
+    return this.renderFrom(this.inventory());
   }
 
   /**
@@ -132,19 +132,28 @@ export class OperationsDocs {
    * app: it fails when a manifest file the documents refer to does not exist.
    */
   public write(): string[] {
-    const documents = this.render();
-    const missing = this.inventory().manifests.map((m) => m.file).filter((file, i, all) => all.indexOf(file) === i)
-      .filter((file) => !existsSync(resolve(this.outdir, file)));
+    const inventory = this.inventory();
+    const missing = [...new Set(inventory.manifests.map((m) => m.file))].filter((file) => !existsSync(resolve(this.outdir, file)));
     if (missing.length > 0) {
       throw invalidProp('app', 'be synthesized before the documents are written (call synth() on the app and on every onDemand app first), '
         + `so that the files they name exist in ${this.outdir}`, missing);
     }
     mkdirSync(this.outdir, { recursive: true });
-    return documents.map((d) => {
+    return this.renderFrom(inventory).map((d) => {
       const path = join(this.outdir, d.fileName);
       writeFileSync(path, d.markdown);
       return path;
     });
+  }
+
+  private renderFrom(inventory: Inventory): OperationsDocument[] {
+    const context: RenderContext = {
+      title: this.title ?? (inventory.deployments.filter((d) => d.deployment.production).map((d) => d.deployment.json.metadata.name).join(', ') || 'the app'),
+      inventory,
+      runsAfter: this.runsAfter ?? new Date(),
+      nextRuns: this.nextRuns,
+    };
+    return DOCUMENTS.map(([fileName, renderer]) => ({ fileName, markdown: renderer(context) }));
   }
 
   private inventory(): Inventory {
