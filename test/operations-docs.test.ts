@@ -1,8 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { ApiObject, App, Chart, Duration } from 'cdk8s';
+import { ApiObject, App, Chart, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import {
   ChaosExperiment, ChaosScenario, HardenedDeployment, NatsBackupCronJob, NatsRestoreJob, OperationsDocs, RecoverySla, SoakProfile,
 } from '../src';
@@ -124,6 +125,20 @@ describe('OperationsDocs of other apps', () => {
     expect(chaos).toContain('add a `ChaosExperiment` with `ChaosScenario.NATS_KILL`');
   });
 
+  test('a construct newer than the documents that exposes its CronJob gets a section read from it', () => {
+    const app = new App({ outdir: 'out' });
+    const chart = new Chart(app, 'drills', { namespace: 'orders' });
+    new RestoreDrill(chart, 'drill');
+    const runbook = render(new OperationsDocs(app, { runsAfter: RUNS_AFTER, nextRuns: 2 }))['RUNBOOK.md'];
+    expect(runbook).toContain('## CronJob orders-restore-drill (namespace orders)');
+    expect(runbook).toContain('| `DRILL_STREAMS=ORDERS` |');
+    expect(runbook).toContain('Schedule `0 4 * * 0` in `Etc/UTC`; the next runs in UTC:\n\n- 2026-11-29 04:00 UTC\n- 2026-12-06 04:00 UTC');
+    const objects = app.charts.flatMap((c) => c.toJson());
+    const problems = kubectlCommandsIn(runbook).flatMap((text) => commandProblems(parseKubectl(text), objects, new Map([['drills.k8s.yaml', objects]])));
+    expect(problems).toEqual([]);
+    expect(kubectlCommandsIn(runbook)).toContain('kubectl -n orders create job --from=cronjob/orders-restore-drill "$job"');
+  });
+
   test('a restore of a claim no backup of the apps writes gets a section of its own; no budget is said plainly', () => {
     const app = new App({ outdir: 'out' });
     const chart = new Chart(app, 'jetstream', { namespace: 'jetstream' });
@@ -213,5 +228,19 @@ class OperationsApiChart extends Chart {
     super(app, 'ops', { namespace: 'ops' });
     new HardenedDeployment(this, 'api', { metadata: { name: 'ops-api' }, image: 'ghcr.io/acme/ops:2.0.0' }).addDisruptionBudget();
     new NatsBackupCronJob(this, 'backup', { metadata: { name: 'ops-backup' } });
+  }
+}
+
+/** Stands for a construct of a later version (a restore drill): all the documents know of it is its CronJob. */
+class RestoreDrill extends Construct {
+  public readonly cronJob: kplus.CronJob;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.cronJob = new kplus.CronJob(this, 'Resource', {
+      metadata: { name: 'orders-restore-drill' },
+      schedule: Cron.schedule({ minute: '0', hour: '4', weekDay: '0' }),
+      containers: [{ image: 'natsio/nats-box:0.19.5', envVariables: { DRILL_STREAMS: kplus.EnvValue.fromValue('ORDERS') } }],
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from 'path';
 import { ApiObject, App } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { HardeningAlerts } from '../alerts/hardening-alerts';
 import { SoakDashboard } from '../alerts/soak-dashboard';
@@ -68,6 +69,11 @@ export interface Inventory {
   readonly soaks: Array<JobEntry<SoakJob>>;
   readonly alerts: Manifest[];
   readonly dashboards: Array<{ construct: SoakDashboard; configMap: Manifest }>;
+  /**
+   * Other constructs that expose a `job` (kplus.Job) or a `cronJob` (kplus.CronJob), such as a
+   * construct newer than these documents: they get a generic section from their synthesized objects.
+   */
+  readonly otherJobs: Array<JobEntry<IConstruct>>;
   /** Every synthesized object of every app. */
   readonly manifests: Manifest[];
   /** The production app's objects as `kubectl apply` takes them: its files. */
@@ -108,6 +114,7 @@ export function collectInventory(production: App, onDemand: App[], docsDir: stri
     soaks: [] as Array<JobEntry<SoakJob>>,
     alerts: [] as Manifest[],
     dashboards: [] as Array<{ construct: SoakDashboard; configMap: Manifest }>,
+    otherJobs: [] as Array<JobEntry<IConstruct>>,
     manifests,
     productionFiles: [...new Set(manifests.filter((m) => m.production).map((m) => m.file))],
   };
@@ -139,6 +146,11 @@ export function collectInventory(production: App, onDemand: App[], docsDir: stri
       inventory.alerts.push(manifestOf(c.prometheusRule));
     } else if (c instanceof SoakDashboard) {
       inventory.dashboards.push({ construct: c, configMap: manifestOf(c.configMap) });
+    } else {
+      const job = (c as any).job ?? (c as any).cronJob;
+      if (job instanceof kplus.Job || job instanceof kplus.CronJob) {
+        inventory.otherJobs.push({ construct: c, job: manifestOf(job), apply: applyOf(c) });
+      }
     }
   }
   // a restore belongs to the backups whose claim it mounts, in the same namespace

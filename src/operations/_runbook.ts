@@ -4,6 +4,7 @@ import { kubectl, namespaceOf } from './_kubectl';
 import { anchor, bullets, doc } from './_markdown';
 import { backupRunbook, restoreSection } from './_runbook-backup';
 import { deploymentRunbook } from './_runbook-deployment';
+import { jobRunbook } from './_runbook-job';
 
 /** RUNBOOK.md: per HardenedDeployment and per NatsBackupCronJob, what to run and what the output means. */
 export function renderRunbook(context: RenderContext): string {
@@ -20,6 +21,10 @@ export function renderRunbook(context: RenderContext): string {
   for (const restore of inventory.otherRestores) {
     const ns = namespaceOf(restore.job.json);
     const body = doc([`## JetStream restore ${restore.job.json.metadata.name}`, ...restoreSection(undefined, restore, (...args) => kubectl(ns, ...args))]).trimEnd();
+    sections.push({ heading: firstLine(body), body });
+  }
+  for (const entry of inventory.otherJobs) {
+    const body = jobRunbook(entry, context);
     sections.push({ heading: firstLine(body), body });
   }
   return doc([

@@ -158,8 +158,8 @@ export class OperationsDocs {
 
   private inventory(): Inventory {
     const inventory = collectInventory(this.app, this.onDemand, this.outdir);
-    const { deployments, backups, otherRestores, chaos, soaks } = inventory;
-    if (deployments.length + backups.length + otherRestores.length + chaos.length + soaks.length === 0) {
+    const { deployments, backups, otherRestores, chaos, soaks, otherJobs } = inventory;
+    if (deployments.length + backups.length + otherRestores.length + chaos.length + soaks.length + otherJobs.length === 0) {
       throw invalidProp('app', 'hold a HardenedDeployment, NatsBackupCronJob, NatsRestoreJob, ChaosExperiment or SoakJob to document (in the app or an onDemand app)',
         [this.app, ...this.onDemand].map((a) => a.outdir));
     }
