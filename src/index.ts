@@ -39,3 +39,4 @@ export * from './soak-metrics-output';
 export * from './alerts/hardening-alerts';
 export * from './alerts/soak-dashboard';
 export * from './checks/rules/image-digest';
+export * from './operations/operations-docs';

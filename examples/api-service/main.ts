@@ -1,6 +1,6 @@
 import { join } from 'path';
 import { App } from 'cdk8s';
-import { HardeningChecks, SoakProfile } from 'cdk8s-hardening';
+import { HardeningChecks, OperationsDocs, SoakProfile } from 'cdk8s-hardening';
 import { ChaosChart, RestoreChart, SoakChart } from './on-demand-charts';
 import { OrdersApiChart } from './orders-api-chart';
 
@@ -26,3 +26,5 @@ new HardeningChecks(onDemand, { failOnWarnings: true });
 
 app.synth();
 onDemand.synth();
+// dist/RUNBOOK.md, DEPLOYMENT-CHECKLIST.md, CHAOS-BASELINE.md and SOAK-BASELINE.md, next to the manifests they name.
+new OperationsDocs(app, { onDemand: [onDemand] }).write();

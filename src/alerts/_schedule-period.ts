@@ -1,22 +1,17 @@
+import { cronDayMatches, cronTimesOfDay, DAY_MS, parseCronSpec, TimeZoneOffsets } from '../_cron-runs';
 import { invalidProp } from '../_errors';
 
 /**
  * The longest time between two consecutive runs of a CronJob schedule, in its time zone, as the
- * CronJob controller fires it. The controller computes runs with robfig/cron v3 (`ParseStandard`,
- * `SpecSchedule.Next` in spec.go), whose behaviour this follows:
- * - day of month and day of week: both must match when either field starts with `*` or `?`
- *   (without a step above 1), otherwise either may match (`dayMatches`);
- * - `a/step` runs from a to the field's maximum; names (JAN, MON) are case-insensitive;
- * - `Next` walks hours in absolute time, so a local time skipped by a daylight-saving jump does not
- *   run that day, and a local time repeated when clocks go back runs twice.
+ * CronJob controller fires it (robfig/cron v3, see ../_cron-runs).
  *
  * The runs are enumerated over eight fixed calendar years (2024-2031: two leap days), so the
  * result never depends on the day of synthesis.
  */
 export function longestRunIntervalSeconds(prop: string, expression: string, timeZone: string): number {
-  const spec = parseSpec(expression);
-  const times = timesOfDay(spec);
-  const offsets = new OffsetFinder(timeZone);
+  const spec = parseCronSpec(expression);
+  const times = cronTimesOfDay(spec);
+  const offsets = new TimeZoneOffsets(timeZone);
   let previous: number | undefined;
   let longest = 0;
   const consider = (instant: number) => {
@@ -27,7 +22,7 @@ export function longestRunIntervalSeconds(prop: string, expression: string, time
 
   for (let day = Date.UTC(2024, 0, 1); day < Date.UTC(2032, 0, 1); day += DAY_MS) {
     const date = new Date(day);
-    if (!dayMatches(spec, date)) continue;
+    if (!cronDayMatches(spec, date)) continue;
     // every instant of this local day lies within a day of its midnight read as UTC
     const before = offsets.offsetMs(day - DAY_MS);
     const after = offsets.offsetMs(day + 2 * DAY_MS);
@@ -46,111 +41,4 @@ export function longestRunIntervalSeconds(prop: string, expression: string, time
     throw invalidProp(prop, 'run at least twice in eight years, so a missing backup can be told from a schedule that never repeats', expression);
   }
   return longest / 1000;
-}
-
-const DAY_MS = 86_400_000;
-
-interface Field {
-  readonly values: Set<number>;
-  /** The field starts with `*` or `?` without a step above 1 (robfig's starBit). */
-  readonly star: boolean;
-}
-
-interface Spec {
-  readonly minute: Field;
-  readonly hour: Field;
-  readonly dayOfMonth: Field;
-  readonly month: Field;
-  readonly dayOfWeek: Field;
-}
-
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-
-/** The five fields of an expression already checked by assertCronSchedule. */
-function parseSpec(expression: string): Spec {
-  const [minute, hour, dayOfMonth, month, dayOfWeek] = expression.trim().split(/\s+/);
-  return {
-    minute: parseField(minute, 0, 59, []),
-    hour: parseField(hour, 0, 23, []),
-    dayOfMonth: parseField(dayOfMonth, 1, 31, []),
-    month: parseField(month, 1, 12, MONTHS, 1),
-    dayOfWeek: sundayAsZero(parseField(dayOfWeek, 0, 7, DAYS)),
-  };
-}
-
-/** 7 is Sunday in the expressions the validation lets through. */
-function sundayAsZero(field: Field): Field {
-  return { values: new Set([...field.values].map((d) => d % 7)), star: field.star };
-}
-
-function parseField(field: string, min: number, max: number, names: string[], nameBase = 0): Field {
-  const values = new Set<number>();
-  let star = false;
-  for (const item of field.split(',')) {
-    const [range, stepText] = item.split('/');
-    const step = stepText === undefined ? 1 : Number(stepText);
-    let start: number;
-    let end: number;
-    if (range === '*' || range === '?') {
-      [start, end] = [min, max];
-      if (step <= 1) star = true;
-    } else {
-      const bounds = range.split('-').map((token) => valueOf(token, names, nameBase));
-      start = bounds[0];
-      end = bounds.length === 2 ? bounds[1] : stepText === undefined ? start : max;
-    }
-    for (let v = start; v <= end; v += step) values.add(v);
-  }
-  return { values, star };
-}
-
-function valueOf(token: string, names: string[], nameBase: number): number {
-  if (/^\d+$/.test(token)) return Number(token);
-  return names.indexOf(token.toUpperCase()) + nameBase;
-}
-
-/** Minutes after local midnight of every run on a matching day, ascending. */
-function timesOfDay(spec: Spec): number[] {
-  const times: number[] = [];
-  for (const h of [...spec.hour.values].sort((a, b) => a - b)) {
-    for (const m of [...spec.minute.values].sort((a, b) => a - b)) times.push(h * 60 + m);
-  }
-  return times;
-}
-
-/** robfig/cron v3 dayMatches, on a calendar date (read in UTC: it is the local date). */
-function dayMatches(spec: Spec, date: Date): boolean {
-  if (!spec.month.values.has(date.getUTCMonth() + 1)) return false;
-  const dom = spec.dayOfMonth.values.has(date.getUTCDate());
-  const dow = spec.dayOfWeek.values.has(date.getUTCDay());
-  return spec.dayOfMonth.star || spec.dayOfWeek.star ? dom && dow : dom || dow;
-}
-
-/** UTC offsets of a time zone, through the Intl time zone data (the IANA database Go also loads). */
-class OffsetFinder {
-  private readonly format?: Intl.DateTimeFormat;
-
-  constructor(timeZone: string) {
-    if (timeZone !== 'Etc/UTC' && timeZone !== 'UTC') {
-      this.format = new Intl.DateTimeFormat('en-US', {
-        timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-      });
-    }
-  }
-
-  /** Local wall time minus UTC at an instant, in milliseconds. */
-  public offsetMs(instant: number): number {
-    if (!this.format) return 0;
-    const parts: Record<string, number> = {};
-    for (const part of this.format.formatToParts(new Date(instant))) parts[part.type] = Number(part.value);
-    const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-    return wall - Math.floor(instant / 1000) * 1000;
-  }
-
-  /** The instants that show this wall time: none in a skipped hour, two in a repeated one. */
-  public instantsOf(wall: number, candidateOffsets: number[]): number[] {
-    const instants = [...new Set(candidateOffsets)].map((offset) => wall - offset).filter((instant) => this.offsetMs(instant) === wall - instant);
-    return [...new Set(instants)].sort((a, b) => a - b);
-  }
 }

@@ -1,0 +1,37 @@
+import { ApplyTarget } from './_inventory';
+
+/** A kubectl command in the namespace of an object (`-n` left out for objects without one). */
+export function kubectl(namespace: string | undefined, ...args: string[]): string {
+  return ['kubectl', ...(namespace ? ['-n', namespace] : []), ...args].join(' ');
+}
+
+/** The namespace of a synthesized object. */
+export function namespaceOf(json: any): string | undefined {
+  return json.metadata?.namespace;
+}
+
+/** `kubectl apply` (or `delete`) of exactly the objects of one construct. */
+export function applyCommand(target: ApplyTarget, verb: 'apply' | 'delete' | 'diff' = 'apply'): string {
+  return ['kubectl', verb, ...target.files.flatMap((f) => ['-f', f]), ...(target.selector ? ['-l', target.selector] : [])].join(' ');
+}
+
+/** A note when applying a construct's files also applies other objects. */
+export function alsoAppliesNote(target: ApplyTarget): string | undefined {
+  if (target.alsoApplies.length === 0) return undefined;
+  return `Applying ${target.files.length > 1 ? 'these files' : 'this file'} also applies ${target.alsoApplies.map((o) => `\`${o}\``).join(', ')}: `
+    + 'no label tells them apart. Give the construct a chart of its own to apply it alone.';
+}
+
+/** The label selector of a pod template, as `kubectl -l` takes it. */
+export function podSelector(json: any): string {
+  const labels: Record<string, string> = json.spec?.selector?.matchLabels ?? json.spec?.template?.metadata?.labels ?? {};
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+/** The instance label of a Job's (or CronJob's) pods, which tells its pods from every other Job's. */
+export function jobPodSelector(job: any): string {
+  const template = job.kind === 'CronJob' ? job.spec.jobTemplate.spec.template : job.spec.template;
+  const labels: Record<string, string> = template.metadata?.labels ?? {};
+  const key = 'app.kubernetes.io/instance';
+  return labels[key] ? `${key}=${labels[key]}` : Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+}

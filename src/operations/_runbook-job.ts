@@ -1,0 +1,53 @@
+import { nextCronRuns } from '../_cron-runs';
+import { envOf, jobContainer, RenderContext } from './_context';
+import { JobEntry } from './_inventory';
+import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf } from './_kubectl';
+import { block, bullets, code, doc, table } from './_markdown';
+
+/**
+ * The section of a Job or CronJob these documents have no guide for (a construct newer than
+ * them): what its synthesized objects say, and the commands that run and read any Job.
+ */
+export function jobRunbook(entry: JobEntry<unknown>, context: RenderContext): string {
+  const json = entry.job.json;
+  const name: string = json.metadata.name;
+  const ns = namespaceOf(json);
+  const k = (...args: string[]) => kubectl(ns, ...args);
+  const cron = json.kind === 'CronJob';
+  const jobSpec = cron ? json.spec.jobTemplate.spec : json.spec;
+  const env = envOf(jobContainer(json));
+  const component = json.metadata.labels?.['app.kubernetes.io/component'];
+  const settings = Object.entries(env).map(([key, value]) => [code(`${key}=${value}`)]);
+  const parts = [
+    `## ${json.kind} ${name}${ns ? ` (namespace ${ns})` : ''}`,
+    `${json.kind} ${code(name)}${component ? ` (${code(`app.kubernetes.io/component: ${component}`)})` : ''} from ${entry.apply.files.map(code).join(', ')}: `
+      + `${code(`activeDeadlineSeconds: ${jobSpec.activeDeadlineSeconds}`)}, ${code(`backoffLimit: ${jobSpec.backoffLimit}`)}. `
+      + 'These documents have no guide of its own for it yet: what follows is read from its manifest.',
+    settings.length > 0 ? table(['setting'], settings) : undefined,
+    alsoAppliesNote(entry.apply),
+  ];
+  if (cron) {
+    const timeZone = json.spec.timeZone ?? 'Etc/UTC';
+    const runs = nextCronRuns(json.spec.schedule, timeZone, context.runsAfter.getTime(), context.nextRuns);
+    parts.push(
+      `Schedule ${code(json.spec.schedule)} in ${code(timeZone)}; the next runs in UTC:`,
+      bullets(runs.map((r) => `${new Date(r).toISOString().slice(0, 16).replace('T', ' ')} UTC`)),
+      'Run it now and read it:',
+      block([
+        `job=${name}-manual-$(date +%s)`,
+        k('create', 'job', `--from=cronjob/${name}`, '"$job"'),
+        k('logs', '-f', '"job/$job"'),
+        k('get', 'cronjob', name),
+      ]),
+    );
+  } else {
+    parts.push('Run it, follow it, read its last lines and its exit code, then remove it:', block([
+      k('delete', 'job', name, '--ignore-not-found'),
+      applyCommand(entry.apply),
+      k('logs', '-f', `job/${name}`),
+      k('get', 'pods', '-l', jobPodSelector(json), "-o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}'"),
+      applyCommand(entry.apply, 'delete'),
+    ]));
+  }
+  return doc(parts).trimEnd();
+}
