@@ -97,6 +97,25 @@ report() {
       objectStores: $objectStores, objects: $objects, mismatches: $mismatches, failures: $failures}'
 }
 
+# run_child of the library with stdout (and stderr unless $2 is empty) in files. The redirections
+# belong to the background command, not to a function call: bash runs a trap inside the
+# redirections of the function it interrupts, and the JSON line must reach the drill's stdout.
+run_to() {
+  out=$1
+  err=$2
+  shift 2
+  if [ -n "$err" ]; then "$@" > "$out" 2> "$err" & else "$@" > "$out" & fi
+  child=$!
+  if wait "$child"; then
+    child=''
+    return 0
+  else
+    status=$?
+    child=''
+    return "$status"
+  fi
+}
+
 stop_server() {
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
@@ -244,11 +263,17 @@ until grep -q 'Server is ready' "$store/server.log" 2>/dev/null; do
 done
 
 log "step 5/6: restoring $backup with nats-restore.sh"
+# This backup by name (a backup completing meanwhile changes nothing), every stream, nothing to
+# overwrite, one replica each: the throwaway server is a single server.
+BACKUP_NAME=$backup
+ON_EXISTING=fail
+STREAMS=''
+REPLICAS=1
+export BACKUP_ROOT BACKUP_NAME ON_EXISTING STREAMS REPLICAS
 restore_started=$(date -u +%s)
 # RESTORE_SHELL may name a shell with its arguments (busybox sh): split on blanks, never globbed.
 # shellcheck disable=SC2086
-if BACKUP_ROOT=$BACKUP_ROOT BACKUP_NAME=$backup ON_EXISTING=fail STREAMS='' REPLICAS=1 \
-  run_child $RESTORE_SHELL "$scripts/nats-restore.sh" > "$scratch/restore.json" 2> "$scratch/restore.log"; then
+if run_to "$scratch/restore.json" "$scratch/restore.log" $RESTORE_SHELL "$scripts/nats-restore.sh"; then
   rto=$(($(date -u +%s) - restore_started))
   cat "$scratch/restore.log" >&2
 else
@@ -268,7 +293,7 @@ log "step 6/6: comparing the restored server with the records of $backup"
 now=$(date -u +%s)
 while IFS= read -r stream <&3; do
   src="$dir/streams/$stream"
-  if ! run_child nats stream info "$stream" --json > "$scratch/info.json" 2> "$scratch/error"; then
+  if ! run_to "$scratch/info.json" "$scratch/error" nats stream info "$stream" --json; then
     mismatch "stream $stream: missing after the restore"
     continue
   fi
@@ -322,7 +347,7 @@ while IFS= read -r stream <&3; do
           OBJ_*)
             object_stores=$((object_stores + 1))
             # the store's objects are its metadata subjects, $O.<store>.M.<encoded name>
-            run_child nats stream subjects "$stream" "\$O.${stream#OBJ_}.M.>" --json > "$scratch/subjects.json" \
+            run_to "$scratch/subjects.json" '' nats stream subjects "$stream" "\$O.${stream#OBJ_}.M.>" --json \
               || fail "nats stream subjects $stream failed"
             objects=$((objects + $(jq 'length' "$scratch/subjects.json"))) ;;
         esac ;;
@@ -333,7 +358,7 @@ while IFS= read -r stream <&3; do
     expiring) log "step 6/6: stream $stream: messages older than its max_age were removed by the server after the restore, as they would be in production" ;;
   esac
 
-  run_child nats consumer ls "$stream" --json > "$scratch/restored-consumers.out" || fail "nats consumer ls $stream failed"
+  run_to "$scratch/restored-consumers.out" '' nats consumer ls "$stream" --json || fail "nats consumer ls $stream failed"
   names_of "$scratch/restored-consumers.out" "$scratch/restored-consumers" "the restored consumers of $stream"
   names_of "$src/consumers.json" "$scratch/consumers" "the consumer list of $stream"
   while IFS= read -r consumer <&4; do
@@ -344,7 +369,7 @@ while IFS= read -r stream <&3; do
     consumers=$((consumers + 1))
     # Only a snapshot carries a consumer's state; a consumer of a configuration-only stream starts over.
     [ "$how" != configuration ] || continue
-    run_child nats consumer info "$stream" "$consumer" --json > "$scratch/consumer.json" || fail "nats consumer info $stream $consumer failed"
+    run_to "$scratch/consumer.json" '' nats consumer info "$stream" "$consumer" --json || fail "nats consumer info $stream $consumer failed"
     floor=$(jq -n -r --slurpfile r "$scratch/consumer.json" --slurpfile b "$src/consumers/$consumer.json" \
       'if ($r[0].ack_floor.stream_seq // 0) < ($b[0].ack_floor.stream_seq // 0) then "\($r[0].ack_floor.stream_seq // 0) \($b[0].ack_floor.stream_seq // 0)" else "" end') \
       || fail "could not compare consumer $consumer of $stream with its record"
