@@ -27,6 +27,18 @@ describeWith(['shellcheck'], 'restore drill script: shellcheck', () => {
   });
 });
 
+describe('restore drill script: the age of a backup from its name', () => {
+  const names = ['19700101T000000Z', '20000301T000000Z', '20240229T235959Z', '20261127T020000Z', '20260809T080908Z', '21000101T000001Z'];
+  test.each(SHELLS)('under %s: epoch_of_name agrees with the UTC calendar (leap days, leading zeros that are not octal)', (shell) => {
+    const [command, ...args] = shell.split(' ');
+    const script = `. ${LIB_SCRIPT}; eval "$(sed -n '/^epoch_of_name() {/,/^}/p' ${DRILL_SCRIPT})"; for n in ${names.join(' ')}; do epoch_of_name "$n"; done`;
+    const result = spawnSync(command, [...args, '-c', script], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    const expected = names.map((n) => Date.UTC(+n.slice(0, 4), +n.slice(4, 6) - 1, +n.slice(6, 8), +n.slice(9, 11), +n.slice(11, 13), +n.slice(13, 15)) / 1000);
+    expect(result.stdout.trim().split('\n').map(Number)).toEqual(expected);
+  });
+});
+
 // The production server below is where the backups come from; the drill must never connect to it.
 // natscli is the stand-in of natscli-standin.test.ts; nats-server is the real one (Debian).
 describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'restore drill against a real nats-server', () => {

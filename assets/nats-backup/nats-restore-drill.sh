@@ -116,6 +116,22 @@ run_to() {
   fi
 }
 
+# Seconds since the epoch of a backup name (a UTC time such as 20261127T020000Z), with the
+# days-from-civil algorithm of H. Hinnant in shell arithmetic: neither date(1) nor jq parses dates
+# the same way in busybox, musl and GNU. Leading zeros are dropped (they would read as octal).
+epoch_of_name() {
+  set -- "$(printf '%s' "$1" | sed 's/^\(....\)\(..\)\(..\)T\(..\)\(..\)\(..\)Z$/\1 \2 \3 \4 \5 \6/')"
+  # shellcheck disable=SC2086
+  set -- $1
+  year=$1 month=${2#0} day=${3#0} hour=${4#0} minute=${5#0} second=${6#0}
+  if [ "$month" -le 2 ]; then year=$((year - 1)); shifted=$((month + 9)); else shifted=$((month - 3)); fi
+  era=$((year / 400))
+  yoe=$((year - era * 400))
+  doy=$(((153 * shifted + 2) / 5 + day - 1))
+  doe=$((yoe * 365 + yoe / 4 - yoe / 100 + doy))
+  echo $(((era * 146097 + doe - 719468) * 86400 + hour * 3600 + minute * 60 + second))
+}
+
 stop_server() {
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
@@ -169,7 +185,7 @@ dir=$(list_complete_backups "$BACKUP_ROOT" | head -n 1)
 backup=$(basename "$dir")
 # The name is the run's UTC start time (is_backup_name checked its shape).
 started_at=$(printf '%s' "$backup" | sed 's/^\(....\)\(..\)\(..\)T\(..\)\(..\)\(..\)Z$/\1-\2-\3T\4:\5:\6Z/')
-started=$(jq -n --arg t "$started_at" '$t | fromdateiso8601') || fail "could not read the time of backup $backup"
+started=$(epoch_of_name "$backup")
 age=$(($(date -u +%s) - started))
 log "step 1/6: backup $backup started $started_at, ${age}s ago (at most ${MAX_BACKUP_AGE_SECONDS}s allowed)"
 if [ "$age" -gt "$MAX_BACKUP_AGE_SECONDS" ]; then
@@ -302,12 +318,12 @@ while IFS= read -r stream <&3; do
   # Compares one stream with its records; prints one mismatch per line, then its counts.
   jq -r -n --slurpfile info "$src/stream-info.json" --slurpfile restored "$scratch/info.json" \
     --slurpfile snapshot "${snapshot:-/dev/null}" --arg name "$stream" --argjson now "$now" '
-    def seconds: sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601;
     $info[0] as $recorded | $restored[0].state as $r | ($snapshot[0].state // null) as $s
     | ($recorded.config.max_age // 0) as $maxAge
-    # messages older than max_age at the time of the check are gone, and rightly so
+    # messages older than max_age at the time of the check are gone, and rightly so (timestamps
+    # compared as UTC text to the second: todate formats, nothing parses)
     | ($s != null and $maxAge > 0 and ($s.messages // 0) > 0
-       and (($now - ($s.first_ts | seconds)) * 1000000000) > $maxAge) as $expiring
+       and (($s.first_ts // "") | sub("\\.[0-9]+Z$"; "Z")) < (($now - ($maxAge / 1000000000 | floor)) | todate)) as $expiring
     | ($r.messages // 0) as $messages
     | [
         if $s == null then empty else

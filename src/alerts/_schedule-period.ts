@@ -154,3 +154,21 @@ class OffsetFinder {
     return [...new Set(instants)].sort((a, b) => a - b);
   }
 }
+
+/**
+ * Every run of a CronJob schedule in its time zone, as epoch milliseconds, between two UTC days
+ * (`fromDay` inclusive, `toDay` exclusive, both midnights), with the daylight-saving behaviour
+ * described for {@link longestRunIntervalSeconds}.
+ */
+export function runInstants(expression: string, timeZone: string, fromDay: number, toDay: number): number[] {
+  const spec = parseSpec(expression);
+  const times = timesOfDay(spec);
+  const offsets = new OffsetFinder(timeZone);
+  const runs: number[] = [];
+  for (let day = fromDay; day < toDay; day += DAY_MS) {
+    if (!dayMatches(spec, new Date(day))) continue;
+    const candidates = [offsets.offsetMs(day - DAY_MS), offsets.offsetMs(day + 2 * DAY_MS)];
+    for (const t of times) runs.push(...offsets.instantsOf(day + t * 60_000, candidates));
+  }
+  return runs.sort((a, b) => a - b);
+}
