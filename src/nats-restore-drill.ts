@@ -1,19 +1,19 @@
 import { ApiObject, ApiObjectMetadata, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { longestRunIntervalSeconds } from './alerts/_schedule-period';
 import { readAsset } from './_assets';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { BACKUP_MOUNT, SCRIPTS_DIR } from './_nats-box';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
-import { defaultDrillSchedule, overlapWithBackups } from './_restore-drill-schedule';
 import { addEphemeralStorage } from './_resources';
+import { defaultDrillSchedule, overlapWithBackups } from './_restore-drill-schedule';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule } from './_schedule';
 import { immutableScripts } from './_scripts-config-map';
 import { assertDnsLabel, assertWholeNumber, INT32_MAX, wholeSeconds } from './_validate';
+import { longestRunIntervalSeconds } from './alerts/_schedule-period';
 import { NatsBackupCronJob } from './nats-backup-cron-job';
 
 /**
@@ -277,13 +277,13 @@ function validate(props: NatsRestoreDrillProps, backupSpec: any, backup: NatsBac
   const maxBackupAgeSeconds = props.maxBackupAge === undefined
     ? longest + windowSeconds
     : wholeSeconds('maxBackupAge', props.maxBackupAge, longest, 3153600000,
-      ` (the backup schedule's longest interval: a drill right before the next backup would fail)`);
+      ' (the backup schedule\'s longest interval: a drill right before the next backup would fail)');
 
   const claim = backup.claim instanceof kplus.PersistentVolumeClaim ? backup.claim.storage : undefined;
   const storeSize = props.storeSize ?? claim ?? Size.gibibytes(5);
   const storeMib = storeSize.toKibibytes() / 1024;
   if (!Number.isInteger(storeMib) || storeMib < 64 || storeMib > 1024 * 1024 * 1024) {
-    throw invalidProp('storeSize', 'be whole mebibytes, at least 64Mi', storeSize);
+    throw invalidProp('storeSize', 'be whole mebibytes, at least 64Mi', `${storeSize.toKibibytes()}Ki`);
   }
   if (props.resources?.ephemeralStorage !== undefined) {
     throw invalidProp('resources.ephemeralStorage', 'be left out: the drill\'s ephemeral storage is storeSize plus 256Mi', 'given');
