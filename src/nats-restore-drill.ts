@@ -23,7 +23,7 @@ import { NatsBackupCronJob } from './nats-backup-cron-job';
  * docker-entrypoint.sh. The `-alpine` variants carry busybox `cp`; the scratch variant
  * (`nats:2.14.0`, `/nats-server`) has no shell and no cp.
  */
-export const DEFAULT_NATS_SERVER_IMAGE = 'nats:2.14.0-alpine';
+const DEFAULT_NATS_SERVER_IMAGE = 'nats:2.14.0-alpine';
 const SERVER_BINARY_IN_IMAGE = '/usr/local/bin/nats-server';
 const SERVER_DIR = '/opt/nats-server';
 const DRILL_DIR = '/drill';
