@@ -20,8 +20,11 @@
 #   DRILL_PORT              loopback port of the throwaway server (default 4222)
 #   SERVER_START_SECONDS    how long the server may take to be ready (default 60)
 #   RESTORE_SHELL           the shell that runs nats-restore.sh (default /bin/sh)
-# Out: the log on stderr; one JSON line on stdout, whatever happens; exit status 0 only when the
-# drill passed (a stale newest backup, any mismatch or any failure exits 1).
+# Out: the log on stderr; one JSON line on stdout, whatever happens: drill (passed, failed),
+# backup, backupStartedAt, rpoSeconds (the backup's age), maxRpoSeconds, rtoSeconds (the restore's
+# duration), streams, messages, consumers, kvBuckets, kvKeys, objectStores, objects (checked),
+# mismatches and failures (one reason each); exit status 0 only when the drill passed (a stale
+# newest backup, any mismatch or any failure exits 1).
 set -euf
 umask 077
 
