@@ -141,3 +141,20 @@ export function nextCronRuns(expression: string, timeZone: string, after: number
   }
   return runs;
 }
+
+/**
+ * Every run of a schedule on the local calendar days from `fromDay` up to `toDay` (UTC midnights,
+ * milliseconds), as instants in milliseconds, ascending: none in a skipped hour, two in a repeated one.
+ */
+export function runInstants(expression: string, timeZone: string, fromDay: number, toDay: number): number[] {
+  const spec = parseCronSpec(expression);
+  const times = cronTimesOfDay(spec);
+  const offsets = new TimeZoneOffsets(timeZone);
+  const runs: number[] = [];
+  for (let day = fromDay; day < toDay; day += DAY_MS) {
+    if (!cronDayMatches(spec, new Date(day))) continue;
+    const candidates = [offsets.offsetMs(day - DAY_MS), offsets.offsetMs(day + 2 * DAY_MS)];
+    for (const t of times) runs.push(...offsets.instantsOf(day + t * 60_000, candidates));
+  }
+  return runs.sort((a, b) => a - b);
+}

@@ -4,6 +4,7 @@ export * from './egress-rule';
 export * from './nats-connection';
 export * from './nats-backup-cron-job';
 export * from './nats-restore-job';
+export * from './nats-restore-drill';
 export * from './soak-profile';
 export * from './soak-target';
 export * from './soak-destination';

@@ -37,13 +37,25 @@ describe('example app: JetStream backup and restore', () => {
   const restore = synthValid(new RestoreChart(new App(), 'orders-jetstream-restore', { backup: production.backup }));
 
   test('the production chart holds the daily backup CronJob, its 5Gi claim and its scripts', () => {
-    const cronJob = onlyOfKind(objects, 'CronJob');
+    const cronJob = ofKind(objects, 'CronJob').find((c) => c.metadata.name === 'orders-jetstream-backup');
     expect(cronJob.spec).toMatchObject({ schedule: '0 2 * * *', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid' });
     const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
     expect(env).toMatchObject({ RETENTION_DAYS: '7', INCLUDE_MESSAGES: 'true' });
     expect(onlyOfKind(objects, 'PersistentVolumeClaim').spec.resources.requests.storage).toBe('5Gi');
-    const scripts = onlyOfKind(objects.filter((o) => o.metadata.name !== 'orders-soak-dashboard'), 'ConfigMap');
+    const scripts = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name.startsWith('orders-jetstream-backup-scripts-'));
     expect(Object.keys(scripts.data).sort()).toEqual(['nats-backup-lib.sh', 'nats-backup.sh', 'nats-restore.sh']);
+  });
+
+  test('the production chart holds the weekly restore drill: after the backup window, the backup\'s claim read-only, no egress', () => {
+    const drill = ofKind(objects, 'CronJob').find((c) => c.metadata.name === 'orders-jetstream-drill');
+    expect(drill.spec).toMatchObject({ schedule: '0 4 * * 1', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid', failedJobsHistoryLimit: 4 });
+    const pod = drill.spec.jobTemplate.spec.template.spec;
+    const claim = onlyOfKind(objects, 'PersistentVolumeClaim').metadata.name;
+    expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: claim, readOnly: true } });
+    expect(pod.initContainers[0].image).toBe('nats:2.14.0-alpine');
+    expect(pod.containers[0].env).toContainEqual({ name: 'MAX_BACKUP_AGE_SECONDS', value: '93600' });
+    const policy = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'orders-jetstream-drill');
+    expect(policy.spec).toMatchObject({ policyTypes: ['Ingress', 'Egress'], ingress: [], egress: [] });
   });
 
   test('the restore lives in its own chart and restores the latest backup from the same claim', () => {

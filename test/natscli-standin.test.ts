@@ -212,3 +212,59 @@ describeWith(['nats-server', 'openssl', 'jq'], 'natscli stand-in authentication 
     expect(nats(['account', 'info'], { NATS_CA: join(work, 'nope.crt') })).toMatchObject({ status: 1, stderr: `nats: error: path '${join(work, 'nope.crt')}' does not exist\n` });
   });
 });
+
+// `stream subjects` and `stream restore --replicas`, which the restore drill relies on.
+describeWith(['nats-server'], 'natscli v0.4.0 stand-in: stream subjects and restore --replicas', () => {
+  let server: NatsServer;
+  let work: string;
+  beforeEach(async () => {
+    server = await NatsServer.start();
+    work = mkdtempSync(join(tmpdir(), 'natscli-standin-'));
+  });
+  afterEach(async () => {
+    await server.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+  const nats = (args: string[]) => spawnSync(join(NATSCLI_STANDIN, 'nats'), args, {
+    env: { PATH: process.env.PATH, HOME: work, NATS_URL: server.url }, encoding: 'utf8', cwd: work,
+  });
+
+  test('stream subjects --json: a map of subject to count, keys sorted as Go writes maps; {} when nothing matches; > by default', async () => {
+    await server.withJetStream(async (_jsm, nc) => {
+      const os = await nc.jetstream().views.os('files');
+      await os.putBlob({ name: 'b.txt' }, new Uint8Array([1, 2, 3]));
+      await os.putBlob({ name: 'a.txt' }, new Uint8Array(0));
+    });
+    const metas = nats(['stream', 'subjects', 'OBJ_files', '$O.files.M.>', '--json']);
+    expect(metas.status).toBe(0);
+    // nats.go object store: each object's metadata on $O.<store>.M.<base64url of its name>
+    expect(metas.stdout).toBe('{\n  "$O.files.M.YS50eHQ=": 1,\n  "$O.files.M.Yi50eHQ=": 1\n}\n');
+    const all = JSON.parse(nats(['stream', 'subjects', 'OBJ_files', '--json']).stdout);
+    expect(Object.keys(all)).toHaveLength(3); // two metadata subjects, one chunk subject (a.txt is empty)
+    expect(nats(['stream', 'subjects', 'OBJ_files', 'nothing.>', '--json'])).toMatchObject({ status: 0, stdout: '{}\n' });
+    expect(nats(['stream', 'subjects', 'NOPE', '--json'])).toMatchObject({
+      status: 1, stderr: 'nats: error: could not pick a Stream to operate on: cannot pick a Stream without a terminal and no Stream name supplied\n',
+    });
+    expect(nats(['stream', 'subjects', 'OBJ_files', '--json', '--no-names']).status).toBe(0); // names is a fisk BoolVar: negatable
+    expect(nats(['stream', 'subjects', 'OBJ_files', '--no-json']).stderr).toContain("error: unknown long flag '--no-json'");
+  });
+
+  test('stream restore --replicas overrides num_replicas of the backup\'s configuration (restoreAction: cfg.Replicas)', async () => {
+    await server.seedStream({ name: 'ORDERS' }, 3);
+    expect(nats(['stream', 'backup', 'ORDERS', join(work, 'b'), '--no-progress']).status).toBe(0);
+    const meta = JSON.parse(readFileSync(join(work, 'b', 'backup.json'), 'utf8'));
+    meta.config.num_replicas = 3;
+    writeFileSync(join(work, 'b', 'backup.json'), JSON.stringify(meta));
+    expect(nats(['stream', 'rm', 'ORDERS', '-f']).status).toBe(0);
+    const refused = nats(['stream', 'restore', join(work, 'b'), '--no-progress']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe('nats: error: restore failed: replicas > 1 not supported in non-clustered mode (10074)\n');
+    const restored = nats(['stream', 'restore', join(work, 'b'), '--no-progress', '--replicas', '1']);
+    expect(restored.status).toBe(0);
+    await server.withJetStream(async (jsm) => {
+      const info = await jsm.streams.info('ORDERS');
+      expect(info.config.num_replicas).toBe(1);
+      expect(info.state.messages).toBe(3);
+    });
+  });
+});

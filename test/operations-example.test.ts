@@ -79,7 +79,7 @@ describe('example app: operations documents next to its manifests', () => {
   });
 
   test('the runbook quotes the backup CronJob\'s schedule, deadlines, retention and claim as synthesized', () => {
-    const cronJob = only('CronJob');
+    const [cronJob] = objects.filter((o) => o.kind === 'CronJob' && o.metadata.labels['app.kubernetes.io/component'] === 'jetstream-backup');
     const e = env(cronJob);
     const runbook = docs['RUNBOOK.md'];
     expect(runbook).toContain(`\`${cronJob.spec.schedule}\` in time zone \`${cronJob.spec.timeZone}\``);

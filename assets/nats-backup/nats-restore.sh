@@ -6,6 +6,8 @@
 #   ON_EXISTING   what to do with a stream that already exists: fail (default: nothing is
 #                 touched), skip (leave it as it is) or replace (delete it, then restore)
 #   STREAMS       optional space-separated subset of streams to restore
+#   REPLICAS      optional: restore every stream with this many replicas (1 to 5) instead of its
+#                 own, e.g. 1 into a single server, which refuses streams of more than one replica
 #   NATS_URL      and natscli's auth variables (see nats-backup-lib.sh, setup_auth_context)
 # Out: the log on stderr; one JSON summary line on stdout (backup, streams restored with their
 # message counts and consumers, streams skipped); exit status 0 only when every stream asked
@@ -19,12 +21,14 @@ BACKUP_ROOT=${BACKUP_ROOT:-/backup}
 BACKUP_NAME=${BACKUP_NAME:-latest}
 ON_EXISTING=${ON_EXISTING:-fail}
 STREAMS=${STREAMS:-}
+REPLICAS=${REPLICAS:-}
 LOG_TAG=nats-restore
 
 # shellcheck source=nats-backup-lib.sh
 . "$(dirname "$0")/nats-backup-lib.sh"
 
 case $ON_EXISTING in fail | skip | replace) ;; *) fail "ON_EXISTING must be fail, skip or replace, got '$ON_EXISTING'" ;; esac
+if [ -n "$REPLICAS" ]; then check_count REPLICAS "$REPLICAS" 5; fi
 check_backup_root
 
 if [ "$BACKUP_NAME" = "latest" ]; then
@@ -100,10 +104,20 @@ while IFS= read -r stream <&3; do
   fi
 
   if [ -f "$src/data/backup.json" ] && [ -f "$src/data/stream.tar.s2" ]; then
-    run_child nats stream restore "$src/data" --no-progress > /dev/null || fail "nats stream restore $stream failed"
+    if [ -n "$REPLICAS" ]; then
+      # natscli 0.4.0 `stream restore --replicas` overrides the configuration's num_replicas
+      run_child nats stream restore "$src/data" --no-progress --replicas "$REPLICAS" > /dev/null || fail "nats stream restore $stream failed"
+    else
+      run_child nats stream restore "$src/data" --no-progress > /dev/null || fail "nats stream restore $stream failed"
+    fi
     how=snapshot
   else
-    run_child nats stream add --config "$src/config.json" > /dev/null || fail "nats stream add $stream failed"
+    config="$src/config.json"
+    if [ -n "$REPLICAS" ]; then
+      jq --argjson replicas "$REPLICAS" '.num_replicas = $replicas' "$config" > "$scratch/config.json" || fail "could not read $config"
+      config="$scratch/config.json"
+    fi
+    run_child nats stream add --config "$config" > /dev/null || fail "nats stream add $stream failed"
     how=configuration
   fi
 
@@ -112,7 +126,14 @@ while IFS= read -r stream <&3; do
   names_of "$src/consumers.json" "$scratch/consumers" "the consumer list of $stream"
   while IFS= read -r consumer <&4; do
     if ! run_child nats consumer info "$stream" "$consumer" --json > /dev/null 2>&1; then
-      run_child nats consumer add "$stream" "$consumer" --config "$src/consumers/$consumer.json" > /dev/null \
+      config="$src/consumers/$consumer.json"
+      if [ -n "$REPLICAS" ]; then
+        # a consumer may not have more replicas than its stream (0: as many as the stream)
+        jq --argjson replicas "$REPLICAS" 'if (.config.num_replicas // 0) > $replicas then .config.num_replicas = $replicas else . end' \
+          "$config" > "$scratch/consumer.json" || fail "could not read $config"
+        config="$scratch/consumer.json"
+      fi
+      run_child nats consumer add "$stream" "$consumer" --config "$config" > /dev/null \
         || fail "nats consumer add $stream $consumer failed"
     fi
   done 4< "$scratch/consumers"

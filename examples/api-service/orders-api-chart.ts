@@ -1,15 +1,16 @@
 import { Chart, ChartProps } from 'cdk8s';
-import { EgressRule, HardenedDeployment, HardeningAlerts, NatsBackupCronJob, SoakDashboard } from 'cdk8s-hardening';
+import { EgressRule, HardenedDeployment, HardeningAlerts, NatsBackupCronJob, NatsRestoreDrill, SoakDashboard } from 'cdk8s-hardening';
 import { Construct } from 'constructs';
 
 /**
  * The production chart of the orders API: a hardened Deployment behind a Service, fenced by
- * its NetworkPolicy and protected by its disruption budget, and the daily backup of the
- * NATS JetStream server it uses.
+ * its NetworkPolicy and protected by its disruption budget, the daily backup of the
+ * NATS JetStream server it uses, and the weekly drill that proves the newest backup restores.
  */
 export class OrdersApiChart extends Chart {
   public readonly api: HardenedDeployment;
   public readonly backup: NatsBackupCronJob;
+  public readonly drill: NatsRestoreDrill;
   public readonly alerts: HardeningAlerts;
 
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
@@ -35,6 +36,14 @@ export class OrdersApiChart extends Chart {
       metadata: { name: 'orders-jetstream-backup' },
       natsUrl: 'nats://nats:4222',
       monitorUrl: 'http://nats-headless:8222', // the official chart exposes 8222 on its headless Service only
+    });
+
+    // Every Monday at 04:00 UTC, once the night's backup window has closed: the newest backup is
+    // restored into a throwaway nats-server inside the drill's own pod and checked against its
+    // records; the drill fails when anything differs or when that backup is older than 26 hours.
+    this.drill = new NatsRestoreDrill(this, 'jetstream-restore-drill', {
+      metadata: { name: 'orders-jetstream-drill' },
+      backup: this.backup,
     });
 
     // Alerts on the backups, the Deployment and its budget for kube-prometheus-stack's Prometheus
