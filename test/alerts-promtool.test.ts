@@ -11,7 +11,7 @@ function exampleGroups(): any[] {
   const production = new OrdersApiChart(new App(), 'orders-api');
   const onDemand = new App();
   new SoakChart(onDemand, 'orders-soak-quick', { api: production.api, profile: SoakProfile.QUICK });
-  new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 } });
+  new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 }, observabilityEgress: [production.telemetryEgress] });
   production.alerts.watch(onDemand);
   return onlyOfKind(synthValid(production), 'PrometheusRule').spec.groups;
 }
@@ -27,6 +27,9 @@ describeWith(['promtool'], 'promtool', () => {
       'chaos-experiment/orders/orders-chaos-api-kill',
       'chaos-experiment/orders/orders-chaos-nats-kill',
       'chaos-experiment/orders/orders-chaos-network-block',
+      'chaos-experiment/orders/orders-chaos-rollout',
+      'chaos-experiment/orders/orders-chaos-drain',
+      'chaos-experiment/orders/orders-chaos-observability-block',
     ]);
     for (const group of groups) {
       const result = promtool(['check', 'rules', 'rules.yaml'], writeRuleFile([group]));

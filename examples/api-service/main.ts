@@ -16,7 +16,11 @@ for (const profile of [SoakProfile.QUICK, SoakProfile.STAGING, SoakProfile.PRODU
   new SoakChart(onDemand, `orders-soak-${profile.name}`, { api: production.api, profile });
 }
 // The API server's endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes).
-new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 } });
+new ChaosChart(onDemand, 'orders-chaos', {
+  api: production.api,
+  apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 },
+  observabilityEgress: [production.telemetryEgress],
+});
 // The production alerts also cover the on-demand chaos and soak Jobs, whenever they run.
 production.alerts.watch(onDemand);
 
