@@ -18,7 +18,9 @@ export class OrdersApiChart extends Chart {
     super(scope, id, { namespace: 'orders', ...props });
 
     // The OpenTelemetry collector (the opentelemetry-collector Helm chart in the namespace observability).
-    this.telemetryEgress = EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' }, namespaceName: 'observability', ports: [4317] });
+    this.telemetryEgress = EgressRule.toPods({
+      labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' }, namespaceName: 'observability', ports: [4317],
+    });
     this.api = new HardenedDeployment(this, 'api', {
       metadata: { name: 'orders-api' },
       image: 'ghcr.io/acme/orders-api:1.4.2',
@@ -29,7 +31,10 @@ export class OrdersApiChart extends Chart {
       service: true,
       // Default-deny egress: the API may reach DNS, the NATS client port and its traces' collector, nothing else.
       // The NATS server pods of the official chart (its nats-box pods share the name label, not the component).
-      egress: [EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' }, ports: [4222] }), this.telemetryEgress],
+      egress: [
+        EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' }, ports: [4222] }),
+        this.telemetryEgress,
+      ],
     });
     this.api.addDisruptionBudget();
 
