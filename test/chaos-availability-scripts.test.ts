@@ -269,6 +269,15 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expect(verbCalls('create')).toEqual([]);
     });
 
+    test('a budget that allows no disruption now (edited in the cluster): NOT_RUN, exit 3, nothing evicted', () => {
+      const s = synth();
+      cluster = ordersCluster(s, { budgets: [{ ...s.apiBudget, metadata: { ...s.apiBudget.metadata, namespace: 'orders' }, spec: { ...s.apiBudget.spec, minAvailable: 2 } }] });
+      const result = runExperiment(s, cluster, {}, BUSYBOX);
+      expect(result.status).toBe(3);
+      expect(result.json.reason).toBe('poddisruptionbudget orders-api-pdb allows no disruption now (it needs 2 healthy pods and has 2): a drain would stall; nothing was injected');
+      expect(verbCalls('create')).toEqual([]);
+    });
+
     test('stopped by SIGTERM mid-drain: exit 143, an ABORTED result naming what was evicted, the access removed', async () => {
       const s = synth();
       cluster = ordersCluster(s);
@@ -344,6 +353,20 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expect(result.status).toBe(3);
       expect(result.json.reason).toBe(`networkpolicy orders-api does not allow the egress ${literalEnv(s.container).OBSERVABILITY_EGRESS}: there is nothing to block (apply the chart that adds it); nothing was injected`);
       expect(verbCalls('patch')).toEqual([]);
+    });
+
+    test.each([
+      ['OBSERVABILITY_EGRESS', '[]', 'OBSERVABILITY_EGRESS must be a JSON array of NetworkPolicy egress rules, got \'[]\''],
+      ['OBSERVABILITY_EGRESS', '{"to":[]}', 'OBSERVABILITY_EGRESS must be a JSON array of NetworkPolicy egress rules, got \'{"to":[]}\''],
+      ['PROBE_PAUSE', '.2', 'PROBE_PAUSE must be seconds from 0 to 9.99 with at most two decimals, got \'.2\''],
+      ['PROBE_TIMEOUT', '0', 'PROBE_TIMEOUT must be whole seconds from 1 to 59, got \'0\''],
+    ])('%s=%s: NOT_RUN, exit 3, before any call but the removal of the access', (name, value, reason) => {
+      const s = synth();
+      cluster = blockCluster(s);
+      const result = runExperiment(s, cluster, { [name]: value }, BUSYBOX);
+      expect(result.status).toBe(3);
+      expect(result.json.reason).toBe(reason);
+      expect(kubectl()).toEqual([['delete', 'rolebinding', 'orders-observability-block', '-n', 'orders', '--wait=false', '--ignore-not-found']]);
     });
 
     test('an unhealthy target: NOT_RUN, exit 3, nothing patched', () => {

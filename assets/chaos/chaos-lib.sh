@@ -67,6 +67,14 @@ require_env() {
   done
   [ "$POLL_SECONDS" -ge 1 ] || report NOT_RUN 3 "POLL_SECONDS must be at least 1, got '$POLL_SECONDS'"
   [ "$HEALTH_SUCCESSES" -ge 1 ] || report NOT_RUN 3 "HEALTH_SUCCESSES must be at least 1, got '$HEALTH_SUCCESSES'"
+  case "$PROBE_PAUSE" in
+    [0-9] | [0-9].[0-9] | [0-9].[0-9][0-9]) ;;
+    *) report NOT_RUN 3 "PROBE_PAUSE must be seconds from 0 to 9.99 with at most two decimals, got '$PROBE_PAUSE'" ;;
+  esac
+  case "$PROBE_TIMEOUT" in
+    [1-9] | [1-5][0-9]) ;;
+    *) report NOT_RUN 3 "PROBE_TIMEOUT must be whole seconds from 1 to 59, got '$PROBE_TIMEOUT'" ;;
+  esac
 }
 
 # Registers a function to run at cleanup; the last registered runs first.
@@ -185,14 +193,6 @@ PROBE_TIMEOUT=${PROBE_TIMEOUT:-2}
 PROBING=false
 
 start_probing() {
-  case "$PROBE_PAUSE" in
-    [0-9] | [0-9].[0-9] | [0-9].[0-9][0-9]) ;;
-    *) report NOT_RUN 3 "PROBE_PAUSE must be seconds from 0 to 9.99 with at most two decimals, got '$PROBE_PAUSE'" ;;
-  esac
-  case "$PROBE_TIMEOUT" in
-    [1-9] | [1-5][0-9]) ;;
-    *) report NOT_RUN 3 "PROBE_TIMEOUT must be whole seconds from 1 to 59, got '$PROBE_TIMEOUT'" ;;
-  esac
   PROBES_SENT=0
   PROBES_FAILED=0
   FIRST_FAILURE=""

@@ -27,6 +27,10 @@
  *   passed since the last progress (a pod created, ready, available or removed).
  * kubectl's own `rollout status` verdict (pkg/polymorphichelpers/rollout_status.go
  * DeploymentStatusViewer.Status) reads exactly these fields; the rollout script ports it.
+ * kubernetes/kubernetes is too large to fetch here: the controller's util/deployment_util.go
+ * (DeploymentProgressing: more updated, ready or available replicas or fewer old ones;
+ * DeploymentTimedOut: condition lastUpdateTime + progressDeadlineSeconds before now, never after
+ * NewReplicaSetAvailable) was read in the revisions of the 1.27-1.29 line the code index holds.
  */
 
 const REVISION = 'deployment.kubernetes.io/revision';

@@ -36,6 +36,11 @@
  *   code; the JSON serializer's encoder ends it with a newline).
  * A budget whose status lags behind its spec (observedGeneration < generation) answers 429 with a
  * Retry-After of 10 s, which client-go retries by itself; the stand-in's status never lags.
+ * kubernetes/kubernetes is too large to fetch here: disruption.go was read in a revision of the
+ * 1.27-1.29 line the code index holds; eviction.go in an earlier revision (canIgnorePDB,
+ * checkAndDecrement and the messages are the same), with the unhealthyPodEvictionPolicy branch
+ * (AlwaysAllow lets an unready pod go) as 1.26 added it (KEP-3017, the Kubernetes 1.26 blog post).
+ * The drain script never evicts an unready pod, so that branch only matters to the stand-in's tests.
  * The deleted pod is replaced by its ReplicaSet as any deleted pod (cluster.js deletePod).
  */
 const { matchesLabelSelector } = require('./selector');
