@@ -12,9 +12,9 @@ import { HardenedDeployment } from './hardened-deployment';
  * NetworkPolicy with its egress rules.
  */
 export function chaosTargetInfo(target: kplus.Deployment): ChaosTargetInfo {
-  const spec = ApiObject.of(target).toJson().spec ?? {};
   const namespace = namespaceOf(target);
-  const podLabels: Record<string, string> = spec.template?.metadata?.labels ?? {};
+  // the pod template's labels: the selected ones are among them (a workload's selector must match its pods)
+  const podLabels: Record<string, string> = { ...target.podMetadata.toJson().labels, ...target.matchLabels };
   const hardened = target instanceof HardenedDeployment ? {
     port: target.port,
     readinessPath: target.readinessPath,
@@ -27,9 +27,9 @@ export function chaosTargetInfo(target: kplus.Deployment): ChaosTargetInfo {
     path: target.node.path,
     namespace,
     matchLabels: target.matchLabels,
-    // the API's defaults for fields the manifests leave out
-    replicas: spec.replicas ?? 1,
-    progressDeadlineSeconds: spec.progressDeadlineSeconds ?? 600,
+    // as cdk8s-plus renders them (replicas 2 unless given; with an autoscaler, it decides)
+    replicas: target.replicas ?? 2,
+    progressDeadlineSeconds: target.progressDeadline.toSeconds(),
     budgets: budgetsSelecting(target, namespace, podLabels),
     hardened,
   };

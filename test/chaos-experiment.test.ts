@@ -327,6 +327,19 @@ describe('ChaosExperiment', () => {
     expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER]);
   });
 
+  test('a target is read as it stands, not rendered: containers added after the experiment are fine', () => {
+    const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+    const plain = new kplus.Deployment(chart, 'plain', { metadata: { name: 'plain' }, replicas: 3, progressDeadline: Duration.minutes(4) });
+    const rollout = new ChaosExperiment(chart, 'rollout', {
+      scenario: ChaosScenario.ROLLOUT, target: plain, apiServer: API_SERVER, healthUrl: 'http://plain/readyz', healthEgress: [EgressRule.toWorkload(plain, [8080])],
+    });
+    plain.addContainer({ image: IMAGE, portNumber: 8080 });
+    const job = onlyOfKind(Testing.synth(chart), 'Job');
+    // replicas x progress deadline
+    expect(containerEnv(job.spec.template.spec.containers[0]).TIMEOUT_SECONDS).toBe('720');
+    expect(rollout.sla).toBe(RecoverySla.ZERO_DOWNTIME);
+  });
+
   test('the scripts ConfigMap ships the tested scenario script and its library', () => {
     const { objects } = synthExperiment({ scenario: ChaosScenario.NATS_KILL });
     const data = onlyOfKind(objects, 'ConfigMap').data;
