@@ -26,7 +26,11 @@
  *   pods come and go, ProgressDeadlineExceeded (status False) once progressDeadlineSeconds have
  *   passed since the last progress (a pod created, ready, available or removed).
  * kubectl's own `rollout status` verdict (pkg/polymorphichelpers/rollout_status.go
- * DeploymentStatusViewer.Status) reads exactly these fields; the rollout script ports it.
+ * DeploymentStatusViewer.Status) reads exactly these fields; the rollout script ports it rather
+ * than calling `kubectl rollout status`, which watches (list and watch RBAC) and blocks the
+ * probing; on ProgressDeadlineExceeded that command prints `error: deployment "<name>" exceeded
+ * its progress deadline` and exits 1 (pkg/cmd/rollout/rollout_status.go, cmdutil.CheckErr), the
+ * case the script reports as FAIL.
  * kubernetes/kubernetes is too large to fetch here: the controller's util/deployment_util.go
  * (DeploymentProgressing: more updated, ready or available replicas or fewer old ones;
  * DeploymentTimedOut: condition lastUpdateTime + progressDeadlineSeconds before now, never after
