@@ -9,19 +9,32 @@ import {
 import type { ChaosExperimentProps } from './chaos-experiment';
 import type { RecoverySla } from './recovery-sla';
 
-/** What the plan needs to know of the target Deployment (read by the construct). */
+/** A PodDisruptionBudget that selects the target's pods. */
+export interface ChaosTargetBudget {
+  readonly name: string;
+  readonly minAvailable?: number | string;
+  readonly maxUnavailable?: number | string;
+}
+
+/** What the plan needs to know of the target Deployment (read by the construct: _chaos-target.ts). */
 export interface ChaosTargetInfo {
   readonly name: string;
   /** Construct path, for messages. */
   readonly path: string;
   readonly namespace?: string;
   readonly matchLabels: Record<string, string>;
-  /** For a HardenedDeployment: its container port, readiness path, Service URL and NetworkPolicy name. */
+  /** spec.replicas and spec.progressDeadlineSeconds as synthesized (the API's defaults when left out). */
+  readonly replicas: number;
+  readonly progressDeadlineSeconds: number;
+  /** The disruption budgets of the target's namespace that select its pods. */
+  readonly budgets: ChaosTargetBudget[];
+  /** For a HardenedDeployment: its container port, readiness path, Service URL, NetworkPolicy name and egress rules. */
   readonly hardened?: {
     readonly port: number;
     readonly readinessPath: string;
     readonly serviceUrl?: string;
     readonly networkPolicyName?: string;
+    readonly networkPolicyEgress?: any[];
   };
 }
 
@@ -29,10 +42,13 @@ export interface ChaosTargetInfo {
 const API_KILL = 'api-kill';
 const NATS_KILL = 'nats-kill';
 const NETWORK_BLOCK = 'network-block';
+export const OBSERVABILITY_BLOCK = 'observability-block';
+/** The scenarios whose verdict is that every probe of the health URL answered (_chaos-probed-plan.ts). */
+export const PROBED_SCENARIOS = ['rollout', 'drain', OBSERVABILITY_BLOCK];
 
-const DAY = 86400;
-const MAX_RECOVERY_TIMEOUT = 7 * DAY;
-const MAX_HOLD = DAY;
+export const DAY = 86400;
+export const MAX_RECOVERY_TIMEOUT = 7 * DAY;
+export const MAX_HOLD = DAY;
 const MAX_POLL = 3600;
 const MAX_HEALTH_SUCCESSES = 100;
 
@@ -65,16 +81,14 @@ export interface ChaosPlan {
 export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySla, name: string, ownNamespace: string | undefined,
   target: ChaosTargetInfo | undefined): ChaosPlan {
   const scenario: string = props.scenario;
-  const image = props.image ?? 'alpine/k8s:1.28.13';
-  assertPinnedImage('image', image);
-  assertDnsLabel('metadata.name', name, 63, ' (a Job name: its pods carry it in a label)');
+  const image = checkJob(props, name);
   if (sla.maxRecovery === undefined) {
     throw invalidProp('sla', `have a recovery time for ${scenario} (graceful degradation has none to measure)`, sla.name);
   }
   const slaSeconds = wholeSeconds('sla', sla.maxRecovery, 1, DAY);
   const timeout = props.recoveryTimeout === undefined ? slaSeconds * 3
     : wholeSeconds('recoveryTimeout', props.recoveryTimeout, slaSeconds, MAX_RECOVERY_TIMEOUT, ': at least the SLA, or a slow recovery reads as a timeout');
-  const poll = wholeSeconds('pollInterval', props.pollInterval ?? Duration.seconds(2), 1, MAX_POLL);
+  const poll = pollSeconds(props);
   const healthSuccesses = props.healthSuccesses ?? 3;
   assertWholeNumber('healthSuccesses', healthSuccesses, 1, '', MAX_HEALTH_SUCCESSES);
   if ((healthSuccesses - 1) * poll >= timeout) {
@@ -85,8 +99,11 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
     if (props.recoveryTimeout !== undefined) throw invalidProp('recoveryTimeout', `leave room for ${room}`, props.recoveryTimeout);
     throw invalidProp('sla', `leave room for ${room}, 3 times the SLA by default: set recoveryTimeout or a longer SLA`, sla.maxRecovery);
   }
-  if (scenario !== NETWORK_BLOCK && (props.holdTime !== undefined || props.direction !== undefined)) {
-    throw invalidProp(props.holdTime !== undefined ? 'holdTime' : 'direction', 'be left out: it applies to network-block only', scenario);
+  if (scenario !== NETWORK_BLOCK && props.holdTime !== undefined) {
+    throw invalidProp('holdTime', 'be left out: it applies to network-block and observability-block only', scenario);
+  }
+  if (scenario !== NETWORK_BLOCK && props.direction !== undefined) {
+    throw invalidProp('direction', 'be left out: it applies to network-block only', scenario);
   }
   const hold = scenario === NETWORK_BLOCK ? wholeSeconds('holdTime', props.holdTime ?? Duration.seconds(60), 1, MAX_HOLD) : 0;
   const activeDeadlineSeconds = props.activeDeadline === undefined ? hold + timeout + 300 : wholeSeconds('activeDeadline', props.activeDeadline, 1);
@@ -96,7 +113,7 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
   if (hold + timeout >= activeDeadlineSeconds) {
     throw invalidProp('activeDeadline', `exceed holdTime + recoveryTimeout (${hold + timeout} seconds) so the verdict comes before the kill`, props.activeDeadline);
   }
-  const ttlSeconds = wholeSeconds('ttlAfterFinished', props.ttlAfterFinished ?? Duration.days(1), 0);
+  const ttlSeconds = ttlAfterFinishedSeconds(props);
   const apiServer = apiServerEgress(props);
 
   const env: Record<string, string> = {
@@ -108,7 +125,7 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
   const nats = scenario === NATS_KILL ? natsPlan(props, ownNamespace) : undefined;
   const accessName = nats?.crossNamespace ? `${ownNamespace}.${name}` : name;
   env.ACCESS_BINDING = accessName;
-  const revoke: kplus.k8s.PolicyRule = { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], resourceNames: [accessName], verbs: ['delete'] };
+  const revoke = revokeRule(accessName);
   const plan = { image, activeDeadlineSeconds, ttlSeconds, env, ownNamespace, accessName };
 
   if (nats) {
@@ -125,6 +142,74 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
     };
   }
 
+  const checked = checkTarget(props, target, ownNamespace);
+  Object.assign(env, checked.env);
+  const egress = [dnsEgress(props.dnsResolver), apiServer, ...checked.healthEgress];
+  const deployment = deploymentRule(checked.target.name, ['get']);
+
+  if (scenario === API_KILL) {
+    return { ...plan, rules: [deployment, { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] }, revoke], egress };
+  }
+  const policy = targetPolicy(checked.target, 'for network-block: the partition switches that policy to deny and back');
+  // ChaosDirection's values are the words the script takes: Ingress, Egress, Both
+  Object.assign(env, { HOLD_SECONDS: String(hold), DIRECTION: props.direction ?? 'Both', TARGET_POLICY: policy });
+  return {
+    ...plan,
+    rules: [
+      deployment,
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
+      policyRule(policy),
+      revoke,
+    ],
+    egress,
+  };
+}
+
+/** The checks of every experiment's Job: its image (returned) and name, and props of other scenarios. */
+export function checkJob(props: ChaosExperimentProps, name: string): string {
+  const image = props.image ?? 'alpine/k8s:1.28.13';
+  assertPinnedImage('image', image);
+  assertDnsLabel('metadata.name', name, 63, ' (a Job name: its pods carry it in a label)');
+  if (props.observabilityEgress !== undefined && props.scenario !== OBSERVABILITY_BLOCK) {
+    throw invalidProp('observabilityEgress', 'be left out: it applies to observability-block only', props.scenario);
+  }
+  return image;
+}
+
+export function pollSeconds(props: ChaosExperimentProps): number {
+  return wholeSeconds('pollInterval', props.pollInterval ?? Duration.seconds(2), 1, MAX_POLL);
+}
+
+export function ttlAfterFinishedSeconds(props: ChaosExperimentProps): number {
+  return wholeSeconds('ttlAfterFinished', props.ttlAfterFinished ?? Duration.days(1), 0);
+}
+
+/** The last rule of every Role: the Job deletes its own RoleBinding, that one name. */
+export function revokeRule(accessName: string): kplus.k8s.PolicyRule {
+  return { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings'], resourceNames: [accessName], verbs: ['delete'] };
+}
+
+export function deploymentRule(name: string, verbs: string[]): kplus.k8s.PolicyRule {
+  return { apiGroups: ['apps'], resources: ['deployments'], resourceNames: [name], verbs };
+}
+
+export function policyRule(name: string): kplus.k8s.PolicyRule {
+  return { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], resourceNames: [name], verbs: ['get', 'patch'] };
+}
+
+/** The target's own NetworkPolicy, which network-block and observability-block switch; `why` ends the message. */
+export function targetPolicy(target: ChaosTargetInfo, why: string): string {
+  const policy = target.hardened?.networkPolicyName;
+  if (!policy) throw invalidProp('target', `be a HardenedDeployment with its NetworkPolicy ${why}`, target.path);
+  return policy;
+}
+
+/**
+ * The checks every scenario with a target shares, and what follows from them: the script's
+ * target settings (TARGET_DEPLOYMENT, TARGET_SELECTOR, HEALTH_URL) and the egress to the probed pods.
+ */
+export function checkTarget(props: ChaosExperimentProps, target: ChaosTargetInfo | undefined, ownNamespace: string | undefined) {
+  const scenario: string = props.scenario;
   if (props.nats) throw invalidProp('nats', `be left out for ${scenario} (it targets \`target\`)`, scenario);
   if (!target) throw invalidProp('target', `be given for ${scenario}: the Deployment to disrupt`, undefined);
   if (target.namespace !== ownNamespace) {
@@ -135,36 +220,19 @@ export function planChaosExperiment(props: ChaosExperimentProps, sla: RecoverySl
   }
   const healthUrl = props.healthUrl ?? defaultHealthUrl(target);
   if (healthUrl !== undefined) assertHealthUrl(healthUrl);
-  Object.assign(env, {
-    TARGET_DEPLOYMENT: target.name,
-    TARGET_SELECTOR: Object.entries(target.matchLabels).map(([k, v]) => `${k}=${v}`).join(','),
-    HEALTH_URL: healthUrl ?? '',
-  });
-  const egress = [dnsEgress(props.dnsResolver), apiServer, ...healthEgress(props, target, healthUrl)];
-  const deployment: kplus.k8s.PolicyRule = { apiGroups: ['apps'], resources: ['deployments'], resourceNames: [target.name], verbs: ['get'] };
-
-  if (scenario === API_KILL) {
-    return { ...plan, rules: [deployment, { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'delete'] }, revoke], egress };
-  }
-  const policy = target.hardened?.networkPolicyName;
-  if (!policy) {
-    throw invalidProp('target', 'be a HardenedDeployment with its NetworkPolicy for network-block: the partition switches that policy to deny and back', target.path);
-  }
-  // ChaosDirection's values are the words the script takes: Ingress, Egress, Both
-  Object.assign(env, { HOLD_SECONDS: String(hold), DIRECTION: props.direction ?? 'Both', TARGET_POLICY: policy });
   return {
-    ...plan,
-    rules: [
-      deployment,
-      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] },
-      { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], resourceNames: [policy], verbs: ['get', 'patch'] },
-      revoke,
-    ],
-    egress,
+    target,
+    healthUrl,
+    env: {
+      TARGET_DEPLOYMENT: target.name,
+      TARGET_SELECTOR: Object.entries(target.matchLabels).map(([k, v]) => `${k}=${v}`).join(','),
+      HEALTH_URL: healthUrl ?? '',
+    },
+    healthEgress: healthEgress(props, target, healthUrl),
   };
 }
 
-function apiServerEgress(props: ChaosExperimentProps): kplus.k8s.NetworkPolicyEgressRule {
+export function apiServerEgress(props: ChaosExperimentProps): kplus.k8s.NetworkPolicyEgressRule {
   const apiServer = props.apiServer;
   if (!apiServer || !Array.isArray(apiServer.cidrs) || apiServer.cidrs.length === 0) {
     throw invalidProp('apiServer.cidrs', 'list the addresses of the Kubernetes API server endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes)', apiServer?.cidrs);

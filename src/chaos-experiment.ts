@@ -3,21 +3,21 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
 import { CHAOS_SCENARIO_LABEL } from './_chaos-labels';
-import { ChaosTargetInfo, planChaosExperiment } from './_chaos-plan';
+import { PROBED_SCENARIOS, planChaosExperiment } from './_chaos-plan';
+import { planProbedExperiment } from './_chaos-probed-plan';
+import { chaosTargetInfo } from './_chaos-target';
 import { invalidProp } from './_errors';
 import { applyLabels, recommendedLabels } from './_labels';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { immutableScripts } from './_scripts-config-map';
-import { namespaceOf, serviceUrlOf } from './_service-url';
 import { assertMetadata } from './_validate';
 import { ChaosDirection } from './chaos-network-policy';
 import { DnsResolver } from './dns-resolver';
 import { EgressRule } from './egress-rule';
-import { HardenedDeployment } from './hardened-deployment';
 import { RecoverySla } from './recovery-sla';
 
-/** The fault a chaos experiment injects. */
+/** The fault a chaos experiment injects, or the promise it puts to the test. */
 export enum ChaosScenario {
   /** Delete one pod of the API Deployment. SLA: RecoverySla.API_POD_KILL. */
   API_KILL = 'api-kill',
@@ -25,6 +25,12 @@ export enum ChaosScenario {
   NATS_KILL = 'nats-kill',
   /** Switch the API pods' own NetworkPolicy to deny for a while. SLA: RecoverySla.NETWORK_PARTITION. */
   NETWORK_BLOCK = 'network-block',
+  /** Restart the API Deployment (`kubectl rollout restart`) while probing it. SLA: RecoverySla.ZERO_DOWNTIME. */
+  ROLLOUT = 'rollout',
+  /** Evict every API pod through the Eviction API, as a node drain does, while probing it. SLA: RecoverySla.ZERO_DOWNTIME. */
+  DRAIN = 'drain',
+  /** Cut the API pods' egress to the observability stack for a while, while probing it. SLA: RecoverySla.OBSERVABILITY_FAILURE. */
+  OBSERVABILITY_BLOCK = 'observability-block',
 }
 
 /**
@@ -105,11 +111,13 @@ export interface ChaosExperimentProps {
   readonly dnsResolver?: DnsResolver;
 
   /**
-   * The API Deployment (api-kill, network-block), in the experiment's namespace: a
-   * HardenedDeployment or, for api-kill, any cdk8s-plus Deployment. network-block needs a
-   * HardenedDeployment with its NetworkPolicy (the partition switches that policy).
+   * The API Deployment (every scenario but nats-kill), in the experiment's namespace: a
+   * HardenedDeployment or, for api-kill, rollout and drain, any cdk8s-plus Deployment.
+   * network-block and observability-block need a HardenedDeployment with its NetworkPolicy (they
+   * switch that policy); drain needs one disruption budget that selects its pods (in any chart of
+   * the target's app), allows a disruption and keeps a pod.
    *
-   * @default - required for api-kill and network-block
+   * @default - required for every scenario but nats-kill
    */
   readonly target?: kplus.Deployment;
 
@@ -121,11 +129,12 @@ export interface ChaosExperimentProps {
   readonly nats?: ChaosNatsTarget;
 
   /**
-   * URL that answers 2xx when the API is healthy; recovery also waits for it. curl fetches it
-   * as written (no globbing), so it must consist of URL characters.
+   * URL that answers 2xx when the API is healthy; recovery also waits for it, and rollout, drain
+   * and observability-block probe it several times a second (each probe must answer within 2
+   * seconds). curl fetches it as written (no globbing), so it must consist of URL characters.
    *
    * @default - for a HardenedDeployment with a Service, its Service URL and readiness path;
-   * otherwise Deployment readiness only
+   * otherwise Deployment readiness only (rollout, drain and observability-block need one)
    */
   readonly healthUrl?: string;
 
@@ -138,40 +147,59 @@ export interface ChaosExperimentProps {
   readonly healthEgress?: EgressRule[];
 
   /**
-   * Consecutive healthy answers that count as recovered (at most 100, and they must fit in the
-   * recovery timeout at the poll interval).
+   * Consecutive healthy answers that count as recovered (api-kill, nats-kill, network-block; at
+   * most 100, and they must fit in the recovery timeout at the poll interval).
    *
    * @default 3
    */
   readonly healthSuccesses?: number;
 
   /**
-   * The recovery SLA the verdict is measured against.
+   * The recovery SLA the verdict is measured against. rollout, drain and observability-block
+   * take an SLA without a recovery time: every probe must answer.
    *
-   * @default - the scenario's baseline SLA (30 s, 60 s, 90 s)
+   * @default - the scenario's SLA: 30 s, 60 s, 90 s; RecoverySla.ZERO_DOWNTIME for rollout and
+   * drain, RecoverySla.OBSERVABILITY_FAILURE for observability-block
    */
   readonly sla?: RecoverySla;
 
   /**
-   * How long to wait for recovery before reporting a timeout: whole seconds from the SLA to 7 days.
+   * How long to wait for recovery (rollout: for the rollout to complete; drain: for every pod to
+   * be replaced) before reporting a timeout: whole seconds from the SLA (rollout, drain: the
+   * target's progress deadline) to 7 days. Not for observability-block.
    *
-   * @default - three times the SLA
+   * @default - three times the SLA; rollout and drain: the target's replicas times its progress deadline
    */
   readonly recoveryTimeout?: Duration;
 
   /**
-   * Time between two recovery checks: whole seconds from 1 second to 1 hour.
+   * Time between two recovery checks (rollout, drain, observability-block: between two reads of
+   * the Deployment, its pods or its policy; the health URL is probed in between several times a
+   * second): whole seconds from 1 second to 1 hour.
    *
    * @default Duration.seconds(2)
    */
   readonly pollInterval?: Duration;
 
   /**
-   * How long the partition lasts (network-block only): whole seconds from 1 second to 1 day.
+   * How long the partition lasts (network-block, observability-block): whole seconds from 1
+   * second to 1 day.
    *
    * @default Duration.seconds(60)
    */
   readonly holdTime?: Duration;
+
+  /**
+   * The observability stack the target's pods reach (observability-block only): egress rules of
+   * the target HardenedDeployment's NetworkPolicy, exactly as given to it (`egress` or
+   * `addEgressRule`, before the experiment is created), such as
+   * `EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' }, namespaceName: 'observability', ports: [4317] })`
+   * or `EgressRule.toCidr('203.0.113.0/24', [443])`. The block removes exactly these rules from
+   * that policy for the hold time, and puts them back.
+   *
+   * @default - required for observability-block
+   */
+  readonly observabilityEgress?: EgressRule[];
 
   /**
    * Traffic the partition cuts (network-block only). The other direction keeps exactly the
@@ -215,6 +243,9 @@ const SCENARIO_SLA: Record<ChaosScenario, RecoverySla> = {
   [ChaosScenario.API_KILL]: RecoverySla.API_POD_KILL,
   [ChaosScenario.NATS_KILL]: RecoverySla.NATS_LEADER_ELECTION,
   [ChaosScenario.NETWORK_BLOCK]: RecoverySla.NETWORK_PARTITION,
+  [ChaosScenario.ROLLOUT]: RecoverySla.ZERO_DOWNTIME,
+  [ChaosScenario.DRAIN]: RecoverySla.ZERO_DOWNTIME,
+  [ChaosScenario.OBSERVABILITY_BLOCK]: RecoverySla.OBSERVABILITY_FAILURE,
 };
 
 /** Where kubectl looks for the in-cluster credentials. */
@@ -225,7 +256,8 @@ const TOKEN_SECONDS = 600;
 
 /**
  * A chaos experiment: a Job that injects one fault, measures recovery and reports PASS or FAIL
- * against a recovery SLA.
+ * against a recovery SLA, or that puts one availability promise to the test while probing the
+ * API several times a second.
  *
  * - `api-kill` deletes one ready pod of the API Deployment; recovered when the Deployment has its
  *   desired number of ready pods again and the health URL answers healthily several times in a row.
@@ -235,9 +267,23 @@ const TOKEN_SECONDS = 600;
  *   streams current) several times in a row. The result names the old and the new meta leader.
  * - `network-block` switches the target's own NetworkPolicy to deny (one direction or both) for
  *   the hold time and back (also on failure and on SIGTERM at the deadline), and measures from there.
+ * - `rollout` restarts the Deployment (`kubectl rollout restart`) and waits until the rollout is
+ *   complete as `kubectl rollout status` decides; PASS when it completed and every probe answered.
+ * - `drain` evicts every pod of the Deployment, one after the other, through the Eviction API (what
+ *   `kubectl drain` does for each pod of a node, without node permissions), retrying when the
+ *   disruption budget refuses; PASS when every pod was replaced, every probe answered and ready
+ *   pods never fell below what the budget keeps.
+ * - `observability-block` removes the egress rules that lead to the observability stack from the
+ *   target's own NetworkPolicy for the hold time and puts them back; PASS when every probe
+ *   answered (graceful degradation).
+ *
+ * Memory pressure has no scenario: no generic injector is safe for an arbitrary image (the
+ * README says how to measure RecoverySla.MEMORY_PRESSURE by hand).
  *
  * The Job prints one JSON result (scenario, injectedAt, recoveredAt, recoverySeconds,
- * slaSeconds, verdict, ...) as the last line of its log and exits non-zero on FAIL or timeout.
+ * slaSeconds, verdict, ...; rollout, drain and observability-block add probesSent, probesFailed,
+ * firstFailedProbe and longestGapSeconds) as the last line of its log and exits non-zero on
+ * FAIL or timeout.
  * It runs under its own ServiceAccount with a short-lived projected token and a namespaced Role
  * holding only the verbs its scenario needs; it deletes its own RoleBinding before it ends, on
  * every exit path, so the access ends with the run. Its pod accepts no connections and may
@@ -272,7 +318,8 @@ export class ChaosExperiment extends Construct {
 
     const jobName = props.metadata?.name ?? Names.toDnsLabel(this);
     const ownNamespace = props.metadata?.namespace ?? Chart.of(this).namespace;
-    const plan = planChaosExperiment(props, this.sla, jobName, ownNamespace, props.target ? targetInfo(props.target) : undefined);
+    const target = props.target ? chaosTargetInfo(props.target) : undefined;
+    const plan = (PROBED_SCENARIOS.includes(scenario) ? planProbedExperiment : planChaosExperiment)(props, this.sla, jobName, ownNamespace, target);
 
     const serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name: jobName, namespace: props.metadata?.namespace },
@@ -341,16 +388,6 @@ export class ChaosExperiment extends Construct {
       },
     });
   }
-}
-
-function targetInfo(target: kplus.Deployment): ChaosTargetInfo {
-  const hardened = target instanceof HardenedDeployment ? {
-    port: target.port,
-    readinessPath: target.readinessPath,
-    serviceUrl: serviceUrlOf(target),
-    networkPolicyName: target.networkPolicy?.name,
-  } : undefined;
-  return { name: target.name, path: target.node.path, namespace: namespaceOf(target), matchLabels: target.matchLabels, hardened };
 }
 
 /**

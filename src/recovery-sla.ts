@@ -14,12 +14,16 @@ export class RecoverySla {
   /** A network partition ends: the service is healthy again in under 90 seconds. */
   public static readonly NETWORK_PARTITION = new RecoverySla('network-partition', Duration.seconds(90));
 
-  /** Memory pressure ends: the service is healthy again in under 45 seconds. */
+  /**
+   * Memory pressure ends: the service is healthy again in under 45 seconds. No ChaosExperiment
+   * injects memory pressure (no generic injector is safe for an arbitrary image); the README
+   * says how to measure it by hand against this SLA.
+   */
   public static readonly MEMORY_PRESSURE = new RecoverySla('memory-pressure', Duration.seconds(45));
 
   /**
    * The observability stack fails: the service degrades gracefully (keeps serving without
-   * metrics or traces). No time limit applies.
+   * metrics or traces). No time limit applies. The SLA of ChaosExperiment's observability-block.
    */
   public static readonly OBSERVABILITY_FAILURE = new RecoverySla('observability-failure', undefined);
 
@@ -28,6 +32,13 @@ export class RecoverySla {
     RecoverySla.API_POD_KILL, RecoverySla.NATS_LEADER_ELECTION, RecoverySla.NETWORK_PARTITION,
     RecoverySla.MEMORY_PRESSURE, RecoverySla.OBSERVABILITY_FAILURE,
   ];
+
+  /**
+   * A planned disruption (a rollout, a node drain): the service keeps answering throughout, every
+   * probe of its health URL succeeds. No time limit applies: nothing may fail. Not part of the
+   * baseline; the SLA of ChaosExperiment's rollout and drain.
+   */
+  public static readonly ZERO_DOWNTIME = new RecoverySla('zero-downtime', undefined);
 
   /**
    * An SLA of your own: recovered in less than `maxRecovery`.
@@ -43,11 +54,14 @@ export class RecoverySla {
   private constructor(
     /** Name of the SLA. */
     public readonly name: string,
-    /** Recovery must take less than this; undefined for graceful degradation. */
+    /** Recovery must take less than this; undefined when the service must keep answering throughout. */
     public readonly maxRecovery: Duration | undefined,
   ) {}
 
-  /** Whether the SLA is graceful degradation, with no recovery time. */
+  /**
+   * Whether the SLA has no recovery time: the service must keep answering throughout (graceful
+   * degradation, zero downtime).
+   */
   public get gracefulDegradation(): boolean {
     return this.maxRecovery === undefined;
   }

@@ -1,18 +1,14 @@
 import { App, Duration } from 'cdk8s';
-import { HardeningAlerts, SoakProfile } from '../src';
+import { HardeningAlerts } from '../src';
 import { describeWith } from './support/binaries';
 import { onlyOfKind, synthValid } from './support/manifests';
 import { promtool, runPromtoolFixture, writeRuleFile } from './support/promtool';
-import { ChaosChart, SoakChart } from '../examples/api-service/on-demand-charts';
+import { exampleApps } from '../examples/api-service/apps';
 import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
 
 /** The rule groups the example's production chart emits, with the on-demand chaos and soak charts watched as main.ts does. */
 function exampleGroups(): any[] {
-  const production = new OrdersApiChart(new App(), 'orders-api');
-  const onDemand = new App();
-  new SoakChart(onDemand, 'orders-soak-quick', { api: production.api, profile: SoakProfile.QUICK });
-  new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 } });
-  production.alerts.watch(onDemand);
+  const { production } = exampleApps();
   return onlyOfKind(synthValid(production), 'PrometheusRule').spec.groups;
 }
 
@@ -24,9 +20,14 @@ describeWith(['promtool'], 'promtool', () => {
       'hardened-deployment/orders/orders-api',
       'nats-backup/orders/orders-jetstream-backup',
       'soak-job/orders/orders-soak-quick',
+      'soak-job/orders/orders-soak-staging',
+      'soak-job/orders/orders-soak-production',
       'chaos-experiment/orders/orders-chaos-api-kill',
       'chaos-experiment/orders/orders-chaos-nats-kill',
       'chaos-experiment/orders/orders-chaos-network-block',
+      'chaos-experiment/orders/orders-chaos-rollout',
+      'chaos-experiment/orders/orders-chaos-drain',
+      'chaos-experiment/orders/orders-chaos-observability-block',
     ]);
     for (const group of groups) {
       const result = promtool(['check', 'rules', 'rules.yaml'], writeRuleFile([group]));

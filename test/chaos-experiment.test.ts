@@ -1,16 +1,19 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ChaosDirection, ChaosExperiment, ChaosScenario, EgressRule, RecoverySla } from '../src';
-import { API_SERVER, CHART_NATS_LABELS, IMAGE, chaosChart, synthExperiment } from './support/chaos';
+import { ChaosDirection, ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment, RecoverySla } from '../src';
+import { API_SERVER, CHART_NATS_LABELS, IMAGE, OTLP_EGRESS_JSON, chaosChart, otlpEgress, synthExperiment } from './support/chaos';
 import { toYaml } from './support/charts';
 import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 import { ASSETS } from './support/scripts';
 import { containerEnv } from './support/synthesized';
 
-const SCENARIOS = [ChaosScenario.API_KILL, ChaosScenario.NATS_KILL, ChaosScenario.NETWORK_BLOCK];
+const SCENARIOS = [
+  ChaosScenario.API_KILL, ChaosScenario.NATS_KILL, ChaosScenario.NETWORK_BLOCK,
+  ChaosScenario.ROLLOUT, ChaosScenario.DRAIN, ChaosScenario.OBSERVABILITY_BLOCK,
+];
 const DNS = CLUSTER_DNS_EGRESS;
 const TO_API_SERVER = { to: [{ ipBlock: { cidr: '10.0.0.10/32' } }], ports: [{ port: 6443, protocol: 'TCP' }] };
 const TO_API_PODS = {
@@ -28,6 +31,11 @@ describe('RecoverySla', () => {
       ['memory-pressure', 45, false],
       ['observability-failure', null, true],
     ]);
+  });
+
+  test('zero downtime: the SLA of rollout and drain, outside the baseline, without a recovery time', () => {
+    expect([RecoverySla.ZERO_DOWNTIME.name, RecoverySla.ZERO_DOWNTIME.maxRecovery, RecoverySla.ZERO_DOWNTIME.gracefulDegradation]).toEqual(['zero-downtime', undefined, true]);
+    expect(RecoverySla.BASELINE).not.toContain(RecoverySla.ZERO_DOWNTIME);
   });
 
   test('within: an SLA of your own, named', () => {
@@ -126,6 +134,96 @@ describe('ChaosExperiment', () => {
       ingress: [],
       egress: [DNS, TO_API_SERVER, TO_API_PODS],
     });
+  });
+
+  test.each([
+    [ChaosScenario.ROLLOUT, 'zero-downtime', 900, { TIMEOUT_SECONDS: '600' }],
+    [ChaosScenario.DRAIN, 'zero-downtime', 900, { TIMEOUT_SECONDS: '600', TARGET_BUDGET: 'orders-api-pdb' }],
+    [ChaosScenario.OBSERVABILITY_BLOCK, 'observability-failure', 360, { HOLD_SECONDS: '60', TARGET_POLICY: 'orders-api' }],
+  ])('%s: a one-shot Job whose verdict is that every probe answered (SLA %s, deadline %i s)', (scenario, sla, deadline, settings) => {
+    const { job, container, experiment } = synthExperiment({ scenario });
+    const env = containerEnv(container);
+    expect([experiment.sla.name, experiment.sla.maxRecovery, experiment.sla.gracefulDegradation]).toEqual([sla, undefined, true]);
+    expect(env).toMatchObject({
+      ...settings,
+      TARGET_DEPLOYMENT: 'orders-api',
+      TARGET_SELECTOR: 'app.kubernetes.io/name=orders-api,app.kubernetes.io/instance=orders-api',
+      HEALTH_URL: 'http://orders-api.orders.svc:80/readyz',
+      POLL_SECONDS: '2',
+      ACCESS_BINDING: `orders-${scenario}`,
+    });
+    // no recovery to measure: no SLA seconds, no streak of healthy answers
+    for (const name of ['SLA_SECONDS', 'HEALTH_SUCCESSES', 'PROBE_PAUSE']) expect(env[name]).toBeUndefined();
+    expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: deadline, ttlSecondsAfterFinished: 86400 });
+    expect(container.command).toEqual(['/bin/sh', `/opt/chaos/${scenario}.sh`]);
+  });
+
+  test('rollout: get and patch on its Deployment, list on ReplicaSets and pods; probes the API pods', () => {
+    const { objects } = synthExperiment({ scenario: ChaosScenario.ROLLOUT });
+    expect(onlyOfKind(objects, 'Role').rules).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['orders-api'], verbs: ['get', 'patch'] },
+      { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      revoke('orders-rollout'),
+    ]);
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER, TO_API_PODS]);
+  });
+
+  test('rollout and drain wait for the target\'s replicas times its progress deadline by default, at least its progress deadline', () => {
+    const { chart } = chaosChart('orders', false);
+    const api = new HardenedDeployment(chart, 'slow', { image: IMAGE, metadata: { name: 'slow-api' }, service: true, replicas: 3, progressDeadline: Duration.minutes(2) });
+    api.addDisruptionBudget();
+    const rollout = new ChaosExperiment(chart, 'rollout', { scenario: ChaosScenario.ROLLOUT, target: api, apiServer: API_SERVER, metadata: { name: 'slow-rollout' } });
+    const drain = new ChaosExperiment(chart, 'drain', {
+      scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER, metadata: { name: 'slow-drain' }, recoveryTimeout: Duration.minutes(2),
+    });
+    const env = (e: ChaosExperiment) => containerEnv(ApiObject.of(e.job).toJson().spec.template.spec.containers[0]);
+    expect(env(rollout).TIMEOUT_SECONDS).toBe('360');
+    expect(env(drain).TIMEOUT_SECONDS).toBe('120');
+  });
+
+  test('drain: get on its Deployment and its budget, list on pods, create on pods/eviction; never delete, patch or update pods', () => {
+    const { objects, all } = synthExperiment({ scenario: ChaosScenario.DRAIN });
+    expect(onlyOfKind(objects, 'Role').rules).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['orders-api'], verbs: ['get'] },
+      { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], resourceNames: ['orders-api-pdb'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+      revoke('orders-drain'),
+    ]);
+    expect(onlyOfKind(all, 'PodDisruptionBudget').metadata.name).toBe('orders-api-pdb');
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER, TO_API_PODS]);
+  });
+
+  test('drain finds the budget in any chart of the target\'s app, in the target\'s namespace, made without ApiPdb too', () => {
+    const { chart, api } = chaosChart('orders', false);
+    const budgets = new Chart(chart.node.scope as App, 'budgets', { namespace: 'orders' });
+    new kplus.k8s.KubePodDisruptionBudget(budgets, 'pdb', {
+      metadata: { name: 'hand-made' }, spec: { maxUnavailable: kplus.k8s.IntOrString.fromString('50%'), selector: { matchLabels: api.matchLabels } },
+    });
+    // the same labels in another namespace do not count
+    new kplus.k8s.KubePodDisruptionBudget(new Chart(chart.node.scope as App, 'elsewhere', { namespace: 'other' }), 'pdb', {
+      metadata: { name: 'elsewhere' }, spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: api.matchLabels } },
+    });
+    const chaos = new Chart(new App(), 'chaos', { namespace: 'orders' });
+    const drain = new ChaosExperiment(chaos, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });
+    expect(ApiObject.of(drain.role).toJson().rules).toContainEqual({ apiGroups: ['policy'], resources: ['poddisruptionbudgets'], resourceNames: ['hand-made'], verbs: ['get'] });
+  });
+
+  test('observability-block: switches the API\'s own NetworkPolicy; the rules to remove are exactly the policy\'s', () => {
+    const { objects, container, apiPolicy } = synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, holdTime: Duration.minutes(3) });
+    expect(onlyOfKind(objects, 'Role').rules).toEqual([
+      { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['orders-api'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], resourceNames: ['orders-api'], verbs: ['get', 'patch'] },
+      revoke('orders-observability-block'),
+    ]);
+    const env = containerEnv(container);
+    expect(env.HOLD_SECONDS).toBe('180');
+    expect(JSON.parse(env.OBSERVABILITY_EGRESS)).toEqual([OTLP_EGRESS_JSON]);
+    expect(apiPolicy.spec.egress).toContainEqual(JSON.parse(env.OBSERVABILITY_EGRESS)[0]);
+    // the Job reaches the API pods, never the observability stack
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER, TO_API_PODS]);
   });
 
   test('the Job\'s NetworkPolicy selects the Job\'s pods', () => {
@@ -229,6 +327,19 @@ describe('ChaosExperiment', () => {
     expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER]);
   });
 
+  test('a target is read as it stands, not rendered: containers added after the experiment are fine', () => {
+    const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+    const plain = new kplus.Deployment(chart, 'plain', { metadata: { name: 'plain' }, replicas: 3, progressDeadline: Duration.minutes(4) });
+    const rollout = new ChaosExperiment(chart, 'rollout', {
+      scenario: ChaosScenario.ROLLOUT, target: plain, apiServer: API_SERVER, healthUrl: 'http://plain/readyz', healthEgress: [EgressRule.toWorkload(plain, [8080])],
+    });
+    plain.addContainer({ image: IMAGE, portNumber: 8080 });
+    const job = onlyOfKind(Testing.synth(chart), 'Job');
+    // replicas x progress deadline
+    expect(containerEnv(job.spec.template.spec.containers[0]).TIMEOUT_SECONDS).toBe('720');
+    expect(rollout.sla).toBe(RecoverySla.ZERO_DOWNTIME);
+  });
+
   test('the scripts ConfigMap ships the tested scenario script and its library', () => {
     const { objects } = synthExperiment({ scenario: ChaosScenario.NATS_KILL });
     const data = onlyOfKind(objects, 'ConfigMap').data;
@@ -305,9 +416,80 @@ describe('ChaosExperiment refuses', () => {
     ['an SLA too short for the default answers', () => synthExperiment({ scenario: ChaosScenario.API_KILL, sla: RecoverySla.within(Duration.seconds(1)) }),
       'sla must leave room for 3 healthy answers 2 seconds apart within the recovery timeout (3 seconds), 3 times the SLA by default: set recoveryTimeout or a longer SLA, got 1 second'],
     ['a scenario that is not a ChaosScenario (a string from another jsii language)', () => synthExperiment({ scenario: 'disk-fill' as any }),
-      'scenario must be a ChaosScenario (api-kill, nats-kill, network-block), got "disk-fill"'],
+      'scenario must be a ChaosScenario (api-kill, nats-kill, network-block, rollout, drain, observability-block), got "disk-fill"'],
     ['a hold time on api-kill', () => synthExperiment({ scenario: ChaosScenario.API_KILL, holdTime: Duration.seconds(30) }),
-      'holdTime must be left out: it applies to network-block only, got "api-kill"'],
+      'holdTime must be left out: it applies to network-block and observability-block only, got "api-kill"'],
+    ['a direction on api-kill', () => synthExperiment({ scenario: ChaosScenario.API_KILL, direction: ChaosDirection.EGRESS }),
+      'direction must be left out: it applies to network-block only, got "api-kill"'],
+    ['zero downtime as the SLA of a timed scenario', () => synthExperiment({ scenario: ChaosScenario.API_KILL, sla: RecoverySla.ZERO_DOWNTIME }),
+      'sla must have a recovery time for api-kill (graceful degradation has none to measure), got "zero-downtime"'],
+    ['a timed SLA for rollout', () => synthExperiment({ scenario: ChaosScenario.ROLLOUT, sla: RecoverySla.API_POD_KILL }),
+      'sla must have no recovery time for rollout: its verdict is that every probe of the health URL answered (RecoverySla.ZERO_DOWNTIME or OBSERVABILITY_FAILURE), got "api-pod-kill"'],
+    ['health successes on rollout', () => synthExperiment({ scenario: ChaosScenario.ROLLOUT, healthSuccesses: 3 }),
+      'healthSuccesses must be left out: it applies to the recovery of api-kill, nats-kill and network-block, got "rollout"'],
+    ['a direction on drain', () => synthExperiment({ scenario: ChaosScenario.DRAIN, direction: ChaosDirection.BOTH }),
+      'direction must be left out: it applies to network-block only, got "drain"'],
+    ['a hold time on rollout', () => synthExperiment({ scenario: ChaosScenario.ROLLOUT, holdTime: Duration.seconds(30) }),
+      'holdTime must be left out: it applies to network-block and observability-block only, got "rollout"'],
+    ['a recovery timeout on observability-block', () => synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, recoveryTimeout: Duration.minutes(5) }),
+      'recoveryTimeout must be left out for observability-block: it measures the hold time, with nothing to wait for afterwards, got "observability-block"'],
+    ['a rollout timeout below the progress deadline', () => synthExperiment({ scenario: ChaosScenario.ROLLOUT, recoveryTimeout: Duration.minutes(1) }),
+      'recoveryTimeout must be whole seconds from 5 minutes to 7 days: at least the target\'s progress deadline, the time it gives a new pod to become available, got 1 minute'],
+    ['a drain deadline that leaves no time for the verdict', () => synthExperiment({ scenario: ChaosScenario.DRAIN, activeDeadline: Duration.minutes(10) }),
+      'activeDeadline must exceed recoveryTimeout (600 seconds) so the verdict comes before the kill, got 10 minutes'],
+    ['a block as long as the Job deadline', () => synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, activeDeadline: Duration.minutes(1) }),
+      'holdTime must be below the Job deadline (1 minute), got 1 minute'],
+    ['a fractional block', () => synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, holdTime: Duration.millis(1500) }),
+      'holdTime must be whole seconds from 1 second to 1 day, got 1 second 500 millis'],
+    ['observability egress on network-block', () => synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, observabilityEgress: [otlpEgress()] }),
+      'observabilityEgress must be left out: it applies to observability-block only, got "network-block"'],
+    ['observability-block without the observability egress', () => synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, observabilityEgress: [] }),
+      'observabilityEgress must name the egress rules of the target\'s NetworkPolicy that lead to the observability stack (the EgressRule.toPods or EgressRule.toCidr given to the HardenedDeployment), got []'],
+    ['observability egress the target\'s policy does not allow', () => synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, observabilityEgress: [EgressRule.toCidr('203.0.113.0/24', [443])] }),
+      'observabilityEgress must be egress rules of the target\'s NetworkPolicy (HardenedDeployment egress or addEgressRule, added before the experiment): '
+      + 'the block removes exactly those for the hold time, got {"ports":[{"port":443,"protocol":"TCP"}],"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}]}'],
+    ['observability egress on another port than the policy allows', () => synthExperiment({
+      scenario: ChaosScenario.OBSERVABILITY_BLOCK,
+      observabilityEgress: [EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' }, namespaceName: 'observability', ports: [4318] })],
+    }), 'observabilityEgress must be egress rules of the target\'s NetworkPolicy (HardenedDeployment egress or addEgressRule, added before the experiment): '
+      + 'the block removes exactly those for the hold time, got {"ports":[{"port":4318,"protocol":"TCP"}],"to":[{"namespaceSelector":{"matchLabels":{"kubernetes.io/metadata.name":"observability"}},"podSelector":{"matchLabels":{"app.kubernetes.io/name":"opentelemetry-collector"}}}]}'],
+    ['observability-block on a Deployment without its own NetworkPolicy', () => {
+      const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+      const plain = new kplus.Deployment(chart, 'plain', { containers: [{ image: IMAGE }] });
+      return new ChaosExperiment(chart, 'block', {
+        scenario: ChaosScenario.OBSERVABILITY_BLOCK,
+        target: plain,
+        apiServer: API_SERVER,
+        healthUrl: 'http://plain/readyz',
+        healthEgress: [EgressRule.toWorkload(plain, [8080])],
+        observabilityEgress: [otlpEgress()],
+      });
+    }, 'target must be a HardenedDeployment with its NetworkPolicy for observability-block: the block removes the observability egress from that policy and restores it, got "chaos/plain"'],
+    ['rollout without a health URL', () => {
+      const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+      const plain = new kplus.Deployment(chart, 'plain', { containers: [{ image: IMAGE }] });
+      return new ChaosExperiment(chart, 'rollout', { scenario: ChaosScenario.ROLLOUT, target: plain, apiServer: API_SERVER });
+    }, 'healthUrl must be given for rollout: its verdict is that every probe of it answered (a HardenedDeployment with a Service has one), got nothing'],
+    ['drain of a Deployment without a disruption budget', () => {
+      const { chart, api } = chaosChart('orders', false);
+      return new ChaosExperiment(chart, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });
+    }, 'target must have a disruption budget for drain (HardenedDeployment.addDisruptionBudget(), or an ApiPdb selecting its pods in its namespace): '
+      + 'without one the evictions take every pod at once, got "chaos/api"'],
+    ['drain of a Deployment selected by two budgets', () => {
+      const { chart, api } = chaosChart();
+      new kplus.k8s.KubePodDisruptionBudget(chart, 'second', { metadata: { name: 'second' }, spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: api.matchLabels } } });
+      return new ChaosExperiment(chart, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });
+    }, 'target must be selected by one disruption budget for drain: the eviction API refuses pods selected by more than one, got ["orders-api-pdb","second"]'],
+    ['drain under a budget that allows no disruption', () => {
+      const { chart, api } = chaosChart('orders', false);
+      new kplus.k8s.KubePodDisruptionBudget(chart, 'tight', { metadata: { name: 'tight' }, spec: { minAvailable: kplus.k8s.IntOrString.fromString('100%'), selector: { matchLabels: api.matchLabels } } });
+      return new ChaosExperiment(chart, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });
+    }, 'target must have a disruption budget that allows a disruption for drain: tight keeps 2 of its 2 pods, so every eviction is refused, got "chaos/api"'],
+    ['drain under a budget that keeps no pod', () => {
+      const { chart, api } = chaosChart('orders', false);
+      new kplus.k8s.KubePodDisruptionBudget(chart, 'loose', { metadata: { name: 'loose' }, spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(2), selector: { matchLabels: api.matchLabels } } });
+      return new ChaosExperiment(chart, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });
+    }, 'target must have a disruption budget that keeps at least one pod for drain: loose lets all 2 pods go at once, got "chaos/api"'],
     ['an unpinned image', () => synthExperiment({ scenario: ChaosScenario.API_KILL, image: 'alpine/k8s:latest' }),
       'image must pin a version tag (name:1.2.3) or a digest (name@sha256:...); the latest tag moves between pulls, got "alpine/k8s:latest"'],
     ['a Job name over 63 characters', () => synthExperiment({ scenario: ChaosScenario.API_KILL, metadata: { name: `orders-api-kill-${'x'.repeat(48)}` } }),

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'child_process';
-import { join } from 'path';
+import { readdirSync } from 'fs';
+import { basename, join } from 'path';
 import { ChaosDirection, ChaosScenario } from '../src';
 import { describeWith } from './support/binaries';
 import {
@@ -14,7 +15,8 @@ const CHAOS = join(ASSETS, 'chaos');
 
 describeWith(['shellcheck'], 'chaos scripts: shellcheck', () => {
   test('every scenario script and the library are shellcheck-clean (POSIX sh)', () => {
-    const files = ['chaos-lib.sh', 'api-kill.sh', 'nats-kill.sh', 'network-block.sh'].map((f) => join(CHAOS, f));
+    const files = ['chaos-lib.sh', 'api-kill.sh', 'nats-kill.sh', 'network-block.sh', 'rollout.sh', 'drain.sh', 'observability-block.sh'].map((f) => join(CHAOS, f));
+    expect(readdirSync(CHAOS).sort()).toEqual(files.map((f) => basename(f)).sort());
     const result = spawnSync('shellcheck', ['-x', '--shell=sh', ...files], { encoding: 'utf8', cwd: CHAOS });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);

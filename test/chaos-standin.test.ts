@@ -136,6 +136,188 @@ describe('cluster stand-in', () => {
     });
   });
 
+  describe('Deployments and kubectl rollout restart (kubectl v0.28.13, Deployment controller v1.28)', () => {
+    const ROLLOUT_ROLE = {
+      metadata: { name: 'chaos', namespace: 'orders' },
+      rules: [
+        { apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['api'], verbs: ['get', 'patch'] },
+        { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['list'] },
+      ],
+    };
+    const LABELS = { app: 'api' };
+    function rolloutCluster(spec: object = {}, roles: any[] = [ROLLOUT_ROLE]) {
+      make({
+        rbac: { account: { namespace: 'orders', name: 'chaos' }, roles, bindings: [BINDING] },
+        deployments: [{
+          name: 'api',
+          replicas: 2,
+          selector: { matchLabels: LABELS },
+          spec: { minReadySeconds: 2, progressDeadlineSeconds: 20, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }, ...spec },
+        }],
+        pods: ['api-7d9-a', 'api-7d9-b'].map((name) => ({ name, labels: LABELS, owner: 'deployment/api' })),
+        replacementDelay: 10,
+        rollout: { podReadyAfter: 3 },
+      });
+    }
+    const deployment = () => JSON.parse(tool('kubectl', 'get', 'deployment', 'api', '-n', 'orders', '-o', 'json').stdout);
+    const progressing = () => deployment().status.conditions.find((c: any) => c.type === 'Progressing');
+    const counts = () => {
+      const { metadata, status: st } = deployment();
+      return [metadata.generation, st.observedGeneration, st.replicas, st.updatedReplicas, st.readyReplicas, st.availableReplicas];
+    };
+
+    test('restart annotates the pod template, raises the generation and prints `deployment.apps/<name> restarted`', () => {
+      rolloutCluster();
+      expect(tool('kubectl', 'rollout', 'restart', 'deployment', 'api', '-n', 'orders')).toEqual({ status: 0, stdout: 'deployment.apps/api restarted\n', stderr: '' });
+      // reads first (get), then patches
+      expect(cluster.state.allowed.map((r: any) => r.verb)).toEqual(['get', 'patch']);
+      // within the same second: an empty patch, never sent
+      expect(tool('kubectl', 'rollout', 'restart', 'deployment/api', '-n', 'orders')).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'error: failed to create patch for api: if restart has already been triggered within the past second, please wait before attempting to trigger another\n',
+      });
+      expect(cluster.state.allowed.map((r: any) => r.verb)).toEqual(['get', 'patch', 'get']);
+      expect(deployment().spec.template.metadata.annotations).toEqual({ 'kubectl.kubernetes.io/restartedAt': '2027-01-15T08:00:00Z' });
+    });
+
+    test('the controller\'s progress: observed after 1 s, one new pod at a time, old ones removed once a new one is available', () => {
+      rolloutCluster();
+      expect(counts()).toEqual([1, 1, 2, 2, 2, 2]);
+      expect(progressing()).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+      tool('kubectl', 'rollout', 'restart', 'deployment', 'api', '-n', 'orders');
+      // generation, observedGeneration, replicas, updated, ready, available
+      expect(counts()).toEqual([2, 1, 2, 2, 2, 2]);
+      expect(deployment().metadata.annotations['deployment.kubernetes.io/revision']).toBe('1');
+      at(1);
+      expect(counts()).toEqual([2, 2, 3, 1, 2, 2]);
+      expect(deployment().metadata.annotations['deployment.kubernetes.io/revision']).toBe('2');
+      expect(progressing()).toMatchObject({ status: 'True', reason: 'ReplicaSetUpdated' });
+      at(6); // new pod 1 available (ready at 4 + 2), old pod a terminating, new pod 2 created
+      expect(counts()).toEqual([2, 2, 3, 2, 2, 2]);
+      at(11);
+      expect(counts()).toEqual([2, 2, 2, 2, 2, 2]);
+      expect(progressing()).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
+      const sets = JSON.parse(tool('kubectl', 'get', 'replicasets', '-n', 'orders', '-l', 'app=api', '-o', 'json').stdout).items;
+      expect(sets.map((rs: any) => [rs.metadata.name, rs.metadata.annotations['deployment.kubernetes.io/revision'], rs.metadata.labels, rs.status.replicas])).toEqual([
+        ['api-7d9', '1', { 'app': 'api', 'pod-template-hash': '7d9' }, 0],
+        ['api-6c4f2', '2', { 'app': 'api', 'pod-template-hash': '6c4f2' }, 2],
+      ]);
+      expect(sets[1].metadata.ownerReferences).toEqual([{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', uid: 'deployment-uid-api', controller: true, blockOwnerDeletion: true }]);
+    });
+
+    test('new pods that never become ready: ProgressDeadlineExceeded once the deadline has passed since the last progress', () => {
+      rolloutCluster();
+      cluster.dispose();
+      make({
+        rbac: { account: { namespace: 'orders', name: 'chaos' }, roles: [ROLLOUT_ROLE], bindings: [BINDING] },
+        deployments: [{ name: 'api', replicas: 2, selector: { matchLabels: LABELS }, spec: { progressDeadlineSeconds: 20, strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } } }],
+        pods: ['api-7d9-a', 'api-7d9-b'].map((name) => ({ name, labels: LABELS, owner: 'deployment/api' })),
+        replacementDelay: 10,
+        rollout: { podReadyAfter: null },
+      });
+      tool('kubectl', 'rollout', 'restart', 'deployment', 'api', '-n', 'orders');
+      at(21); // the new pod was created at 1 s: 20 s without progress is not yet past the deadline
+      expect(progressing()).toMatchObject({ status: 'True', reason: 'ReplicaSetUpdated' });
+      at(22);
+      expect(progressing()).toEqual({ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "api-6c4f2" has timed out progressing.' });
+      expect(counts()).toEqual([2, 2, 3, 1, 2, 2]);
+    });
+
+    test('a paused Deployment is not restarted; without get the restart is forbidden', () => {
+      rolloutCluster({ paused: true });
+      expect(tool('kubectl', 'rollout', 'restart', 'deployment', 'api', '-n', 'orders')).toEqual({
+        status: 1, stdout: '', stderr: 'error: deployments.apps "api" can\'t restart paused deployment (run rollout resume first)\n',
+      });
+      cluster.dispose();
+      rolloutCluster({}, [{ ...ROLLOUT_ROLE, rules: [{ ...ROLLOUT_ROLE.rules[0], verbs: ['patch'] }] }]);
+      const r = tool('kubectl', 'rollout', 'restart', 'deployment', 'api', '-n', 'orders');
+      expect([r.status, r.stderr]).toEqual([1, 'Error from server (Forbidden): deployments.apps "api" is forbidden: User "system:serviceaccount:orders:chaos" '
+        + 'cannot get resource "deployments" in API group "apps" in the namespace "orders"\n']);
+    });
+  });
+
+  describe('PodDisruptionBudgets and the Eviction API (kubernetes v1.28)', () => {
+    const EVICT_ROLE = {
+      metadata: { name: 'chaos', namespace: 'orders' },
+      rules: [
+        { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+        { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], resourceNames: ['api-pdb'], verbs: ['get'] },
+      ],
+    };
+    const LABELS = { app: 'api' };
+    function budgetCluster(spec: object = { minAvailable: 1 }, roles: any[] = [EVICT_ROLE]) {
+      make({
+        rbac: { account: { namespace: 'orders', name: 'chaos' }, roles, bindings: [BINDING] },
+        deployments: [{ name: 'api', replicas: 2, selector: { matchLabels: LABELS } }],
+        budgets: [{ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'api-pdb' }, spec: { selector: { matchLabels: LABELS }, ...spec } }],
+        pods: ['api-7d9-a', 'api-7d9-b'].map((name) => ({ name, labels: LABELS, owner: 'deployment/api' })),
+        replacementDelay: 6,
+      });
+    }
+    const evict = (pod: string, body: object = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace: 'orders' } }) => {
+      const r = spawnSync(join(CLUSTER_STANDIN, 'kubectl'), ['create', '--raw', `/api/v1/namespaces/orders/pods/${pod}/eviction`, '-f', '-'], {
+        env: { ...process.env, ...cluster.env }, encoding: 'utf8', input: JSON.stringify(body),
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const status = () => JSON.parse(tool('kubectl', 'get', 'pdb', 'api-pdb', '-n', 'orders', '-o', 'json').stdout).status;
+
+    test('an allowed eviction answers the Status of 201; the next one would break the budget: 429, exit 1, until the replacement is ready', () => {
+      budgetCluster();
+      expect(status()).toMatchObject({ disruptionsAllowed: 1, currentHealthy: 2, desiredHealthy: 1, expectedPods: 2, observedGeneration: 1 });
+      expect(evict('api-7d9-a')).toEqual({ status: 0, stdout: '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}\n', stderr: '' });
+      // the evicted pod terminates and does not count; its replacement (created at once) is not ready yet
+      expect(status()).toMatchObject({ disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 1, expectedPods: 3 });
+      expect(evict('api-7d9-b')).toEqual({
+        status: 1, stdout: '', stderr: 'Error from server (TooManyRequests): Cannot evict pod as it would violate the pod\'s disruption budget.\n',
+      });
+      at(6);
+      expect(status()).toMatchObject({ disruptionsAllowed: 1, currentHealthy: 2 });
+      expect(evict('api-7d9-b').status).toBe(0);
+      expect(cluster.state.allowed.filter((r: any) => r.verb === 'create')).toHaveLength(3);
+      expect(cluster.state.allowed[1]).toEqual({ verb: 'create', group: '', resource: 'pods', subresource: 'eviction', namespace: 'orders', name: 'api-7d9-a' });
+    });
+
+    test('percentages: maxUnavailable of the controller\'s scale, rounded up', () => {
+      budgetCluster({ maxUnavailable: '50%' });
+      expect(status()).toMatchObject({ disruptionsAllowed: 1, desiredHealthy: 1, expectedPods: 2 });
+      cluster.dispose();
+      budgetCluster({ minAvailable: '51%' });
+      expect(status()).toMatchObject({ disruptionsAllowed: 0, desiredHealthy: 2, expectedPods: 2 });
+    });
+
+    test('a missing pod is NotFound, a body for another pod BadRequest, no -f a usage error; without the grant: forbidden on pods/eviction', () => {
+      budgetCluster();
+      expect(evict('api-7d9-z')).toEqual({ status: 1, stdout: '', stderr: 'Error from server (NotFound): pods "api-7d9-z" not found\n' });
+      expect(evict('api-7d9-a', { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'api-7d9-b' } }).stderr)
+        .toBe('Error from server (BadRequest): name in URL does not match name in Eviction object\n');
+      expect(tool('kubectl', 'create', '--raw', '/api/v1/namespaces/orders/pods/api-7d9-a/eviction').status).toBe(1);
+      cluster.dispose();
+      budgetCluster({ minAvailable: 1 }, [{ ...EVICT_ROLE, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] }]);
+      expect(evict('api-7d9-a')).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'Error from server (Forbidden): pods "api-7d9-a" is forbidden: User "system:serviceaccount:orders:chaos" '
+          + 'cannot create resource "pods/eviction" in API group "" in the namespace "orders"\n',
+      });
+    });
+
+    test('a pod that is not ready yet is evicted without asking the budget', () => {
+      budgetCluster({ minAvailable: 2 });
+      cluster.dispose();
+      make({
+        rbac: { account: { namespace: 'orders', name: 'chaos' }, roles: [EVICT_ROLE], bindings: [BINDING] },
+        deployments: [{ name: 'api', replicas: 2, selector: { matchLabels: LABELS } }],
+        budgets: [{ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'api-pdb' }, spec: { selector: { matchLabels: LABELS }, minAvailable: 2 } }],
+        pods: [{ name: 'api-7d9-a', labels: LABELS, owner: 'deployment/api' }, { name: 'api-7d9-b', labels: LABELS, owner: 'deployment/api', ready: false }],
+        replacementDelay: 6,
+      });
+      expect(evict('api-7d9-a').status).toBe(1);
+      expect(evict('api-7d9-b').status).toBe(0);
+    });
+  });
+
   describe('replacement pods', () => {
     test('a ReplicaSet\'s replacement appears after appearsAfter and is ready after readyAfter; the old pod terminates meanwhile', () => {
       make({ replacementAppearsAfter: 4 });
@@ -178,6 +360,18 @@ describe('cluster stand-in', () => {
       expect(tool('curl', '-sSg', '-o', '/dev/null', '-w', '%{http_code}', 'http://orders-api/readyz')).toEqual({ status: 0, stdout: '301', stderr: '' });
       const refused = tool('curl', '-sSg', '-o', '/dev/null', '-w', '%{http_code}', 'http://10.0.0.1:8222/healthz');
       expect(refused).toEqual({ status: 7, stdout: '000', stderr: 'curl: (7) Failed to connect to 10.0.0.1 port 8222 after 0 ms: Could not connect to server\n' });
+    });
+
+    test('the health URL refuses connections while no pod behind it is ready, and answers 503 in an outage window', () => {
+      make({ health: { backends: 'orders/a', outages: [[5, 7]] } });
+      const probe = () => tool('curl', '-sSg', '-o', '/dev/null', '-w', '%{http_code}', 'http://orders-api/readyz');
+      expect(probe()).toEqual({ status: 0, stdout: '200', stderr: '' });
+      at(5);
+      expect(probe()).toEqual({ status: 0, stdout: '503', stderr: '' });
+      at(7);
+      tool('kubectl', 'delete', 'pod', 'p-a1', '-n', 'orders', '--wait=false');
+      tool('kubectl', 'delete', 'pod', 'p-a2', '-n', 'orders', '--wait=false');
+      expect(probe()).toEqual({ status: 7, stdout: '000', stderr: 'curl: (7) Failed to connect to orders-api port 80 after 0 ms: Could not connect to server\n' });
     });
 
     test('globbing: without -g, [a] is a bad range (exit 3) and {a,b} two transfers; with -g both are literal, one transfer', () => {

@@ -4,6 +4,7 @@ import { availabilityProblems } from './support/availability';
 import { toYaml } from './support/charts';
 import { typeCheckK6Script } from './support/k6-typecheck';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
+import { exampleApps } from '../examples/api-service/apps';
 import { ChaosChart, RestoreChart, SoakChart } from '../examples/api-service/on-demand-charts';
 import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
 
@@ -92,20 +93,34 @@ const API_SERVER = { cidrs: ['10.0.0.10/32'], port: 6443 };
 
 describe('example app: chaos baseline', () => {
   const production = new OrdersApiChart(new App(), 'orders-api');
-  const objects = synthValid(new ChaosChart(new App(), 'orders-chaos', { api: production.api, apiServer: API_SERVER }));
+  const objects = synthValid(new ChaosChart(new App(), 'orders-chaos', { api: production.api, apiServer: API_SERVER, observabilityEgress: [production.telemetryEgress] }));
 
-  test('the chaos chart holds the three scenario Jobs with their SLAs', () => {
+  test('the chaos chart holds the six scenario Jobs with their SLAs (none for those that probe throughout)', () => {
     const jobs = ofKind(objects, 'Job');
-    const sla = (job: any) => job.spec.template.spec.containers[0].env.find((e: any) => e.name === 'SLA_SECONDS').value;
+    const sla = (job: any) => job.spec.template.spec.containers[0].env.find((e: any) => e.name === 'SLA_SECONDS')?.value ?? null;
     expect(jobs.map((j) => [j.metadata.labels['chaos.cdk8s-hardening.io/scenario'], sla(j)])).toEqual([
-      ['api-kill', '30'], ['nats-kill', '60'], ['network-block', '90'],
+      ['api-kill', '30'], ['nats-kill', '60'], ['network-block', '90'], ['rollout', null], ['drain', null], ['observability-block', null],
     ]);
+  });
+
+  test('drain evicts under the production chart\'s budget; observability-block cuts the API\'s egress to its collector only', () => {
+    const env = (name: string) => Object.fromEntries(ofKind(objects, 'Job').find((j) => j.metadata.name === name).spec.template.spec.containers[0].env
+      .map((e: any) => [e.name, e.value]));
+    const budget = onlyOfKind(synthValid(production), 'PodDisruptionBudget').metadata.name;
+    expect(env('orders-chaos-drain')).toMatchObject({ TARGET_BUDGET: budget, TARGET_DEPLOYMENT: 'orders-api' });
+    const apiPolicy = ofKind(synthValid(production), 'NetworkPolicy').find((p) => p.metadata.name === 'orders-api');
+    const blocked = JSON.parse(env('orders-chaos-observability-block').OBSERVABILITY_EGRESS);
+    expect(blocked).toEqual([{
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'opentelemetry-collector' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+      ports: [{ port: 4317, protocol: 'TCP' }],
+    }]);
+    expect(apiPolicy.spec.egress).toContainEqual(blocked[0]);
   });
 
   test('each Job\'s pod has a NetworkPolicy without ingress; network-block switches the API\'s own policy', () => {
     const jobs = ofKind(objects, 'Job');
     const policies = ofKind(objects, 'NetworkPolicy');
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(6);
     for (const job of jobs) {
       const policy = policies.find((p) => p.metadata.name === job.metadata.name);
       expect(policy.spec.ingress).toEqual([]);
@@ -127,7 +142,7 @@ describe('example app: chaos baseline', () => {
   test('namespaced Roles only, without wildcards or secrets', () => {
     expect(ofKind(objects, 'ClusterRole')).toHaveLength(0);
     const roles = ofKind(objects, 'Role');
-    expect(roles).toHaveLength(3);
+    expect(roles).toHaveLength(6);
     for (const rule of roles.flatMap((r) => r.rules)) {
       expect([...rule.apiGroups, ...rule.resources, ...rule.verbs]).not.toContain('*');
       expect(rule.resources).not.toContain('secrets');
@@ -142,12 +157,8 @@ describe('example app: chaos baseline', () => {
 
 describe('example app: hardening checks', () => {
   test('every chart of the example passes every rule with no finding and no suppression', () => {
-    const app = new App();
-    const production = new OrdersApiChart(app, 'orders-api');
-    const onDemand = new App();
-    new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.backup });
-    new SoakChart(onDemand, 'orders-soak-quick', { api: production.api, profile: SoakProfile.QUICK });
-    new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: API_SERVER });
+    // the apps main.ts synthesizes, with every soak profile and every chaos scenario
+    const { app, onDemand } = exampleApps();
     expect(new HardeningChecks(app, { failOnWarnings: true }).findings()).toEqual([]);
     expect(new HardeningChecks(onDemand, { failOnWarnings: true }).findings()).toEqual([]);
   });

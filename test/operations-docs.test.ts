@@ -5,37 +5,24 @@ import { ApiObject, App, Chart, Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ChaosExperiment, ChaosScenario, HardenedDeployment, NatsBackupCronJob, NatsRestoreJob, OperationsDocs, RecoverySla, SoakProfile,
+  ChaosExperiment, ChaosScenario, HardenedDeployment, NatsBackupCronJob, NatsRestoreJob, OperationsDocs, RecoverySla,
 } from '../src';
 import { nextCronRuns } from '../src/_cron-runs';
 import { commandProblems, kubectlCommandsIn, parseKubectl } from './support/kubectl-command';
-import { ChaosChart, RestoreChart, SoakChart } from '../examples/api-service/on-demand-charts';
-import { OrdersApiChart } from '../examples/api-service/orders-api-chart';
+import { exampleApps } from '../examples/api-service/apps';
 import { BACKUP_LOG_LINES, RESTORE_LOG_LINES } from '../src/operations/_backup-log-lines';
 
 const RUNS_AFTER = new Date(Date.UTC(2026, 10, 27, 10, 30));
 const API_SERVER = { cidrs: ['10.0.0.10/32'], port: 6443 };
 
 /** The example's two apps, wired as examples/api-service/main.ts wires them. */
-function exampleApps() {
-  const app = new App({ outdir: 'dist' });
-  const production = new OrdersApiChart(app, 'orders-api');
-  const onDemand = new App({ outdir: join('dist', 'on-demand') });
-  new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.backup });
-  for (const profile of [SoakProfile.QUICK, SoakProfile.STAGING, SoakProfile.PRODUCTION]) {
-    new SoakChart(onDemand, `orders-soak-${profile.name}`, { api: production.api, profile });
-  }
-  new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: API_SERVER });
-  production.alerts.watch(onDemand);
-  return { app, onDemand, production };
-}
 
 function render(docs: OperationsDocs): Record<string, string> {
   return Object.fromEntries(docs.render().map((d) => [d.fileName, d.markdown]));
 }
 
 describe('OperationsDocs of the example', () => {
-  const { app, onDemand } = exampleApps();
+  const { app, onDemand } = exampleApps('dist');
   const docs = render(new OperationsDocs(app, { onDemand: [onDemand], runsAfter: RUNS_AFTER }));
 
   test.each(OperationsDocs.FILE_NAMES)('%s snapshot', (fileName) => {

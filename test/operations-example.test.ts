@@ -112,11 +112,21 @@ describe('example app: operations documents next to its manifests', () => {
     expect(docs['DEPLOYMENT-CHECKLIST.md']).toContain(`\`${spec.template.spec.containers[0].image}\``);
   });
 
+  test('no document prints a value that was never set', () => {
+    expect(all).not.toMatch(/\bundefined\b|\[object Object\]|\bNaN\b/);
+  });
+
   test('the chaos baseline quotes each experiment\'s SLA, timeout, hold and deadline as its Job synthesized them', () => {
     const chaos = docs['CHAOS-BASELINE.md'];
     const jobs = objects.filter((o) => o.kind === 'Job' && o.metadata.labels?.['chaos.cdk8s-hardening.io/scenario']);
-    expect(jobs).toHaveLength(3);
-    for (const job of jobs) {
+    expect(jobs.map((j) => j.metadata.labels['chaos.cdk8s-hardening.io/scenario']).sort())
+      .toEqual(['api-kill', 'drain', 'nats-kill', 'network-block', 'observability-block', 'rollout']);
+    // every experiment has its row, with its Job's name
+    for (const job of jobs) expect(chaos).toContain(`\`${job.metadata.name}\``);
+    // rollout and drain allow no failed probe at all: no recovery time to quote
+    expect(chaos).toContain('| `rollout` | zero downtime (every probe answered) | `orders-chaos-rollout` |');
+    expect(chaos).toContain('| `drain` | zero downtime (every probe answered) | `orders-chaos-drain` |');
+    for (const job of jobs.filter((j) => env(j).SLA_SECONDS !== undefined)) {
       const e = env(job);
       const scenario = job.metadata.labels['chaos.cdk8s-hardening.io/scenario'];
       expect(chaos).toMatch(new RegExp(`\\| recovered in < ${e.SLA_SECONDS} s \\| \`${job.metadata.name}\` \\(\`${scenario}\`\\) \\|`));
@@ -128,14 +138,15 @@ describe('example app: operations documents next to its manifests', () => {
     }
   });
 
-  test('the chaos baseline has all five baseline scenarios, the two without an injector tested by hand, and a row each to record', () => {
+  test('the chaos baseline has all five baseline scenarios, memory pressure tested by hand, and a row each to record', () => {
     const chaos = docs['CHAOS-BASELINE.md'];
     const sections = [...chaos.matchAll(/^## (\d)\. (.*)$/gm)].map((m) => m[2]);
     expect(sections).toEqual(['API pod kill', 'NATS leader election', 'Network partition', 'Memory pressure', 'Observability failure']);
     expect(chaos).toContain(`| 4. Memory pressure | recovered in < ${RecoverySla.MEMORY_PRESSURE.maxRecovery!.toSeconds()} s | none in the apps: test by hand |`);
-    expect(chaos).toContain('| 5. Observability failure | graceful degradation (no time limit) | none in the apps: test by hand |');
+    expect(chaos).toContain('| 5. Observability failure | graceful degradation (no time limit) | `orders-chaos-observability-block` (`observability-block`) |');
     const recorded = chaos.slice(chaos.indexOf('## Recorded results'));
-    expect(recorded.split('\n').filter((l) => l.startsWith('|  |'))).toHaveLength(5);
+    // a row to record for each baseline scenario and each experiment beyond them (rollout, drain)
+    expect(recorded.split('\n').filter((l) => l.startsWith('|  |'))).toHaveLength(7);
   });
 
   test('the soak baseline quotes every threshold, growth limit, profile and deadline as the Jobs\' scripts synthesized them', () => {

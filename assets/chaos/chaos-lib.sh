@@ -3,9 +3,11 @@
 # kubectl, curl and jq. Sourced, never executed.
 #
 # Exit codes of every scenario:
-#   0 PASS: recovered within the SLA
-#   1 FAIL: recovered, but slower than the SLA
-#   2 FAIL: not recovered before TIMEOUT_SECONDS
+#   0 PASS: recovered within the SLA; for rollout, drain and observability-block: every probe of
+#     the health URL answered 2xx (and the rollout completed, the drain replaced every pod)
+#   1 FAIL: recovered, but slower than the SLA; for rollout, drain and observability-block: a
+#     probe failed, the rollout passed its progress deadline, or ready pods fell below the budget
+#   2 FAIL: not recovered (rollout: not complete, drain: not every pod replaced) before TIMEOUT_SECONDS
 #   3 NOT RUN: the target was missing or unhealthy before injection, or a setting is invalid;
 #     nothing was injected
 #   4 INCONCLUSIVE: the fault had no visible effect (network-block without policy enforcement)
@@ -56,7 +58,7 @@ require_env() {
     # shellcheck disable=SC2154 # assigned by the eval above
     [ -n "$value" ] || report NOT_RUN 3 "$name is not set"
   done
-  for name in SLA_SECONDS TIMEOUT_SECONDS POLL_SECONDS HEALTH_SUCCESSES ${HOLD_SECONDS+HOLD_SECONDS}; do
+  for name in ${SLA_SECONDS+SLA_SECONDS} ${TIMEOUT_SECONDS+TIMEOUT_SECONDS} POLL_SECONDS HEALTH_SUCCESSES ${HOLD_SECONDS+HOLD_SECONDS}; do
     eval "value=\${$name:-}"
     case "$value" in
       '' | *[!0-9]* | 0?* | ??????????*)
@@ -65,6 +67,14 @@ require_env() {
   done
   [ "$POLL_SECONDS" -ge 1 ] || report NOT_RUN 3 "POLL_SECONDS must be at least 1, got '$POLL_SECONDS'"
   [ "$HEALTH_SUCCESSES" -ge 1 ] || report NOT_RUN 3 "HEALTH_SUCCESSES must be at least 1, got '$HEALTH_SUCCESSES'"
+  case "$PROBE_PAUSE" in
+    [0-9] | [0-9].[0-9] | [0-9].[0-9][0-9]) ;;
+    *) report NOT_RUN 3 "PROBE_PAUSE must be seconds from 0 to 9.99 with at most two decimals, got '$PROBE_PAUSE'" ;;
+  esac
+  case "$PROBE_TIMEOUT" in
+    [1-9] | [1-5][0-9]) ;;
+    *) report NOT_RUN 3 "PROBE_TIMEOUT must be whole seconds from 1 to 59, got '$PROBE_TIMEOUT'" ;;
+  esac
 }
 
 # Registers a function to run at cleanup; the last registered runs first.
@@ -113,10 +123,10 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 trap 'exit 129' HUP
 
-# HTTP status of a GET (000 when no answer came back). No -f: the caller decides what counts, and
-# -g keeps curl from globbing {} and [] in the URL.
+# HTTP status of a GET (000 when no answer came back within "$2" seconds, default 5). No -f: the
+# caller decides what counts, and -g keeps curl from globbing {} and [] in the URL.
 http_status() {
-  curl -sSg --max-time 5 -o /dev/null -w '%{http_code}' "$1" 2> /dev/null || true
+  curl -sSg --max-time "${2:-5}" -o /dev/null -w '%{http_code}' "$1" 2> /dev/null || true
 }
 
 # The health URL answers 2xx (always true without a health URL).
@@ -171,6 +181,126 @@ wait_for_recovery() {
   done
 }
 
+# Continuous probing (rollout, drain, observability-block): the health URL is asked every
+# PROBE_PAUSE seconds (0.2 by default: several requests a second; busybox and GNU sleep take
+# fractions), each answer within PROBE_TIMEOUT seconds (2) or it counts as failed. The result gets
+# probesSent, probesFailed, firstFailedProbe ({at, status}, status 000: no answer) and
+# longestGapSeconds: the longest time without a healthy answer, from the start of probing (or the
+# last healthy answer) to the next healthy answer or the end, in whole seconds (the shell's clock):
+# at most 1 means the service was seen healthy at least once a second.
+PROBE_PAUSE=${PROBE_PAUSE:-0.2}
+PROBE_TIMEOUT=${PROBE_TIMEOUT:-2}
+PROBING=false
+
+start_probing() {
+  PROBES_SENT=0
+  PROBES_FAILED=0
+  FIRST_FAILURE=""
+  LONGEST_GAP=0
+  LAST_HEALTHY_AT=$(now)
+  LAST_PROBE_AT=$LAST_HEALTHY_AT
+  PROBING=true
+}
+
+probe_once() {
+  LAST_PROBE_AT=$(now)
+  probe_status=$(http_status "$HEALTH_URL" "$PROBE_TIMEOUT")
+  PROBES_SENT=$((PROBES_SENT + 1))
+  case "$probe_status" in
+    2??)
+      [ $((LAST_PROBE_AT - LAST_HEALTHY_AT)) -le "$LONGEST_GAP" ] || LONGEST_GAP=$((LAST_PROBE_AT - LAST_HEALTHY_AT))
+      LAST_HEALTHY_AT=$LAST_PROBE_AT
+      ;;
+    *)
+      PROBES_FAILED=$((PROBES_FAILED + 1))
+      [ -n "$FIRST_FAILURE" ] || FIRST_FAILURE="$LAST_PROBE_AT $probe_status"
+      ;;
+  esac
+}
+
+# Probes every PROBE_PAUSE seconds until "$1" seconds have passed (at least once).
+probe_for() {
+  probe_until=$(($(now) + $1))
+  while :; do
+    sleep "$PROBE_PAUSE"
+    probe_once
+    [ "$LAST_PROBE_AT" -lt "$probe_until" ] || return 0
+  done
+}
+
+# The probe fields of the result.
+probe_summary() {
+  gap=$LONGEST_GAP
+  [ $((LAST_PROBE_AT - LAST_HEALTHY_AT)) -le "$gap" ] || gap=$((LAST_PROBE_AT - LAST_HEALTHY_AT))
+  first_at=""
+  first_status=""
+  if [ -n "$FIRST_FAILURE" ]; then
+    first_at=$(iso "${FIRST_FAILURE% *}")
+    first_status=${FIRST_FAILURE#* }
+  fi
+  jq -cn --argjson sent "$PROBES_SENT" --argjson failed "$PROBES_FAILED" --argjson gap "$gap" --arg at "$first_at" --arg status "$first_status" \
+    '{probesSent: $sent, probesFailed: $failed, longestGapSeconds: $gap,
+      firstFailedProbe: (if $at == "" then null else {at: $at, status: $status} end)}'
+}
+
+# "N of M probes failed (the first at T: S)", for reasons.
+failed_probes_text() {
+  printf '%s of %s probes of the health URL failed (the first at %s: HTTP %s)' "$PROBES_FAILED" "$PROBES_SENT" "$(iso "${FIRST_FAILURE% *}")" "${FIRST_FAILURE#* }"
+}
+
+# Switching the target's own NetworkPolicy (network-block, observability-block). Only that one
+# policy is touched (get and patch on it by name). Its spec before the switch is kept in the
+# annotation chaos.cdk8s-hardening.io/spec-before, with chaos.cdk8s-hardening.io/partitioned-by
+# naming this run, so a switch left behind by a killed run can be undone by hand and stops the
+# next run. The spec is restored on every exit path, including the TERM of the Job deadline,
+# exactly once.
+PARTITIONED_BY=chaos.cdk8s-hardening.io/partitioned-by
+SPEC_BEFORE=chaos.cdk8s-hardening.io/spec-before
+POLICY_ARMED=false
+
+# Reads TARGET_POLICY into POLICY; NOT_RUN when it is missing or still switched by an earlier run.
+read_target_policy() {
+  POLICY=$(kubectl get networkpolicy "$TARGET_POLICY" -n "$NAMESPACE" -o json) \
+    || report NOT_RUN 3 "networkpolicy $TARGET_POLICY not found in $NAMESPACE"
+  earlier=$(printf '%s' "$POLICY" | jq -r --arg k "$PARTITIONED_BY" '.metadata.annotations[$k] // empty')
+  if [ -n "$earlier" ]; then
+    report NOT_RUN 3 "networkpolicy $TARGET_POLICY is still partitioned by $earlier; restore its spec from the annotation $SPEC_BEFORE (or apply the chart again) first"
+  fi
+}
+
+# Merges "$1" (JSON) into the spec of TARGET_POLICY as read by read_target_policy; restore_policy
+# puts the spec back, and runs at cleanup.
+switch_policy() {
+  switch=$(printf '%s' "$POLICY" | jq -c --argjson spec "$1" --arg by "${POD_NAME:-$SCENARIO}" --arg pk "$PARTITIONED_BY" --arg sk "$SPEC_BEFORE" \
+    '{metadata: {annotations: {($pk): $by, ($sk): (.spec | tojson)}}, spec: $spec}')
+  POLICY_RESTORE=$(printf '%s' "$POLICY" | jq -c --arg pk "$PARTITIONED_BY" --arg sk "$SPEC_BEFORE" '
+    {metadata: {annotations: {($pk): null, ($sk): null}}, spec: ({ingress: null, egress: null} + .spec)}')
+  on_cleanup restore_policy
+  # armed before the patch: a signal between the patch and the next line must still restore
+  POLICY_ARMED=true
+  kubectl patch networkpolicy "$TARGET_POLICY" -n "$NAMESPACE" --type=merge -p "$switch" > /dev/null
+}
+
+restore_policy() {
+  [ "$POLICY_ARMED" = true ] || return 0
+  if kubectl patch networkpolicy "$TARGET_POLICY" -n "$NAMESPACE" --type=merge -p "$POLICY_RESTORE" > /dev/null; then
+    POLICY_ARMED=false
+    log "partition removed (networkpolicy $TARGET_POLICY restored)"
+  else
+    log "WARNING: could not restore networkpolicy $TARGET_POLICY: apply the chart again, or patch its spec back from the annotation $SPEC_BEFORE"
+    return 1
+  fi
+}
+
+# INCONCLUSIVE (exit 4) when TARGET_POLICY no longer carries this run's switch.
+check_policy_switched() {
+  current=$(kubectl get networkpolicy "$TARGET_POLICY" -n "$NAMESPACE" -o json)
+  by=$(printf '%s' "$current" | jq -r --arg k "$PARTITIONED_BY" '.metadata.annotations[$k] // empty')
+  if [ "$by" != "${POD_NAME:-$SCENARIO}" ]; then
+    report INCONCLUSIVE 4 "networkpolicy $TARGET_POLICY was changed by someone else during the partition (a GitOps controller reverting it?): the partition ended early"
+  fi
+}
+
 # Adds fields to the result JSON: result_field <name> <JSON value>.
 result_field() {
   RESULT_EXTRA=$(printf '%s' "$RESULT_EXTRA" | jq -c --arg k "$1" --argjson v "$2" '. + {($k): $v}')
@@ -196,6 +326,7 @@ report() {
   recovery="null"
   [ -z "$recovered" ] || recovery=$((recovered - measured_from))
   log "$verdict: $reason"
+  [ "$PROBING" = false ] || RESULT_EXTRA=$(printf '%s' "$RESULT_EXTRA" | jq -c --argjson probes "$(probe_summary)" '. + $probes')
   jq -cn \
     --arg scenario "$SCENARIO" \
     --arg target "${TARGET_DEPLOYMENT:-${NATS_STATEFULSET:-}}" \

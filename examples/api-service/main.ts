@@ -1,29 +1,7 @@
-import { join } from 'path';
-import { App } from 'cdk8s';
-import { HardeningChecks, OperationsDocs, SoakProfile } from 'cdk8s-hardening';
-import { ChaosChart, RestoreChart, SoakChart } from './on-demand-charts';
-import { OrdersApiChart } from './orders-api-chart';
+import { OperationsDocs } from 'cdk8s-hardening';
+import { exampleApps } from './apps';
 
-// dist/*.k8s.yaml: what runs in production (`kubectl apply -f dist/`).
-const app = new App();
-const production = new OrdersApiChart(app, 'orders-api');
-
-// dist/on-demand/*.k8s.yaml: jobs a person applies on purpose, one file at a time.
-// A separate folder keeps them out of `kubectl apply -f dist/`.
-const onDemand = new App({ outdir: join(app.outdir, 'on-demand') });
-new RestoreChart(onDemand, 'orders-jetstream-restore', { backup: production.backup });
-for (const profile of [SoakProfile.QUICK, SoakProfile.STAGING, SoakProfile.PRODUCTION]) {
-  new SoakChart(onDemand, `orders-soak-${profile.name}`, { api: production.api, profile });
-}
-// The API server's endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes).
-new ChaosChart(onDemand, 'orders-chaos', { api: production.api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 } });
-// The production alerts also cover the on-demand chaos and soak Jobs, whenever they run.
-production.alerts.watch(onDemand);
-
-// Every object of both apps must pass the production-readiness rules, with no suppression.
-new HardeningChecks(app, { failOnWarnings: true });
-new HardeningChecks(onDemand, { failOnWarnings: true });
-
+const { app, onDemand } = exampleApps();
 app.synth();
 onDemand.synth();
 // dist/RUNBOOK.md, DEPLOYMENT-CHECKLIST.md, CHAOS-BASELINE.md and SOAK-BASELINE.md, next to the manifests they name.

@@ -70,6 +70,8 @@ export interface ChaosChartProps extends ChartProps {
    * (`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`).
    */
   readonly apiServer: ApiServerEndpoint;
+  /** The API's egress rules to its observability stack, which observability-block cuts for a while. */
+  readonly observabilityEgress: EgressRule[];
   /** Namespace of the NATS release (the official Helm chart); default: the orders namespace. */
   readonly natsNamespace?: string;
   /** Name of the NATS Helm release; default `nats`. */
@@ -83,7 +85,9 @@ export interface ChaosChartProps extends ChartProps {
  * `app.kubernetes.io/component: nats`, the monitoring port 8222 on the pods (and on the
  * `nats-headless` Service). The chart's nats-box pod shares the name and instance labels
  * (component `nats-box`); nats-kill never touches it. Each Job injects one fault, measures
- * recovery against its SLA and exits non-zero on FAIL. Never part of the production chart.
+ * recovery against its SLA and exits non-zero on FAIL; rollout, drain and observability-block
+ * probe the API several times a second and fail on any failed probe. Never part of the
+ * production chart.
  */
 export class ChaosChart extends Chart {
   constructor(scope: Construct, id: string, props: ChaosChartProps) {
@@ -109,6 +113,25 @@ export class ChaosChart extends Chart {
       metadata: { name: 'orders-chaos-network-block' },
       scenario: ChaosScenario.NETWORK_BLOCK, // SLA: healthy again < 90 s after the partition ends
       target: props.api,
+      apiServer: props.apiServer,
+    });
+    new ChaosExperiment(this, 'rollout', {
+      metadata: { name: 'orders-chaos-rollout' },
+      scenario: ChaosScenario.ROLLOUT, // zero downtime: rollout restart completes, every probe answers
+      target: props.api,
+      apiServer: props.apiServer,
+    });
+    new ChaosExperiment(this, 'drain', {
+      metadata: { name: 'orders-chaos-drain' },
+      scenario: ChaosScenario.DRAIN, // zero downtime: every pod evicted under the budget, every probe answers
+      target: props.api,
+      apiServer: props.apiServer,
+    });
+    new ChaosExperiment(this, 'observability-block', {
+      metadata: { name: 'orders-chaos-observability-block' },
+      scenario: ChaosScenario.OBSERVABILITY_BLOCK, // graceful degradation: no collector for 60 s, every probe answers
+      target: props.api,
+      observabilityEgress: props.observabilityEgress,
       apiServer: props.apiServer,
     });
   }

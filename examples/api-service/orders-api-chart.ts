@@ -9,6 +9,8 @@ import { Construct } from 'constructs';
  */
 export class OrdersApiChart extends Chart {
   public readonly api: HardenedDeployment;
+  /** The API's egress to the observability stack: the OpenTelemetry collector's OTLP/gRPC port. */
+  public readonly telemetryEgress: EgressRule;
   public readonly backup: NatsBackupCronJob;
   public readonly drill: NatsRestoreDrill;
   public readonly alerts: HardeningAlerts;
@@ -16,6 +18,10 @@ export class OrdersApiChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, { namespace: 'orders', ...props });
 
+    // The OpenTelemetry collector (the opentelemetry-collector Helm chart in the namespace observability).
+    this.telemetryEgress = EgressRule.toPods({
+      labels: { 'app.kubernetes.io/name': 'opentelemetry-collector' }, namespaceName: 'observability', ports: [4317],
+    });
     this.api = new HardenedDeployment(this, 'api', {
       metadata: { name: 'orders-api' },
       image: 'ghcr.io/acme/orders-api:1.4.2',
@@ -24,9 +30,12 @@ export class OrdersApiChart extends Chart {
       readinessPath: '/readyz',
       livenessPath: '/livez',
       service: true,
-      // Default-deny egress: the API may reach DNS and the NATS client port, nothing else.
+      // Default-deny egress: the API may reach DNS, the NATS client port and its traces' collector, nothing else.
       // The NATS server pods of the official chart (its nats-box pods share the name label, not the component).
-      egress: [EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' }, ports: [4222] })],
+      egress: [
+        EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/component': 'nats' }, ports: [4222] }),
+        this.telemetryEgress,
+      ],
     });
     this.api.addDisruptionBudget();
 

@@ -119,7 +119,8 @@ function experimentSection(e: Experiment, scenario: string, inventory: RenderCon
       k('get', 'pods', '-l', jobPodSelector(job), "-o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}'"),
       applyCommand(e.apply, 'delete'),
     ]),
-    `The result line: ${code(`{"scenario":"${scenario}",...,"recoverySeconds":N,"slaSeconds":${env.SLA_SECONDS},"verdict":"PASS",...,"cleanup":"done"}`)}.`,
+    // untimed scenarios (rollout, drain, observability-block) report slaSeconds null: nothing to recover in time
+    `The result line: ${code(`{"scenario":"${scenario}",...,"recoverySeconds":N,"slaSeconds":${env.SLA_SECONDS ?? 'null'},"verdict":"PASS",...,"cleanup":"done"}`)}.`,
     alerts.length > 0 ? `A failed run fires ${alerts.map(code).join(', ')}.` : undefined,
   ].filter((s): s is string => s !== undefined);
 }
@@ -160,7 +161,8 @@ function manualSection(sla: RecoverySla, api: DeploymentEntry | undefined): stri
 }
 
 function baselineSla(sla: RecoverySla): string {
-  return sla.maxRecovery ? `recovered in < ${sla.maxRecovery.toSeconds()} s` : 'graceful degradation (no time limit)';
+  if (sla.maxRecovery) return `recovered in < ${sla.maxRecovery.toSeconds()} s`;
+  return sla === RecoverySla.ZERO_DOWNTIME ? 'zero downtime (every probe answered)' : 'graceful degradation (no time limit)';
 }
 
 function jobSla(e: Experiment): string {

@@ -17,7 +17,7 @@ interface Case {
 
 export const CHAOS_EXPERIMENT_PROPS = [
   'scenario', 'target', 'nats', 'healthUrl', 'healthSuccesses', 'sla', 'recoveryTimeout', 'pollInterval', 'holdTime', 'direction', 'activeDeadline',
-  'ttlAfterFinished', 'image', 'metadata', 'maxRecovery', 'name', 'apiServer',
+  'ttlAfterFinished', 'image', 'metadata', 'maxRecovery', 'name', 'apiServer', 'observabilityEgress', 'dnsResolver',
 ];
 
 function natsTarget(): fc.Arbitrary<ChaosNatsTarget> {
@@ -55,7 +55,7 @@ describe('ChaosExperiment property', () => {
     name: 'ChaosExperiment',
     runs: 100,
     props: validOrHostile(() => fc.record({
-      scenario: either(fc.constantFrom(ChaosScenario.API_KILL, ChaosScenario.NATS_KILL, ChaosScenario.NETWORK_BLOCK), fc.constant('disk-fill' as any), 1, 8),
+      scenario: either(fc.constantFrom(...Object.values(ChaosScenario)), fc.constant('disk-fill' as any), 1, 8),
       target: fc.option(fc.record({ namespace: prop(dnsLabel(), hostileString()) }).map((t) => defined(t)), { nil: undefined }),
       sla: fc.option(fc.oneof(
         fc.record({ kind: fc.constant('baseline' as const), name: fc.constantFrom('API_POD_KILL', 'NATS_LEADER_ELECTION', 'NETWORK_PARTITION', 'MEMORY_PRESSURE', 'OBSERVABILITY_FAILURE') as fc.Arbitrary<keyof typeof RecoverySla> }),

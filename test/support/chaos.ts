@@ -1,10 +1,11 @@
+import { spawn } from 'child_process';
 import { join } from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { CLUSTER_STANDIN, FakeCluster, FakeClusterOptions, FakePod, rbacOf } from './fake-cluster';
 import { onlyOfKind, synthValid } from './manifests';
-import { runScript } from './scripts';
+import { runScript, shellArgv } from './scripts';
 import { literalEnv, materializeConfigMap } from './synthesized';
-import { ChaosExperiment, ChaosExperimentProps, ChaosScenario, HardenedDeployment } from '../../src';
+import { ChaosExperiment, ChaosExperimentProps, ChaosScenario, EgressRule, HardenedDeployment } from '../../src';
 
 export const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
 export const API_SERVER = { cidrs: ['10.0.0.10/32'], port: 6443 };
@@ -22,10 +23,24 @@ export const CHART_NATS_BOX_LABELS = { 'app.kubernetes.io/name': 'nats', 'app.ku
 
 export type ExperimentProps = Partial<ChaosExperimentProps> & { readonly scenario: ChaosScenario };
 
-/** A chart with the orders API (HardenedDeployment with a Service) in `namespace` (null: a chart without one). */
-export function chaosChart(namespace: string | null = 'orders') {
+/** The API's egress to its observability stack: an OpenTelemetry collector's OTLP/gRPC port in `observability`. */
+export const OTLP_LABELS = { 'app.kubernetes.io/name': 'opentelemetry-collector' };
+export const otlpEgress = () => EgressRule.toPods({ labels: OTLP_LABELS, namespaceName: 'observability', ports: [4317] });
+/** That rule as the API's NetworkPolicy holds it. */
+export const OTLP_EGRESS_JSON = {
+  to: [{ podSelector: { matchLabels: OTLP_LABELS }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+  ports: [{ port: 4317, protocol: 'TCP' }],
+};
+
+/**
+ * A chart with the orders API in `namespace` (null: a chart without one): a HardenedDeployment
+ * with a Service, egress to its OpenTelemetry collector, and its disruption budget `orders-api-pdb`
+ * (minAvailable 1).
+ */
+export function chaosChart(namespace: string | null = 'orders', budget = true) {
   const chart = new Chart(Testing.app(), 'chaos', namespace ? { namespace } : {});
-  const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, service: true });
+  const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, service: true, egress: [otlpEgress()] });
+  if (budget) api.addDisruptionBudget();
   return { chart, api };
 }
 
@@ -34,26 +49,37 @@ export function synthExperiment(props: ExperimentProps, namespace: string | null
   const { chart, api } = chaosChart(namespace);
   const nats = props.scenario === ChaosScenario.NATS_KILL ? { statefulSetName: 'nats', podLabels: CHART_NATS_LABELS } : undefined;
   const target = props.scenario === ChaosScenario.NATS_KILL ? undefined : api;
+  const observabilityEgress = props.scenario === ChaosScenario.OBSERVABILITY_BLOCK ? [otlpEgress()] : undefined;
   const experiment = new ChaosExperiment(chart, 'experiment', {
-    metadata: { name: `orders-${props.scenario}` }, apiServer: API_SERVER, target, nats, ...props,
+    metadata: { name: `orders-${props.scenario}` }, apiServer: API_SERVER, target, nats, observabilityEgress, ...props,
   });
   const all = synthValid(chart);
   const objects = all.filter((o) => o.metadata.labels?.['chaos.cdk8s-hardening.io/scenario'] === props.scenario);
   const job = onlyOfKind(objects, 'Job');
   const pod = job.spec.template.spec;
   const apiPolicy = all.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'orders-api');
-  return { experiment, all, objects, job, pod, container: pod.containers[0], apiPolicy, namespace: namespace ?? 'orders' };
+  const apiDeployment = all.find((o) => o.kind === 'Deployment' && o.metadata.name === 'orders-api');
+  const apiBudget = all.find((o) => o.kind === 'PodDisruptionBudget');
+  return { experiment, all, objects, job, pod, container: pod.containers[0], apiPolicy, apiDeployment, apiBudget, namespace: namespace ?? 'orders' };
 }
 
 export type Synthesized = ReturnType<typeof synthExperiment>;
 
 /** The scripted cluster for a synthesized experiment: its RBAC and the API's NetworkPolicy fed in. */
 export function clusterFor(synth: Synthesized, options: Omit<FakeClusterOptions, 'rbac'>): FakeCluster {
+  const inNamespace = (o: any) => ({ ...o, metadata: { ...o.metadata, namespace: synth.namespace } });
   return new FakeCluster({
     rbac: rbacOf(synth.objects, synth.namespace),
-    networkPolicies: synth.apiPolicy ? [{ ...synth.apiPolicy, metadata: { ...synth.apiPolicy.metadata, namespace: synth.namespace } }] : [],
+    networkPolicies: synth.apiPolicy ? [inNamespace(synth.apiPolicy)] : [],
+    budgets: synth.apiBudget ? [inNamespace(synth.apiBudget)] : [],
     ...options,
   });
+}
+
+/** The synthesized orders-api Deployment as the scripted cluster's workload: its replicas, selector and spec. */
+export function apiWorkload(synth: Synthesized) {
+  const { replicas, selector, strategy, minReadySeconds, progressDeadlineSeconds, template } = synth.apiDeployment.spec;
+  return { name: 'orders-api', replicas, selector, spec: { strategy, minReadySeconds, progressDeadlineSeconds, template: { metadata: { labels: template.metadata.labels } } } };
 }
 
 /** The API Deployment `orders-api` with two ready pods. */
@@ -74,4 +100,58 @@ export function runExperiment(synth: Synthesized, cluster: FakeCluster, env: Rec
   }, [CLUSTER_STANDIN]);
   const lines = result.stdout.trim().split('\n').filter(Boolean);
   return { ...result, json: lines.length ? JSON.parse(lines[lines.length - 1]) : undefined, stdoutLines: lines };
+}
+
+/**
+ * Starts the synthesized scenario script under busybox sh in real time (the fake `sleep` also
+ * waits FAKE_SLEEP_REAL seconds), for signal tests: `stop(signal)` waits until `ready()` holds,
+ * sends the signal and resolves with the exit code, stdout and stderr.
+ */
+export function startExperiment(synth: Synthesized, cluster: FakeCluster, env: Record<string, string> = {}) {
+  const dir = join(cluster.dir, 'opt-chaos');
+  materializeConfigMap(onlyOfKind(synth.objects, 'ConfigMap'), dir);
+  const [command, args] = shellArgv('busybox sh');
+  const child = spawn(command, [...args, join(dir, `${synth.container.name}.sh`)], {
+    env: {
+      PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`,
+      ...literalEnv(synth.container),
+      NAMESPACE: synth.namespace,
+      POD_NAME: `${synth.job.metadata.name}-x7k2p`,
+      FAKE_SLEEP_REAL: '0.2',
+      ...cluster.env,
+      ...env,
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    async stop(signal: NodeJS.Signals, ready: () => boolean) {
+      const deadline = Date.now() + 20_000;
+      while (!ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      child.kill(signal);
+      const status = await exited;
+      return { status, stdout, stderr, json: JSON.parse(stdout.trim().split('\n').pop()!) };
+    },
+  };
+}
+
+/**
+ * What the Role grants that the run never used, and what the run asked that the Role does not
+ * grant: both empty when the RBAC is exact. Grants are `<verb> <resource>[.<group>] [<name>]`,
+ * the name only where the rule names it.
+ */
+export function unusedAndMissingGrants(role: any, cluster: FakeCluster) {
+  const grant = (verb: string, resource: string, group: string, name: string) => `${verb} ${resource}${group ? `.${group}` : ''}${name ? ` ${name}` : ''}`;
+  const grants = role.rules.flatMap((rule: any) => rule.verbs.flatMap((verb: string) => rule.resources.flatMap((resource: string) =>
+    rule.apiGroups.flatMap((group: string) => (rule.resourceNames ?? ['']).map((name: string) => grant(verb, resource, group, name))))));
+  const used = new Set<string>(cluster.state.allowed.map((r: any) => {
+    const resource = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
+    const named = role.rules.some((rule: any) => rule.resources.includes(resource) && (rule.resourceNames ?? []).length > 0);
+    return grant(r.verb, resource, r.group, named ? r.name : '');
+  }));
+  return { unused: grants.filter((g: string) => !used.has(g)), forbidden: cluster.state.forbidden };
 }

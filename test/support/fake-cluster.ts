@@ -12,6 +12,8 @@ export interface FakeWorkload {
   readonly replicas: number;
   /** spec.selector (a LabelSelector); defaults to matchLabels of app.kubernetes.io/name = name. */
   readonly selector?: any;
+  /** A Deployment's spec as synthesized (strategy, minReadySeconds, progressDeadlineSeconds, template labels, paused), merged in. */
+  readonly spec?: any;
 }
 
 export interface FakePod {
@@ -45,6 +47,19 @@ export interface FakeHealth {
   readonly partitionEffective?: boolean;
   /** Seconds the health URL stays down after the partition ends. */
   readonly downAfterHeal?: number;
+  /** Windows [from, to) of seconds since the start during which the health URL answers 503. */
+  readonly outages?: Array<[number, number]>;
+  /** `<namespace>/<selector>` of the pods behind the health URL: with none of them ready, no connection. */
+  readonly backends?: string;
+  /** An egress rule of `partitionPolicy` the API needs to answer: without it in the policy, 503. */
+  readonly dependsOnEgress?: any;
+}
+
+/** How `kubectl rollout restart` proceeds: new pods ready `podReadyAfter` seconds after they are created (null: never). */
+export interface FakeRollout {
+  readonly podReadyAfter: number | null;
+  /** Seconds until the Deployment controller observes the new generation. */
+  readonly observeAfter?: number;
 }
 
 export interface FakeNats {
@@ -64,7 +79,10 @@ export interface FakeClusterOptions {
   readonly deployments?: FakeWorkload[];
   readonly statefulsets?: FakeWorkload[];
   readonly networkPolicies?: any[];
+  /** PodDisruptionBudgets as synthesized; their status is computed. */
+  readonly budgets?: any[];
   readonly pods: FakePod[];
+  readonly rollout?: FakeRollout;
   /** Seconds from a deletion until the replacement is ready; null: never. */
   readonly replacementDelay: number | null;
   /** Seconds from a deletion until a ReplicaSet's replacement pod exists (a StatefulSet's comes when the old one is gone). */
@@ -102,11 +120,24 @@ export class FakeCluster {
   public readonly dir = mkdtempSync(join(tmpdir(), 'fake-cluster-'));
 
   constructor(options: FakeClusterOptions) {
-    const workload = (kind: string) => (w: FakeWorkload) => ({
-      apiVersion: 'apps/v1',
-      kind,
-      metadata: { name: w.name, namespace: w.namespace ?? DEFAULT_NAMESPACE, uid: `${kind.toLowerCase()}-uid-${w.name}` },
-      spec: { replicas: w.replicas, selector: w.selector ?? { matchLabels: { 'app.kubernetes.io/name': w.name } } },
+    const workload = (kind: string) => (w: FakeWorkload) => {
+      const selector = w.selector ?? { matchLabels: { 'app.kubernetes.io/name': w.name } };
+      return {
+        apiVersion: 'apps/v1',
+        kind,
+        metadata: { name: w.name, namespace: w.namespace ?? DEFAULT_NAMESPACE, uid: `${kind.toLowerCase()}-uid-${w.name}`, generation: 1 },
+        spec: {
+          replicas: w.replicas,
+          selector,
+          template: { metadata: { labels: { ...selector.matchLabels } } },
+          ...w.spec,
+        },
+      };
+    };
+    // each Deployment's pods belong to its ReplicaSet <name>-7d9 (revision 1), as the Deployment controller names them
+    const replicaSets = (options.deployments ?? []).map((w) => {
+      const namespace = w.namespace ?? DEFAULT_NAMESPACE;
+      return { name: `${w.name}-7d9`, namespace, uid: `replicaset-uid-${namespace}-${w.name}`, deployment: w.name, hash: '7d9', revision: 1, createdAt: 0 };
     });
     const ownerOf = (owner: string, namespace: string) => {
       const [kind, name] = owner.split('/');
@@ -121,13 +152,17 @@ export class FakeCluster {
       statefulsets: (options.statefulsets ?? []).map(workload('StatefulSet')),
       networkpolicies: (options.networkPolicies ?? [])
         .map((p) => ({ ...p, metadata: { ...p.metadata, namespace: p.metadata.namespace ?? DEFAULT_NAMESPACE } })),
+      poddisruptionbudgets: (options.budgets ?? [])
+        .map((b) => ({ ...b, metadata: { ...b.metadata, namespace: b.metadata.namespace ?? DEFAULT_NAMESPACE, generation: 1 } })),
+      replicasets: replicaSets,
       pods: options.pods.map((p, i) => {
         const namespace = p.namespace ?? DEFAULT_NAMESPACE;
+        const ownedByReplicaSet = !p.owner.startsWith('statefulset/');
         return {
           name: p.name,
           namespace,
           uid: `uid-${i + 1}`,
-          labels: { ...p.labels },
+          labels: { ...p.labels, ...(ownedByReplicaSet ? { 'pod-template-hash': '7d9' } : {}) },
           ip: `10.0.0.${i + 1}`,
           owner: ownerOf(p.owner, namespace),
           nats: p.nats ?? false,
@@ -143,6 +178,8 @@ export class FakeCluster {
         appearsAfter: options.replacementAppearsAfter ?? 0,
         terminationSeconds: options.terminationSeconds ?? 2,
       },
+      rollout: { observeAfter: 1, ...(options.rollout ?? { podReadyAfter: 5 }) },
+      rollouts: [],
       health: options.health === null ? null : {
         up: true,
         sequence: [],
@@ -152,11 +189,13 @@ export class FakeCluster {
         downAfterHeal: 0,
         backAt: null,
         ...options.health,
+        outages: (options.health?.outages ?? []).map(([from, to]) => [FakeCluster.START + from, FakeCluster.START + to]),
       },
       nats: { monitorPort: 8222, leader: '', electionDelay: 0, nextLeader: '', catchUpDelay: 0, electedAt: null, ...options.nats },
       failures: (options.failures ?? []).map((f) => ({ args: f.args, skip: f.skip ?? 0, remaining: f.times ?? 1 })),
       edits: (options.edits ?? []).map((e) => ({ ...e, at: FakeCluster.START + e.at, namespace: e.namespace ?? DEFAULT_NAMESPACE, done: false })),
       history: [],
+      allowed: [],
       forbidden: [],
     }));
     writeFileSync(join(this.dir, 'calls.log'), '');

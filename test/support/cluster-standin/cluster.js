@@ -8,19 +8,24 @@
  *
  * State (all times in fake-clock seconds):
  *   rbac: {account: {namespace, name}, roles, bindings}   the synthesized RBAC every call must pass
- *   deployments, statefulsets, networkpolicies: [object]  what `kubectl get` returns
+ *   deployments, statefulsets, networkpolicies, poddisruptionbudgets: [object]
+ *                                         what `kubectl get` returns (a Deployment's and a budget's
+ *                                         status are computed: deployment.js, disruption.js)
+ *   replicasets: [{name, namespace, uid, deployment, hash, revision, createdAt}]
  *   pods: [{name, namespace, uid, labels, ip, owner: {kind, name, uid}, createdAt, readyAt,
- *           deletedAt, goneAt, currentAt, nats}]
+ *           deletedAt, goneAt, currentAt, nats}]   (deletedAt may lie ahead: a rollout's schedule)
  *   replacement: {appearsAfter, readyAfter, terminationSeconds}   how a deleted pod comes back
- *   health: {up, sequence, partitionPolicy, partitionBreaks, partitionEffective, downAfterHeal, backAt}
+ *   rollout: {podReadyAfter, observeAfter}, rollouts: [schedule]   how `rollout restart` proceeds
+ *   health: {up, sequence, partitionPolicy, partitionBreaks, partitionEffective, downAfterHeal, backAt,
+ *            outages, backends, dependsOnEgress}
  *   nats: {monitorPort, leader, electionDelay, nextLeader, electedAt, catchUpDelay}
  *   failures: [{args, skip, remaining}]   kubectl calls that fail like an unreachable API server
- *   edits: [{at, resource, namespace, name, patch}]   changes someone else makes (merge patches)
+ *   edits: [{at, resource, namespace, name, patch}]   changes someone else makes (merge patches;
+ *                                         for pods: the pod is deleted, as by a node failure)
  *   history: [{clock, resource, name, object}]       every object the scripts patched, as patched
- *   forbidden: [request]                  every call RBAC refused
+ *   allowed, forbidden: [request]          every request RBAC allowed, and refused
  *
- * A new scenario (rollout, drain, observability-block) adds its resource to RESOURCES in
- * kubectl-cli.js and its verbs there; RBAC, selectors, pods and the health model are shared.
+ * The clock may hold fractions of a second (`sleep 0.2`); `date +%s` prints whole seconds.
  */
 const fs = require('fs');
 const path = require('path');
@@ -50,8 +55,13 @@ const cluster = {
     return state.pods.filter((p) => p.createdAt <= state.clock && (p.goneAt === null || state.clock < p.goneAt));
   },
 
+  /** Whether the pod's deletion has begun (a rollout schedules the deletions of old pods ahead). */
+  isDeleted(pod) {
+    return pod.deletedAt !== null && state.clock >= pod.deletedAt;
+  },
+
   isReady(pod) {
-    return pod.deletedAt === null && pod.readyAt !== null && state.clock >= pod.readyAt;
+    return !cluster.isDeleted(pod) && pod.readyAt !== null && state.clock >= pod.readyAt;
   },
 
   podJson(pod) {
@@ -64,7 +74,7 @@ const cluster = {
         uid: pod.uid,
         labels: pod.labels,
         ownerReferences: [{ apiVersion: 'apps/v1', kind: pod.owner.kind, name: pod.owner.name, uid: pod.owner.uid, controller: true, blockOwnerDeletion: true }],
-        ...(pod.deletedAt !== null ? { deletionTimestamp: cluster.iso(pod.deletedAt) } : {}),
+        ...(cluster.isDeleted(pod) ? { deletionTimestamp: cluster.iso(pod.deletedAt) } : {}),
       },
       status: {
         phase: pod.readyAt !== null && state.clock >= pod.readyAt ? 'Running' : 'Pending',
@@ -112,6 +122,13 @@ module.exports = cluster;
 function applyEdits() {
   const { mergePatch } = require('./kubectl-cli');
   for (const edit of state.edits.filter((e) => !e.done && state.clock >= e.at)) {
+    if (edit.resource === 'pods') {
+      // a pod lost to something else than the scripts (a node failure, a person)
+      const pod = cluster.livePods().find((p) => p.namespace === edit.namespace && p.name === edit.name && !cluster.isDeleted(p));
+      if (pod) cluster.deletePod(pod);
+      edit.done = true;
+      continue;
+    }
     const store = state[edit.resource];
     const i = store.findIndex((o) => o.metadata.namespace === edit.namespace && o.metadata.name === edit.name);
     if (i >= 0) store[i] = mergePatch(store[i], edit.patch);

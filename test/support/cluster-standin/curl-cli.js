@@ -17,6 +17,8 @@
  * server the official chart nats-2.14.2 ships: see natsMonitor below.
  */
 
+const { matchesSelector } = require('./selector');
+
 function parseArgs(cluster, argv) {
   const opts = { fail: false, silent: false, showError: false, globoff: false, output: undefined, writeOut: undefined, urls: [] };
   const shortBool = { f: 'fail', s: 'silent', S: 'showError', g: 'globoff' };
@@ -120,14 +122,42 @@ function policyPatched(cluster, before, after) {
   if (partitioned(health, before) && !partitioned(health, after)) health.backAt = cluster.state.clock + health.downAfterHeal;
 }
 
-/** The API's health URL: scripted answers first, then down, partitioned, recovering or up. */
-function apiHealth(cluster) {
+/** Deep equality of JSON values, keys in any order (as jq's == compares them). */
+function sameJson(a, b) {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => sameJson(v, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    return Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((k) => sameJson(a[k], b[k]));
+  }
+  return a === b;
+}
+
+/** Whether the API's egress to a dependency is cut: its rule is gone from the API's policy (and policies are enforced). */
+function egressCut(health, policy) {
+  if (!health.dependsOnEgress || !health.partitionEffective || !policy) return false;
+  return !(policy.spec.egress ?? []).some((rule) => sameJson(rule, health.dependsOnEgress));
+}
+
+/**
+ * The API's health URL: scripted answers first; no ready pod behind the Service: nobody accepts
+ * the connection (kube-proxy rejects it, curl exit 7); then down (`up: false`, an outage window
+ * of the clock, a partition, the time it takes to come back, or a dependency whose egress is
+ * cut: 503) or up.
+ */
+function apiHealth(cluster, host, port) {
   const health = cluster.state.health;
   if (health.sequence.length > 0) return { status: health.sequence.shift(), body: '' };
+  if (health.backends) {
+    const slash = health.backends.indexOf('/');
+    const [namespace, selector] = [health.backends.slice(0, slash), health.backends.slice(slash + 1)];
+    const served = cluster.livePods().some((p) => p.namespace === namespace && cluster.isReady(p) && matchesSelector(selector, p.labels));
+    if (!served) return { code: 7, message: `Failed to connect to ${host} port ${port} after 0 ms: Could not connect to server` };
+  }
   const [ns, name] = (health.partitionPolicy ?? '/').split('/');
   const policy = (cluster.state.networkpolicies ?? []).find((p) => p.metadata.namespace === ns && p.metadata.name === name);
-  const recovering = health.backAt !== null && cluster.state.clock < health.backAt;
-  const ok = health.up && !partitioned(health, policy) && !recovering;
+  const clock = cluster.state.clock;
+  const recovering = health.backAt !== null && clock < health.backAt;
+  const outage = (health.outages ?? []).some(([from, to]) => clock >= from && clock < to);
+  const ok = health.up && !outage && !partitioned(health, policy) && !recovering && !egressCut(health, policy);
   return ok ? { status: 200, body: 'ok' } : { status: 503, body: 'unavailable' };
 }
 
@@ -198,13 +228,13 @@ function transfer(cluster, raw) {
   const refused = { code: 7, message: `Failed to connect to ${host} port ${port} after 0 ms: Could not connect to server` };
   const pods = cluster.state.pods.filter((p) => p.ip === host);
   if (pods.length > 0) {
-    const pod = cluster.livePods().find((p) => p.ip === host && p.deletedAt === null);
+    const pod = cluster.livePods().find((p) => p.ip === host && !cluster.isDeleted(p));
     // a server listens once its pod is ready (the chart's readiness probe is js-server-only)
     if (!pod || !cluster.isReady(pod) || !pod.nats || port !== cluster.state.nats.monitorPort) return refused;
     return natsMonitor(cluster, pod, url);
   }
   if (!cluster.state.health) return { code: 6, message: `Could not resolve host: ${host}` };
-  return apiHealth(cluster);
+  return apiHealth(cluster, host, port);
 }
 
 function run(cluster, args) {

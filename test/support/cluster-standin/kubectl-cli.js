@@ -14,9 +14,21 @@
  * - `patch` reads the object first (patch.go builds without RequireObject(false), so cli-runtime
  *   builder.go adds RetrieveLazy: a GET, which RBAC checks as `get`), then PATCHes it and prints
  *   `<kind>.<group>/<name> patched`, or `patched (no change)` when nothing changed;
- * - unknown flags: `error: unknown flag: --x` (cobra/pflag), exit 1.
- * Every request is first authorized against the synthesized RBAC (rbac.js).
+ * - unknown flags: `error: unknown flag: --x` (cobra/pflag), exit 1;
+ * - `create --raw <path> -f <file or ->` (pkg/cmd/create/create.go Validate and RunCreate,
+ *   pkg/rawhttp/raw.go raw): needs exactly one -f (none: `Error: must specify one of -f and -k`,
+ *   then the help, exit 1), POSTs the file (or stdin) to the path as it is, no namespace flag
+ *   involved, and copies the answer's body to stdout; an answer outside 2xx becomes the API's
+ *   error (client-go v0.28.13 rest/request.go Stream, transformResponse), printed as above, exit 1.
+ *   The stand-in answers the Eviction subresource only (disruption.js);
+ * - `rollout restart deployment <name>`: deployment.js.
+ * Every request is first authorized against the synthesized RBAC (rbac.js), the Eviction as
+ * `create` on `pods/eviction` (apiserver v0.28.13 pkg/endpoints/request/requestinfo.go: the
+ * subresource is part of the request).
  */
+const fs = require('fs');
+const { deploymentJson, replicaSetJsons, restart } = require('./deployment');
+const { budgetJson, evict } = require('./disruption');
 const { authorize, forbiddenLine } = require('./rbac');
 const { matchesSelector, parseSelector } = require('./selector');
 
@@ -24,12 +36,17 @@ const { matchesSelector, parseSelector } = require('./selector');
 const RESOURCES = {
   pods: { group: '', kind: 'Pod', names: ['pod', 'pods', 'po'] },
   deployments: { group: 'apps', kind: 'Deployment', names: ['deployment', 'deployments', 'deploy'] },
+  replicasets: { group: 'apps', kind: 'ReplicaSet', names: ['replicaset', 'replicasets', 'rs'] },
+  poddisruptionbudgets: { group: 'policy', kind: 'PodDisruptionBudget', names: ['poddisruptionbudget', 'poddisruptionbudgets', 'pdb'] },
   statefulsets: { group: 'apps', kind: 'StatefulSet', names: ['statefulset', 'statefulsets', 'sts'] },
   networkpolicies: { group: 'networking.k8s.io', kind: 'NetworkPolicy', names: ['networkpolicy', 'networkpolicies', 'netpol'] },
   rolebindings: { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', names: ['rolebinding', 'rolebindings'] },
 };
 
-const VALUE_FLAGS = { '-n': 'namespace', '--namespace': 'namespace', '-l': 'selector', '--selector': 'selector', '-o': 'output', '--output': 'output', '-p': 'patch', '--patch': 'patch', '--type': 'type' };
+const VALUE_FLAGS = {
+  '-n': 'namespace', '--namespace': 'namespace', '-l': 'selector', '--selector': 'selector', '-o': 'output', '--output': 'output',
+  '-p': 'patch', '--patch': 'patch', '--type': 'type', '--raw': 'raw', '-f': 'filename', '--filename': 'filename',
+};
 const BOOL_FLAGS = { '--wait': 'wait', '--ignore-not-found': 'ignoreNotFound' };
 
 function parseArgs(cluster, argv) {
@@ -38,7 +55,10 @@ function parseArgs(cluster, argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [name, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    if (VALUE_FLAGS[name]) {
+    if (name === '-f' || name === '--filename') {
+      // a repeatable flag (a string slice in kubectl)
+      flags.filenames = [...(flags.filenames ?? []), inline ?? argv[++i]];
+    } else if (VALUE_FLAGS[name]) {
       flags[VALUE_FLAGS[name]] = inline ?? argv[++i];
     } else if (BOOL_FLAGS[name]) {
       flags[BOOL_FLAGS[name]] = inline === undefined ? true : inline === 'true';
@@ -64,9 +84,12 @@ function qualified(type) {
 }
 
 /** RBAC first, as the API server's authorization filter runs before the handler. */
-function authorized(cluster, verb, type, namespace, name = '') {
-  const request = { verb, group: type.group, resource: type.resource, namespace, name };
-  if (authorize(cluster.state, request)) return;
+function authorized(cluster, verb, type, namespace, name = '', subresource = undefined) {
+  const request = { verb, group: type.group, resource: type.resource, ...(subresource ? { subresource } : {}), namespace, name };
+  if (authorize(cluster.state, request)) {
+    cluster.state.allowed.push(request);
+    return;
+  }
   cluster.state.forbidden.push(request);
   cluster.die(forbiddenLine(cluster.state, request), 1);
 }
@@ -89,9 +112,19 @@ function storeOf(cluster, type) {
   return type.resource === 'rolebindings' ? cluster.state.rbac.bindings : (cluster.state[type.resource] ?? []);
 }
 
+/** Stored objects of a type in a namespace (what patch and delete change). */
+function storedOf(cluster, type, namespace) {
+  return storeOf(cluster, type).filter((o) => o.metadata.namespace === namespace && !o.deleted);
+}
+
+/** Objects as the API shows them: pods, ReplicaSets and statuses computed for the clock's time. */
 function objectsOf(cluster, type, namespace) {
   if (type.resource === 'pods') return cluster.livePods().filter((p) => p.namespace === namespace).map(cluster.podJson);
-  return storeOf(cluster, type).filter((o) => o.metadata.namespace === namespace && !o.deleted);
+  if (type.resource === 'replicasets') return replicaSetJsons(cluster, namespace);
+  const stored = storedOf(cluster, type, namespace);
+  if (type.resource === 'deployments') return stored.map((d) => deploymentJson(cluster, d));
+  if (type.resource === 'poddisruptionbudgets') return stored.map((b) => budgetJson(cluster, b));
+  return stored;
 }
 
 function list(items) {
@@ -136,7 +169,7 @@ function remove(cluster, type, name, flags) {
   if (flags.wait) cluster.die('the stand-in requires --wait=false (waiting needs a watch)', 2);
   authorized(cluster, 'delete', type, flags.namespace, name);
   if (type.resource === 'pods') {
-    const pod = cluster.livePods().find((p) => p.namespace === flags.namespace && p.name === name && p.deletedAt === null);
+    const pod = cluster.livePods().find((p) => p.namespace === flags.namespace && p.name === name && !cluster.isDeleted(p));
     if (pod) {
       cluster.deletePod(pod);
     } else if (!cluster.livePods().some((p) => p.namespace === flags.namespace && p.name === name)) {
@@ -144,7 +177,7 @@ function remove(cluster, type, name, flags) {
       cluster.die(`Error from server (NotFound): pods "${name}" not found`, 1);
     }
   } else {
-    const found = objectsOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
+    const found = storedOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
     if (!found) {
       if (flags.ignoreNotFound) return;
       cluster.die(`Error from server (NotFound): ${qualified(type)} "${name}" not found`, 1);
@@ -159,7 +192,7 @@ function remove(cluster, type, name, flags) {
 function patch(cluster, type, name, flags) {
   if (flags.type !== 'merge') cluster.die('the stand-in applies --type=merge patches only', 2);
   authorized(cluster, 'get', type, flags.namespace, name);
-  const found = objectsOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
+  const found = storedOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
   if (!found) cluster.die(`Error from server (NotFound): ${qualified(type)} "${name}" not found`, 1);
   authorized(cluster, 'patch', type, flags.namespace, name);
   let body;
@@ -179,11 +212,50 @@ function patch(cluster, type, name, flags) {
   console.log(`${type.kind.toLowerCase()}.${type.group}/${name} ${JSON.stringify(patched) === before ? 'patched (no change)' : 'patched'}`);
 }
 
+/** `kubectl create --raw /api/v1/namespaces/<ns>/pods/<name>/eviction -f <file or ->`: the Eviction API. */
+function createRaw(cluster, words, flags) {
+  if (flags.raw === undefined) cluster.die('the stand-in plays `kubectl create --raw` only', 2);
+  if ((flags.filenames ?? []).length === 0) cluster.die('Error: must specify one of -f and -k\n', 1);
+  if (words.length > 1) cluster.die(`error: Unexpected args: [${words.slice(1).join(' ')}]\nSee 'kubectl create -h' for help and examples`, 1);
+  if (flags.filenames.length !== 1) cluster.die('error: --raw can only use a single local file or stdin', 1);
+  const path = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/eviction$/.exec(flags.raw);
+  if (!path) cluster.die(`the stand-in answers the Eviction subresource only, not ${flags.raw}`, 2);
+  const [, namespace, name] = path;
+  authorized(cluster, 'create', { group: '', resource: 'pods' }, namespace, name, 'eviction');
+  const file = flags.filenames[0];
+  let eviction;
+  try {
+    eviction = JSON.parse(fs.readFileSync(file === '-' ? 0 : file, 'utf8'));
+  } catch (e) {
+    cluster.die(`the stand-in wants a JSON Eviction, got: ${e.message}`, 2);
+  }
+  if (eviction.apiVersion !== 'policy/v1' || eviction.kind !== 'Eviction') cluster.die('the stand-in wants a policy/v1 Eviction', 2);
+  const answer = evict(cluster, namespace, name, eviction);
+  if (answer.status >= 300) cluster.die(`Error from server (${answer.reason}): ${answer.message}`, 1);
+  process.stdout.write(answer.body);
+}
+
+/** `kubectl rollout restart deployment <name>` (or `deployment/<name>`). */
+function rollout(cluster, words, flags) {
+  const [sub, ...rest] = words;
+  if (sub !== 'restart') cluster.die(`the stand-in plays rollout restart only, not rollout ${sub}`, 2);
+  const [typeWord, name] = rest.length === 1 ? rest[0].split('/') : rest;
+  const type = resourceOf(cluster, typeWord);
+  if (type.resource !== 'deployments') cluster.die('the stand-in restarts Deployments only', 2);
+  authorized(cluster, 'get', type, flags.namespace, name);
+  const found = storedOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
+  if (!found) cluster.die(`Error from server (NotFound): deployments.apps "${name}" not found`, 1);
+  // the PATCH is only sent (and authorized) once kubectl has a non-empty patch
+  restart(cluster, found, () => authorized(cluster, 'patch', type, flags.namespace, name));
+}
+
 function run(cluster, args) {
   injectedFailure(cluster, args);
   const { words, flags } = parseArgs(cluster, args);
   const [verb, typeWord, name] = words;
+  if (verb === 'create') return createRaw(cluster, words, flags);
   if (flags.namespace === undefined) cluster.die('the stand-in wants -n on every call: the scripts never rely on a default namespace', 2);
+  if (verb === 'rollout') return rollout(cluster, words.slice(1), flags);
   const type = resourceOf(cluster, typeWord);
   if (verb === 'get') get(cluster, type, name, flags);
   else if (verb === 'delete') remove(cluster, type, name, flags);

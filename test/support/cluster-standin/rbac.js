@@ -5,8 +5,10 @@
  *   RoleBinding of that namespace binds the user and its Role has a rule that allows it; a
  *   ServiceAccount subject without a namespace means the binding's namespace (appliesToUser);
  * - kubernetes pkg/apis/rbac/v1/evaluation_helpers.go: VerbMatches, APIGroupMatches,
- *   ResourceMatches and ResourceNameMatches (no resourceNames: any name; otherwise the request's
- *   name must be listed, so a list, which has no name, never matches a rule with resourceNames);
+ *   ResourceMatches (a subresource request matches a rule resource `<resource>/<subresource>`,
+ *   `*`, or a star followed by `/<subresource>`, never the bare resource) and ResourceNameMatches (no resourceNames: any
+ *   name; otherwise the request's name must be listed, so a list, which has no name, never
+ *   matches a rule with resourceNames);
  * - apiserver v0.28.13 pkg/endpoints/handlers/responsewriters/errors.go forbiddenMessage and
  *   apimachinery v0.28.13 pkg/api/errors NewForbidden for the message;
  * - a deleted RoleBinding grants nothing from the next request on.
@@ -14,10 +16,17 @@
 
 const matchesAny = (list, value) => (list ?? []).some((v) => v === '*' || v === value);
 
+// ResourceMatches: a subresource request (pods/eviction) needs a rule naming pods/eviction, or */eviction, or *
+function resourceMatches(rule, request) {
+  if (!request.subresource) return matchesAny(rule.resources, request.resource);
+  const combined = `${request.resource}/${request.subresource}`;
+  return (rule.resources ?? []).some((r) => r === '*' || r === combined || r === `*/${request.subresource}`);
+}
+
 function ruleAllows(rule, request) {
   return matchesAny(rule.verbs, request.verb)
     && matchesAny(rule.apiGroups, request.group)
-    && matchesAny(rule.resources, request.resource)
+    && resourceMatches(rule, request)
     && ((rule.resourceNames ?? []).length === 0 || rule.resourceNames.includes(request.name));
 }
 
@@ -44,8 +53,10 @@ function forbiddenLine(state, request) {
   const { account } = state.rbac;
   const qualified = request.group ? `${request.resource}.${request.group}` : request.resource;
   const subject = request.name ? `${qualified} "${request.name}"` : qualified;
+  // forbiddenMessage names the subresource; the error's group resource does not (responsewriters/errors.go Forbidden)
+  const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
   return `Error from server (Forbidden): ${subject} is forbidden: User "system:serviceaccount:${account.namespace}:${account.name}" `
-    + `cannot ${request.verb} resource "${request.resource}" in API group "${request.group}" in the namespace "${request.namespace}"`;
+    + `cannot ${request.verb} resource "${resource}" in API group "${request.group}" in the namespace "${request.namespace}"`;
 }
 
 module.exports = { authorize, forbiddenLine };
