@@ -19,6 +19,7 @@ describeWith(['promtool'], 'promtool', () => {
     expect(groups.map((g) => g.name)).toEqual([
       'hardened-deployment/orders/orders-api',
       'nats-backup/orders/orders-jetstream-backup',
+      'nats-restore-drill/orders/orders-jetstream-drill',
       'soak-job/orders/orders-soak-quick',
       'soak-job/orders/orders-soak-staging',
       'soak-job/orders/orders-soak-production',
@@ -42,6 +43,7 @@ describeWith(['promtool'], 'promtool', () => {
 
   test.each([
     ['nats-backup.yaml', 'nats-backup/'],
+    ['nats-restore-drill.yaml', 'nats-restore-drill/'],
     ['hardened-deployment.yaml', 'hardened-deployment/'],
     ['jobs.yaml', ''],
   ])('promtool test rules %s: every alert fires when it should and stays silent when it should not', (fixture, groupPrefix) => {

@@ -1,7 +1,7 @@
 import { App, Chart, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  ChaosExperiment, ChaosScenario, HardenedDeployment, HardeningAlerts, HardeningAlertsProps, HardeningChecks, NatsBackupCronJob, SoakJob,
+  ChaosExperiment, ChaosScenario, HardenedDeployment, HardeningAlerts, HardeningAlertsProps, HardeningChecks, NatsBackupCronJob, NatsRestoreDrill, SoakJob,
   SoakProfile, SoakTarget,
 } from '../src';
 import { toYaml } from './support/charts';
@@ -119,6 +119,34 @@ describe('HardeningAlerts', () => {
     });
   });
 
+  describe('NatsRestoreDrill', () => {
+    function drillRules() {
+      const chart = ordersChart();
+      const backup = new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'jetstream-backup' } });
+      new NatsRestoreDrill(chart, 'drill', { metadata: { name: 'jetstream-drill' }, backup });
+      new HardeningAlerts(chart, 'alerts');
+      return rulesOf(chart);
+    }
+
+    test('a failed drill: a failed Job of the drill CronJob after its last success, critical after 5 minutes', () => {
+      const { byName, groups } = drillRules();
+      expect(groups.map((g) => g.name)).toContain('nats-restore-drill/orders/jetstream-drill');
+      const failed = byName.NatsRestoreDrillFailed;
+      expect(failed.expr).toContain('kube_job_owner{namespace="orders", owner_kind="CronJob", owner_name="jetstream-drill"}');
+      expect(failed.expr).toContain('> on (namespace) group_left () max by (namespace) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-drill"}');
+      expect(failed).toMatchObject({ for: '5m', labels: { severity: 'critical' } });
+      expect(failed.annotations.runbook.split('\n')[0]).toBe('kubectl -n orders logs job/{{ $labels.job_name }} | tail -n 1');
+    });
+
+    test('a missing drill: the weekly schedule\'s 7 days plus the starting and active deadlines (3 h), for 30 minutes', () => {
+      const missing = drillRules().byName.NatsRestoreDrillMissing;
+      expect(missing.expr).toBe('time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-drill"} '
+        + 'or kube_cronjob_created{namespace="orders", cronjob="jetstream-drill"}) > 615600');
+      expect(missing).toMatchObject({ for: '30m', labels: { severity: 'warning' } });
+      expect(missing.annotations.summary).toBe('No successful restore drill by CronJob orders/jetstream-drill for more than 171 h');
+    });
+  });
+
   describe('HardenedDeployment', () => {
     test('rollout stuck: Progressing=False, or fewer updated pods than desired for the whole progress deadline unless paused', () => {
       const stuck = deploymentChart().byName.HardenedDeploymentRolloutStuck;
@@ -228,7 +256,7 @@ describe('HardeningAlerts', () => {
       const chart = ordersChart();
       new HardeningAlerts(chart, 'alerts');
       return chart;
-    }, 'scopes must hold a NatsBackupCronJob, HardenedDeployment, ChaosExperiment or SoakJob to alert on, got ["orders"]'],
+    }, 'scopes must hold a NatsBackupCronJob, NatsRestoreDrill, HardenedDeployment, ChaosExperiment or SoakJob to alert on, got ["orders"]'],
     ['an object without a namespace', () => {
       const chart = new Chart(Testing.app(), 'orders');
       new NatsBackupCronJob(chart, 'backup');

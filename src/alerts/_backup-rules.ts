@@ -26,17 +26,9 @@ export function backupRules(settings: AlertSettings, target: BackupTarget): Rule
   const { namespace, cronJob } = target;
   const name: string = cronJob.metadata.name;
   const spec = cronJob.spec;
-  const schedule: string = spec.schedule;
-  const timeZone: string = spec.timeZone ?? 'Etc/UTC';
-  const period = longestRunIntervalSeconds('schedule', schedule, timeZone);
-  // A run may start startingDeadlineSeconds late and take activeDeadlineSeconds: until then a
-  // late success is still on time.
-  const margin = target.marginSeconds ?? (spec.startingDeadlineSeconds ?? 0) + (spec.jobTemplate?.spec?.activeDeadlineSeconds ?? 0);
-  const window = period + margin;
+  const { schedule, timeZone, period, margin, window } = successWindow(cronJob, target.marginSeconds);
   const pod = spec.jobTemplate?.spec?.template?.spec ?? {};
   const claim: string | undefined = (pod.volumes ?? []).find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName;
-  const cronJobLabels = { namespace, cronjob: name };
-  const lastSuccessOrCreation = `max by (namespace, cronjob) (${selector('kube_cronjob_status_last_successful_time', cronJobLabels)} or ${selector('kube_cronjob_created', cronJobLabels)})`;
   const object = `CronJob ${qualified(namespace, name)}`;
   const firstSteps = [
     `kubectl -n ${namespace} get cronjob ${name}`,
@@ -46,7 +38,7 @@ export function backupRules(settings: AlertSettings, target: BackupTarget): Rule
   const runNow = `kubectl -n ${namespace} create job --from=cronjob/${name} ${name}-manual-$(date +%s)`;
 
   const rules = [
-    alertingRule(settings, 'NatsBackupMissing', `time() - ${lastSuccessOrCreation} > ${window}`, 600, AlertSeverity.CRITICAL, {
+    alertingRule(settings, 'NatsBackupMissing', `time() - ${lastSuccessOrCreation(namespace, name)} > ${window}`, 600, AlertSeverity.CRITICAL, {
       summary: `No successful NATS JetStream backup by ${object} for more than ${humanDuration(window)}`,
       description: `${object} runs "${schedule}" (${timeZone}): at most ${humanDuration(period)} apart, plus ${humanDuration(margin)} for a late start `
         + 'and a slow run. Its last successful run finished {{ $value | humanizeDuration }} ago (counted from its creation when none succeeded yet). '
@@ -85,12 +77,43 @@ export function backupRules(settings: AlertSettings, target: BackupTarget): Rule
   return { name: `nats-backup/${qualified(namespace, name)}`, rules };
 }
 
+/** How long a CronJob may go without a success: its schedule's longest interval plus a margin. */
+export interface SuccessWindow {
+  readonly schedule: string;
+  readonly timeZone: string;
+  /** The longest time between two runs, in seconds. */
+  readonly period: number;
+  /** Seconds a run may start late and take. */
+  readonly margin: number;
+  /** period + margin. */
+  readonly window: number;
+}
+
+/**
+ * The success window of a synthesized CronJob. A run may start startingDeadlineSeconds late and
+ * take activeDeadlineSeconds: until then a late success is still on time (`marginSeconds` overrides).
+ */
+export function successWindow(cronJob: any, marginSeconds?: number): SuccessWindow {
+  const spec = cronJob.spec;
+  const schedule: string = spec.schedule;
+  const timeZone: string = spec.timeZone ?? 'Etc/UTC';
+  const period = longestRunIntervalSeconds('schedule', schedule, timeZone);
+  const margin = marginSeconds ?? (spec.startingDeadlineSeconds ?? 0) + (spec.jobTemplate?.spec?.activeDeadlineSeconds ?? 0);
+  return { schedule, timeZone, period, margin, window: period + margin };
+}
+
+/** When the CronJob last succeeded, or was created when it never did: what "too long without a success" counts from. */
+export function lastSuccessOrCreation(namespace: string, name: string): string {
+  const cronJob = { namespace, cronjob: name };
+  return `max by (namespace, cronjob) (${selector('kube_cronjob_status_last_successful_time', cronJob)} or ${selector('kube_cronjob_created', cronJob)})`;
+}
+
 /**
  * Failed jobs of the CronJob that started after its last success (or, with none yet, at all),
  * valued by their start time. kubectl create job --from=cronjob sets the same owner, so a manual
  * run counts as well.
  */
-function failedRunSinceLastSuccess(namespace: string, name: string): string {
+export function failedRunSinceLastSuccess(namespace: string, name: string): string {
   const ns = { namespace };
   const failed = `(max by (namespace, job_name) (${selector('kube_job_failed', { ...ns, condition: 'true' })}) == 1)`;
   const owned = `max by (namespace, job_name) (${selector('kube_job_owner', { ...ns, owner_kind: 'CronJob', owner_name: name })})`;

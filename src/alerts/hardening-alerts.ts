@@ -8,9 +8,11 @@ import { ChaosExperiment } from '../chaos-experiment';
 import { selectorMatches } from '../checks/_manifests';
 import { HardenedDeployment } from '../hardened-deployment';
 import { NatsBackupCronJob } from '../nats-backup-cron-job';
+import { NatsRestoreDrill } from '../nats-restore-drill';
 import { SoakJob } from '../soak-job';
 import { backupRules } from './_backup-rules';
 import { deploymentRules } from './_deployment-rules';
+import { drillRules } from './_drill-rules';
 import { chaosRules, soakRules } from './_job-rules';
 import { AlertSettings, PROMETHEUS_RULE_API_VERSION, PROMETHEUS_RULE_KIND, RuleGroupSpec } from './_prometheus-rule';
 
@@ -19,8 +21,8 @@ import { AlertSettings, PROMETHEUS_RULE_API_VERSION, PROMETHEUS_RULE_KIND, RuleG
  */
 export interface HardeningAlertsProps {
   /**
-   * Where to look for the library's constructs (NatsBackupCronJob, HardenedDeployment and its
-   * budgets, ChaosExperiment, SoakJob): charts, apps or any construct. Add more with `watch()`.
+   * Where to look for the library's constructs (NatsBackupCronJob, NatsRestoreDrill,
+   * HardenedDeployment and its budgets, ChaosExperiment, SoakJob): charts, apps or any construct. Add more with `watch()`.
    * They are looked up when the app is synthesized, so constructs created later count.
    *
    * @default - the chart these alerts belong to
@@ -108,6 +110,8 @@ export interface HardeningAlertsProps {
  * kubelet metrics only:
  * - NatsBackupCronJob: no successful backup for longer than the schedule allows (its longest
  *   interval, in its time zone, plus a margin), a failed backup run, the backup claim nearly full;
+ * - NatsRestoreDrill: a failed drill (the newest backup did not restore as recorded), no successful
+ *   drill for longer than its schedule allows;
  * - HardenedDeployment: rollout stuck past its progress deadline, fewer available pods than
  *   desired, a disruption budget that blocks drains, pods restarting or OOMKilled;
  * - ChaosExperiment and SoakJob: the Job failed, labelled with its scenario or profile.
@@ -187,6 +191,9 @@ export class HardeningAlerts extends Construct {
         groups.push(backupRules(this.settings, {
           namespace: namespaceOf(cronJob, c), cronJob, marginSeconds: this.options.backupMarginSeconds, claimUsage: this.options.claimUsage,
         }));
+      } else if (c instanceof NatsRestoreDrill) {
+        const cronJob = synthesized(c.cronJob);
+        groups.push(drillRules(this.settings, { namespace: namespaceOf(cronJob, c), cronJob }));
       } else if (c instanceof HardenedDeployment) {
         const deployment = synthesized(c);
         const namespace = namespaceOf(deployment, c);
@@ -205,7 +212,7 @@ export class HardeningAlerts extends Construct {
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice) throw invalidProp('scopes', 'hold each namespace and name once (the operator keys rule groups by name)', twice);
     if (groups.length === 0) {
-      throw invalidProp('scopes', 'hold a NatsBackupCronJob, HardenedDeployment, ChaosExperiment or SoakJob to alert on', this.scopes.map((s) => s.node.path || '(app)'));
+      throw invalidProp('scopes', 'hold a NatsBackupCronJob, NatsRestoreDrill, HardenedDeployment, ChaosExperiment or SoakJob to alert on', this.scopes.map((s) => s.node.path || '(app)'));
     }
     return groups;
   }
