@@ -1,8 +1,8 @@
 import { App, Chart, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  ChaosExperiment, ChaosScenario, HardenedDeployment, HardeningAlerts, HardeningAlertsProps, HardeningChecks, NatsBackupCronJob, NatsRestoreDrill, SoakJob,
-  SoakProfile, SoakTarget,
+  ChaosExperiment, ChaosScenario, HardenedDeployment, HardeningAlerts, HardeningAlertsProps, HardeningChecks, NatsBackupCronJob, NatsRestoreDrill,
+  SoakJob, SoakProfile, SoakTarget,
 } from '../src';
 import { toYaml } from './support/charts';
 import { onlyOfKind, synthValid } from './support/manifests';
