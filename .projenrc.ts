@@ -59,6 +59,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // The example app imports the package by its published name; tests resolve it to the sources.
       moduleNameMapper: { '^cdk8s-hardening$': '<rootDir>/src/index.ts' },
       testTimeout: 60_000,
+      // jest's default is one worker per core minus one: a single worker on a 2-core CI machine,
+      // while the slow suites spend most of their time waiting on nats-server and the scripts.
+      maxWorkers: 2,
       // Stryker's sandboxes are copies of the repository: never tests or modules of this one.
       modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],
