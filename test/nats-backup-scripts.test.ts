@@ -6,7 +6,7 @@ import { AckPolicy, StorageType, StringCodec } from 'nats';
 import { describeWith } from './support/binaries';
 import { AuthFixture, credsAuth, nkeyAuth, tlsAuth, tokenAuth, userPasswordAuth } from './support/nats-auth';
 import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, runBackupInItsOwnSecond, runNatsScript, RunOptions, startNatsScript, writeExecutable } from './support/nats-scripts';
-import { NatsServer, freePort } from './support/nats-server';
+import { NatsServer, freePort, seedEveryKind } from './support/nats-server';
 import { ASSETS, NATSCLI_STANDIN, SHELLS, clearLog, recordedCalls } from './support/scripts';
 
 const NAME = /^\d{8}T\d{6}Z$/;
@@ -61,28 +61,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
    * What a real account holds: a stream with consumers part-way through it (ack floors), a
    * stream without consumers, a KV bucket, an object store and a memory stream.
    */
-  async function seedEverything(): Promise<void> {
-    await server.seedStream({ name: 'ORDERS' }, 25, [
-      { durable_name: 'billing', ack_policy: AckPolicy.Explicit },
-      { durable_name: 'shipping', ack_policy: AckPolicy.Explicit, filter_subject: 'orders.1' },
-    ], 1);
-    await server.withJetStream(async (jsm, nc) => {
-      const js = nc.jetstream();
-      const billing = await js.consumers.get('ORDERS', 'billing');
-      for (let i = 1; i < 10; i++) await (await billing.next({ expires: 2000 }))!.ackAck();
-      await jsm.streams.add({ name: 'AUDIT', subjects: ['audit.>'] });
-      for (let i = 0; i < 5; i++) await js.publish(`audit.${i}`, sc.encode(`audit ${i}`));
-      const kv = await js.views.kv('config', { history: 3 });
-      await kv.put('feature.checkout', sc.encode('on'));
-      await kv.put('feature.checkout', sc.encode('off'));
-      await kv.put('limits.orders', sc.encode('100'));
-      const files = await js.views.os('files');
-      await files.putBlob({ name: 'reports/2026-11.csv' }, Buffer.alloc(300 * 1024, 'r'));
-      await jsm.streams.add({ name: 'CACHE', subjects: ['cache.>'], storage: StorageType.Memory });
-      await jsm.consumers.add('CACHE', { durable_name: 'reader', ack_policy: AckPolicy.Explicit });
-      for (let i = 0; i < 3; i++) await js.publish(`cache.${i}`, sc.encode(`cache ${i}`));
-    });
-  }
+
 
   async function expectEverythingRestored(): Promise<void> {
     await server.withJetStream(async (jsm, nc) => {
@@ -125,7 +104,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
   }
 
   test.each(SHELLS)('under %s: backup, wipe the server, restore: every message, key, object and consumer comes back', async (shell) => {
-    await seedEverything();
+    await seedEveryKind(server);
     const backedUp = backup({}, { shell });
     expect(backedUp.stderr).toContain('backup complete');
     expect(backedUp.status).toBe(0);

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { AckPolicy, StorageType, StringCodec } from 'nats';
 import { describeWith } from './support/binaries';
 import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, fixedClock, runNatsScript, startNatsScript, writeExecutable } from './support/nats-scripts';
-import { NatsServer, freePort } from './support/nats-server';
+import { NatsServer, freePort, seedEveryKind } from './support/nats-server';
 import { ASSETS, NATSCLI_STANDIN, SHELLS } from './support/scripts';
 
 const DRILL_SCRIPT = join(ASSETS, 'nats-backup', 'nats-restore-drill.sh');
@@ -95,29 +95,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'restore drill against a 
   }
 
   /** What a real account holds: consumers part-way through a stream, a KV bucket, an object store, a memory stream. */
-  async function seedEverything(): Promise<void> {
-    await production.seedStream({ name: 'ORDERS' }, 25, [
-      { durable_name: 'billing', ack_policy: AckPolicy.Explicit },
-      { durable_name: 'shipping', ack_policy: AckPolicy.Explicit, filter_subject: 'orders.1' },
-    ], 1);
-    await production.withJetStream(async (jsm, nc) => {
-      const js = nc.jetstream();
-      const billing = await js.consumers.get('ORDERS', 'billing');
-      for (let i = 1; i < 10; i++) await (await billing.next({ expires: 2000 }))!.ackAck();
-      await jsm.streams.add({ name: 'AUDIT', subjects: ['audit.>'] });
-      for (let i = 0; i < 5; i++) await js.publish(`audit.${i}`, sc.encode(`audit ${i}`));
-      const kv = await js.views.kv('config', { history: 3 });
-      await kv.put('feature.checkout', sc.encode('on'));
-      await kv.put('feature.checkout', sc.encode('off'));
-      await kv.put('limits.orders', sc.encode('100'));
-      const files = await js.views.os('files');
-      await files.putBlob({ name: 'reports/2026-11.csv' }, Buffer.alloc(300 * 1024, 'r'));
-      await files.putBlob({ name: 'empty.txt' }, Buffer.alloc(0));
-      await jsm.streams.add({ name: 'CACHE', subjects: ['cache.>'], storage: StorageType.Memory });
-      await jsm.consumers.add('CACHE', { durable_name: 'reader', ack_policy: AckPolicy.Explicit });
-      for (let i = 0; i < 3; i++) await js.publish(`cache.${i}`, sc.encode(`cache ${i}`));
-    });
-  }
+
 
   /** SHA256SUMS written again after a change, as a backup that was wrong before it was checksummed would have it. */
   function resum(name: string): void {
@@ -137,7 +115,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'restore drill against a 
   const drillLeftovers = () => readdirSync(drillDir);
 
   test.each(SHELLS)('under %s: a clean drill passes, as one JSON line, without a single connection to production', async (shell) => {
-    await seedEverything();
+    await seedEveryKind(production, { emptyObject: true });
     const name = backup();
     const before = await totalConnections();
     const { status, stderr, report } = await drill(shell);

@@ -115,6 +115,11 @@ child=''
 run_child() {
   "$@" &
   child=$!
+  wait_child
+}
+
+# Waits for the background command in $child and returns its status.
+wait_child() {
   if wait "$child"; then
     child=''
     return 0

@@ -109,14 +109,7 @@ run_to() {
   shift 2
   if [ -n "$err" ]; then "$@" > "$out" 2> "$err" & else "$@" > "$out" & fi
   child=$!
-  if wait "$child"; then
-    child=''
-    return 0
-  else
-    status=$?
-    child=''
-    return "$status"
-  fi
+  wait_child
 }
 
 # Seconds since the epoch of a backup name (a UTC time such as 20261127T020000Z), with the

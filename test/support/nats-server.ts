@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { AckPolicy, connect, ConnectionOptions, ConsumerConfig, JetStreamManager, NatsConnection, StreamConfig, StringCodec } from 'nats';
+import { AckPolicy, connect, ConnectionOptions, ConsumerConfig, JetStreamManager, NatsConnection, StorageType, StreamConfig, StringCodec } from 'nats';
 
 /** How to start a server: extra configuration (auth, TLS) and the options its clients need. */
 export interface NatsServerOptions {
@@ -127,5 +127,36 @@ export function freePort(): Promise<number> {
       const address = srv.address();
       srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
+  });
+}
+
+/**
+ * One of every kind of JetStream data a backup must keep: ORDERS (25 messages, consumers billing,
+ * with 9 acked so its ack floor is 10, and shipping), AUDIT (5 messages, no consumer), the KV
+ * bucket config (3 keys written, history 3), the object store files (a 300 KiB object, and an
+ * empty one on request) and the memory stream CACHE (3 messages, consumer reader).
+ */
+export async function seedEveryKind(server: NatsServer, options: { emptyObject?: boolean } = {}): Promise<void> {
+  const codec = StringCodec();
+  await server.seedStream({ name: 'ORDERS' }, 25, [
+    { durable_name: 'billing', ack_policy: AckPolicy.Explicit },
+    { durable_name: 'shipping', ack_policy: AckPolicy.Explicit, filter_subject: 'orders.1' },
+  ], 1);
+  await server.withJetStream(async (jsm, nc) => {
+    const js = nc.jetstream();
+    const billing = await js.consumers.get('ORDERS', 'billing');
+    for (let i = 1; i < 10; i++) await (await billing.next({ expires: 2000 }))!.ackAck();
+    await jsm.streams.add({ name: 'AUDIT', subjects: ['audit.>'] });
+    for (let i = 0; i < 5; i++) await js.publish(`audit.${i}`, codec.encode(`audit ${i}`));
+    const kv = await js.views.kv('config', { history: 3 });
+    await kv.put('feature.checkout', codec.encode('on'));
+    await kv.put('feature.checkout', codec.encode('off'));
+    await kv.put('limits.orders', codec.encode('100'));
+    const files = await js.views.os('files');
+    await files.putBlob({ name: 'reports/2026-11.csv' }, Buffer.alloc(300 * 1024, 'r'));
+    if (options.emptyObject) await files.putBlob({ name: 'empty.txt' }, Buffer.alloc(0));
+    await jsm.streams.add({ name: 'CACHE', subjects: ['cache.>'], storage: StorageType.Memory });
+    await jsm.consumers.add('CACHE', { durable_name: 'reader', ack_policy: AckPolicy.Explicit });
+    for (let i = 0; i < 3; i++) await js.publish(`cache.${i}`, codec.encode(`cache ${i}`));
   });
 }
