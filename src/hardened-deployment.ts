@@ -164,11 +164,22 @@ export interface HardenedDeploymentProps {
   readonly group?: number;
 
   /**
-   * Paths that stay writable on the read-only root filesystem, each backed by an emptyDir.
+   * Paths that stay writable on the read-only root filesystem besides `/tmp`, each backed by an
+   * emptyDir of `writablePathSizeLimit`. The list adds to `/tmp`, it does not replace it:
+   * `['/var/cache/app']` mounts `/tmp` and `/var/cache/app`. Listing `/tmp` as well is allowed
+   * (it is mounted once, in the listed position); to drop `/tmp`, set `writableTmp: false`.
    *
-   * @default ['/tmp']
+   * @default - `/tmp` only
    */
   readonly writablePaths?: string[];
+
+  /**
+   * Mount a writable emptyDir at `/tmp`. Most runtimes and libraries write temporary files there,
+   * and fail in odd places when they cannot; turn it off only for an image known to write nowhere.
+   *
+   * @default true
+   */
+  readonly writableTmp?: boolean;
 
   /**
    * Size limit of each writable emptyDir.
@@ -399,7 +410,7 @@ export class HardenedDeployment extends kplus.Deployment {
 
   private mountWritablePaths(props: HardenedDeploymentProps): void {
     const sizeLimit = props.writablePathSizeLimit ?? Size.mebibytes(64);
-    (props.writablePaths ?? ['/tmp']).forEach((path, index) => {
+    writablePathsOf(props).forEach((path, index) => {
       const name = `writable-${index}`;
       mountScratch(this, this.container, `WritableVolume${index}`, name, path, sizeLimit);
     });
@@ -552,8 +563,22 @@ function validate(props: HardenedDeploymentProps): void {
   }
   const duplicate = paths.find((path, i) => paths.indexOf(path) !== i);
   if (duplicate !== undefined) throw invalidProp('writablePaths', 'hold each path once (two volumes cannot mount on one path)', duplicate);
+  if (props.writableTmp === false && paths.includes(TMP)) {
+    throw invalidProp('writablePaths', 'leave out "/tmp" when writableTmp is false (or drop writableTmp: false to keep /tmp writable)', TMP);
+  }
   // cdk8s-plus writes an emptyDir sizeLimit as whole mebibytes
   wholeSize('writablePathSizeLimit', props.writablePathSizeLimit ?? Size.mebibytes(64), 'Mi');
+}
+
+const TMP = '/tmp';
+
+/**
+ * The writable paths in mount order: `/tmp` first unless turned off or listed (a listed `/tmp`
+ * keeps its place, so a list that already held it mounts as it always did), then the list.
+ */
+function writablePathsOf(props: HardenedDeploymentProps): string[] {
+  const listed = props.writablePaths ?? [];
+  return (props.writableTmp ?? true) && !listed.includes(TMP) ? [TMP, ...listed] : listed;
 }
 
 /**
