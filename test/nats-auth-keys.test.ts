@@ -38,7 +38,7 @@ describe('NatsAuth default Secret keys: what the docs say is what is mounted', (
   });
 
   test('README names every default key', () => {
-    expect(README).toContain("`credsFile(secret)` reads `nats.creds`");
+    expect(README).toContain('`credsFile(secret)` reads `nats.creds`');
     expect(README).toContain('`credsFile` (Secret key `nats.creds`), `nkeySeedFile` (`nkey.seed`), `userPassword` (`user`, `password`), `token` (`token`)');
   });
 

@@ -88,7 +88,16 @@ export interface HardeningFinding {
  * ```
  */
 export class HardeningChecks {
-  /** Every built-in rule, errors and warnings. */
+  /**
+   * Every built-in rule, errors and warnings, by id: `readiness-probe`, `liveness-probe`,
+   * `probe-ports`, `resource-limits`, `ephemeral-storage`, `pod-security-restricted`,
+   * `high-user-group-id`, `read-only-root-filesystem`, `pinned-image`, `image-pull-always`,
+   * `replicas-and-budget`, `budget-allows-disruption`, `unhealthy-pod-eviction`, `topology-spread`,
+   * `service-account-token`, `cron-job-safety`, `job-limits`, `network-policy-selector`,
+   * `network-policy-coverage`, `rbac-wildcards`, `nats-credentials-over-tls`. Each rule's class
+   * (`ReadinessProbeRule` and so on) names its id and severity first and holds it as `ID`;
+   * RULES.md explains every rule.
+   */
   public static defaultRules(): HardeningRule[] {
     return [
       new ReadinessProbeRule(), new LivenessProbeRule(), new ProbePortsRule(), new ResourceLimitsRule(), new EphemeralStorageRule(),
