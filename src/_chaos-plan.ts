@@ -28,10 +28,13 @@ export interface ChaosTargetInfo {
   readonly progressDeadlineSeconds: number;
   /** The disruption budgets of the target's namespace that select its pods. */
   readonly budgets: ChaosTargetBudget[];
-  /** For a HardenedDeployment: its container port, readiness path, Service URL, NetworkPolicy name and egress rules. */
+  /**
+   * For a HardenedDeployment: its container port (none for a worker), the path of an HTTP readiness
+   * probe on that port, Service URL, NetworkPolicy name and egress rules.
+   */
   readonly hardened?: {
-    readonly port: number;
-    readonly readinessPath: string;
+    readonly port?: number;
+    readonly readinessPath?: string;
     readonly serviceUrl?: string;
     readonly networkPolicyName?: string;
     readonly networkPolicyEgress?: any[];
@@ -281,9 +284,11 @@ function natsPlan(props: ChaosExperimentProps, ownNamespace: string | undefined)
   return { env, accessNamespace, crossNamespace, egress };
 }
 
+/** A HardenedDeployment's Service URL and the path of its HTTP readiness probe on the Service's port. */
 function defaultHealthUrl(target: ChaosTargetInfo): string | undefined {
   const serviceUrl = target.hardened?.serviceUrl;
-  return serviceUrl ? `${serviceUrl}${target.hardened!.readinessPath}` : undefined;
+  const path = target.hardened?.readinessPath;
+  return serviceUrl && path ? `${serviceUrl}${path}` : undefined;
 }
 
 /** Where the health probes go: `healthEgress`, else a HardenedDeployment's pods on its container port. */
@@ -295,6 +300,9 @@ function healthEgress(props: ChaosExperimentProps, target: ChaosTargetInfo, heal
   if (healthUrl === undefined) return [];
   if (!target.hardened) {
     throw invalidProp('healthEgress', 'be given with a healthUrl for a target that is not a HardenedDeployment: the Job\'s NetworkPolicy must know where the health URL leads', undefined);
+  }
+  if (target.hardened.port === undefined) {
+    throw invalidProp('healthEgress', 'be given with a healthUrl for a HardenedDeployment that serves no port (a worker): the Job\'s NetworkPolicy must know where the health URL leads', undefined);
   }
   return [{
     to: [{ podSelector: { matchLabels: { ...target.matchLabels } } }],

@@ -37,7 +37,7 @@ export function planProbedExperiment(props: ChaosExperimentProps, sla: RecoveryS
   const apiServer = apiServerEgress(props);
   const checked = checkTarget(props, target, ownNamespace);
   if (checked.healthUrl === undefined) {
-    throw invalidProp('healthUrl', `be given for ${scenario}: its verdict is that every probe of it answered (a HardenedDeployment with a Service has one)`, undefined);
+    throw invalidProp('healthUrl', `be given for ${scenario}: its verdict is that every probe of it answered (a HardenedDeployment with a Service and an HTTP readiness probe on its port has one)`, undefined);
   }
   const blocking = scenario === OBSERVABILITY_BLOCK;
   const hold = blocking ? wholeSeconds('holdTime', props.holdTime ?? Duration.seconds(60), 1, MAX_HOLD) : 0;

@@ -15,6 +15,7 @@ function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   // JSON would print Infinity and NaN as null
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : value.toISOString();
   if (isDuration(value)) return humanDuration(value);
   if (isSize(value)) return humanSize(value);
   return JSON.stringify(value) ?? String(value);

@@ -7,6 +7,7 @@ import { PROBED_SCENARIOS, planChaosExperiment } from './_chaos-plan';
 import { planProbedExperiment } from './_chaos-probed-plan';
 import { chaosTargetInfo } from './_chaos-target';
 import { invalidProp } from './_errors';
+import { requireIngressAdmission } from './_ingress-admission';
 import { applyLabels, recommendedLabels } from './_labels';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
@@ -15,6 +16,7 @@ import { assertMetadata } from './_validate';
 import { ChaosDirection } from './chaos-network-policy';
 import { DnsResolver } from './dns-resolver';
 import { EgressRule } from './egress-rule';
+import { HardenedDeployment } from './hardened-deployment';
 import { RecoverySla } from './recovery-sla';
 
 /** The fault a chaos experiment injects, or the promise it puts to the test. */
@@ -357,6 +359,10 @@ export class ChaosExperiment extends Construct {
     const name = this.job.name;
     const labels = { ...recommendedLabels({ name, instance: name, component: 'chaos-experiment' }), [CHAOS_SCENARIO_LABEL]: scenario };
     applyLabels(labels, this.job.metadata, this.job.podMetadata, serviceAccount.metadata);
+    // the Job probes the target's pods through its Service, unless told where the health URL leads
+    if (props.target instanceof HardenedDeployment && props.target.port !== undefined && props.healthEgress === undefined && plan.env.HEALTH_URL) {
+      requireIngressAdmission(this, props.target, { labels, namespace: ownNamespace, port: props.target.port, what: 'the chaos Job\'s pods', name });
+    }
 
     const scripts = immutableScripts(this, 'Scripts', { owner: name, namespace: props.metadata?.namespace, labels }, {
       'chaos-lib.sh': readAsset('chaos', 'chaos-lib.sh'),

@@ -1,20 +1,20 @@
-import { ApiObject, ApiObjectMetadata, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Duration, JsonPatch, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalidProp } from './_errors';
-import { assertPinnedImage, imageVersion } from './_image';
+import { DeploymentSettings, settle, validateName, writablePathsOf } from './_hardened-deployment-settings';
+import { imageVersion } from './_image';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { dnsEgress, ingressOnPort } from './_network-policy';
 import { mountScratch, patchRestrictedPodSpec } from './_pod-spec';
 import { withDefaults } from './_resources';
-import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
-import {
-  assertDns1035Label, assertDnsSubdomain, assertEnvVarName, assertMetadata, assertNoControlCharacters, assertNonEmptyLabelValue,
-  assertPercentOrAbsolute, assertPort, assertWholeNumber, INT32_MAX, isDnsLabel, wholeSeconds, wholeSize,
-} from './_validate';
+import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
+import { wholeSeconds } from './_validate';
 import { ApiPdb, ApiPdbOptions } from './api-pdb';
 import { DnsResolver } from './dns-resolver';
 import { EgressRule } from './egress-rule';
+import { HealthProbe } from './health-probe';
+import { IngressRule } from './ingress-rule';
 
 /**
  * Properties of a {@link HardenedDeployment}.
@@ -46,28 +46,33 @@ export interface HardenedDeploymentProps {
   /**
    * `app.kubernetes.io/component` label.
    *
-   * @default 'api'
+   * @default - 'api' when the Deployment serves a port (a Service, `port`, or a probe on it, as the
+   * default HTTP probes are); 'worker' otherwise
    */
   readonly component?: string;
 
   /**
    * Name of the application container.
    *
-   * @default 'api'
+   * @default - 'api' when the Deployment serves a port; 'worker' otherwise
    */
   readonly containerName?: string;
 
   /**
-   * Container port the application listens on; the probes and the Service target it.
+   * Container port the application serves on: the Service, the NetworkPolicy's ingress and every
+   * probe that names no port of its own target it. A Deployment serves a port when it has a
+   * Service, this prop, or such a probe (the default HTTP probes are); a worker whose probes are
+   * `HealthProbe.exec` commands, or name ports of their own, serves none: no port is open in its
+   * NetworkPolicy and it cannot have a Service.
    *
-   * @default 8080
+   * @default - 8080 when the Deployment serves a port; none for a worker
    */
   readonly port?: number;
 
   /**
    * Name of the container port (an IANA service name: at most 15 characters).
    *
-   * @default 'http'
+   * @default - 'http' when the Deployment serves a port
    */
   readonly portName?: string;
 
@@ -117,24 +122,44 @@ export interface HardenedDeploymentProps {
   readonly revisionHistoryLimit?: number;
 
   /**
-   * HTTP path of the readiness probe: answers 2xx only when the pod can serve traffic.
+   * HTTP path of the readiness probe on `port`: answers 2xx only when the pod can serve traffic.
+   * A shorthand for `readiness: HealthProbe.http(path)`; give one or the other.
    *
    * @default '/readyz'
    */
   readonly readinessPath?: string;
 
   /**
-   * HTTP path of the liveness probe: answers 2xx while the process is not deadlocked.
+   * HTTP path of the liveness probe on `port`: answers 2xx while the process is not deadlocked.
    * It must differ from `readinessPath` (kube-score: a liveness probe identical to the
-   * readiness probe restarts every pod when a shared dependency fails).
+   * readiness probe restarts every pod when a shared dependency fails). A shorthand for
+   * `liveness: HealthProbe.http(path)`; give one or the other.
    *
    * @default '/livez'
    */
   readonly livenessPath?: string;
 
   /**
-   * Longest time the application may take to start. When set, a startup probe on the
-   * liveness path holds the other probes off for up to this long.
+   * The readiness probe: `HealthProbe.http(path, port?)`, `HealthProbe.tcp(port?)` or
+   * `HealthProbe.exec(command)`, checked every 5 seconds (2 seconds to answer, 3 failures to turn
+   * unready). A queue worker without an HTTP server proves readiness with a command, or with a
+   * health endpoint on a port of its own. The port it targets is declared on the container.
+   *
+   * @default HealthProbe.http(readinessPath) on `port`
+   */
+  readonly readiness?: HealthProbe;
+
+  /**
+   * The liveness probe, checked every 10 seconds (2 seconds to answer, 3 failures to restart the
+   * container). It must not be the same check as `readiness` (kube-score pod-probes).
+   *
+   * @default HealthProbe.http(livenessPath) on `port`
+   */
+  readonly liveness?: HealthProbe;
+
+  /**
+   * Longest time the application may take to start. When set, a startup probe with the
+   * liveness probe's check holds the other probes off for up to this long.
    *
    * @default - no startup probe; the liveness probe waits 10 seconds before its first check
    */
@@ -164,11 +189,22 @@ export interface HardenedDeploymentProps {
   readonly group?: number;
 
   /**
-   * Paths that stay writable on the read-only root filesystem, each backed by an emptyDir.
+   * Paths that stay writable on the read-only root filesystem besides `/tmp`, each backed by an
+   * emptyDir of `writablePathSizeLimit`. The list adds to `/tmp`, it does not replace it:
+   * `['/var/cache/app']` mounts `/tmp` and `/var/cache/app`. Listing `/tmp` as well is allowed
+   * (it is mounted once, in the listed position); to drop `/tmp`, set `writableTmp: false`.
    *
-   * @default ['/tmp']
+   * @default - `/tmp` only
    */
   readonly writablePaths?: string[];
+
+  /**
+   * Mount a writable emptyDir at `/tmp`. Most runtimes and libraries write temporary files there,
+   * and fail in odd places when they cannot; turn it off only for an image known to write nowhere.
+   *
+   * @default true
+   */
+  readonly writableTmp?: boolean;
 
   /**
    * Size limit of each writable emptyDir.
@@ -238,12 +274,25 @@ export interface HardenedDeploymentProps {
 
   /**
    * Create a NetworkPolicy named like the Deployment that admits connections only on the
-   * container port and lets the pods reach only DNS and the `egress` destinations
-   * (kube-score pod-networkpolicy). Enforced only where the network plugin supports policies.
+   * container port (from the `ingress` peers, when given) and lets the pods reach only DNS and
+   * the `egress` destinations (kube-score pod-networkpolicy). Enforced only where the network
+   * plugin supports policies.
    *
    * @default true
    */
   readonly networkPolicy?: boolean;
+
+  /**
+   * Who may connect to the pods: `IngressRule.fromPods`, `fromWorkload`, `fromNamespace`,
+   * `fromIngressController` or `fromCidr`, each on the container port unless it names ports.
+   * Once a rule is given (here or with {@link HardenedDeployment.addIngressRule}), only the rules'
+   * peers get in; `[]` admits nobody. Traffic from the node (kubelet probes) always gets in.
+   * A SoakJob or ChaosExperiment aimed at this Deployment must be among the peers (synth says so).
+   *
+   * @default - the container port from every source: every pod of every namespace and any
+   * address the network plugin lets reach the pods (a worker that serves no port: nothing)
+   */
+  readonly ingress?: IngressRule[];
 
   /**
    * The DNS resolver the pods may query under the NetworkPolicy: port 53 to this resolver only,
@@ -262,7 +311,8 @@ export interface HardenedDeploymentProps {
   readonly egress?: EgressRule[];
 
   /**
-   * Create a ClusterIP Service named like the Deployment for the container port.
+   * Create a ClusterIP Service named like the Deployment for the container port (the Deployment
+   * then serves `port`, 8080 unless given).
    *
    * @default false
    */
@@ -287,7 +337,8 @@ const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
  *
  * - zero-downtime rollouts: RollingUpdate with maxSurge 1 and maxUnavailable 0, minReadySeconds,
  *   a progress deadline and a bounded revision history;
- * - distinct readiness and liveness HTTP probes on a named, declared container port;
+ * - distinct readiness and liveness probes (HTTP on a named, declared container port by default;
+ *   a command or a port of its own for a worker that serves none);
  * - cpu, memory and ephemeral-storage requests and limits;
  * - Pod Security Standards restricted: non-root uid/gid above 10000, read-only root with
  *   writable emptyDirs, no privilege escalation, all capabilities dropped, seccomp RuntimeDefault,
@@ -295,6 +346,8 @@ const DEFAULT_RESOURCES: Required<kplus.ContainerResources> = {
  * - spread across zones and hosts (topologySpreadConstraints with ScheduleAnyway, preferred
  *   anti-affinity), so it still schedules on a one-node cluster;
  * - graceful shutdown: a preStop pause inside a longer termination grace period;
+ * - a default-deny NetworkPolicy: the container port in (from the `ingress` peers when given),
+ *   DNS and the `egress` destinations out;
  * - the recommended `app.kubernetes.io/*` labels on every object it creates.
  *
  * It is a `kplus.Deployment`, so everything cdk8s-plus offers (exposeViaIngress, env, volumes)
@@ -304,17 +357,26 @@ export class HardenedDeployment extends kplus.Deployment {
   /** The application container. */
   public readonly container: kplus.Container;
 
-  /** The container port the probes and the Service target. */
-  public readonly port: number;
+  /** The container port the Service, the default ingress and probes without a port of their own target; undefined for a worker. */
+  public readonly port?: number;
 
   /** The name of that port. */
-  public readonly portName: string;
+  public readonly portName?: string;
 
-  /** HTTP path of the readiness probe. */
-  public readonly readinessPath: string;
+  /** The readiness probe. */
+  public readonly readiness: HealthProbe;
 
-  /** HTTP path of the liveness probe. */
-  public readonly livenessPath: string;
+  /** The liveness probe. */
+  public readonly liveness: HealthProbe;
+
+  /**
+   * HTTP path of the readiness probe when it is an HTTP GET on `port`: what soak tests and chaos
+   * experiments ask through the Service. Undefined for any other probe.
+   */
+  public readonly readinessPath?: string;
+
+  /** HTTP path of the liveness probe when it is an HTTP GET on `port`; undefined for any other probe. */
+  public readonly livenessPath?: string;
 
   /** The recommended labels carried by the Deployment, its pods and every object it creates. */
   public readonly labels: Record<string, string>;
@@ -327,21 +389,26 @@ export class HardenedDeployment extends kplus.Deployment {
 
   private readonly egressRules: EgressRule[];
 
+  private ingressRules?: IngressRule[];
+
   constructor(scope: Construct, id: string, props: HardenedDeploymentProps) {
-    super(scope, id, toDeploymentProps(props));
+    const settings = settle(props);
+    super(scope, id, toDeploymentProps(props, settings));
     // a name cdk8s generated from the construct path (a chart id "1st" gives "1st-api-...")
     validateName(this.name, props.service ?? false);
 
     this.container = this.containers[0];
-    this.port = props.port ?? 8080;
-    this.portName = props.portName ?? 'http';
-    this.readinessPath = props.readinessPath ?? '/readyz';
-    this.livenessPath = props.livenessPath ?? '/livez';
+    this.port = settings.port;
+    this.portName = settings.portName;
+    this.readiness = settings.readiness;
+    this.liveness = settings.liveness;
+    this.readinessPath = httpPathOnPort(settings.readiness, settings.port);
+    this.livenessPath = httpPathOnPort(settings.liveness, settings.port);
 
     this.labels = recommendedLabels({
       name: this.name,
       instance: this.name,
-      component: props.component ?? 'api',
+      component: settings.component,
       version: imageVersion(props.image),
       partOf: props.partOf,
     });
@@ -357,13 +424,19 @@ export class HardenedDeployment extends kplus.Deployment {
     patchRestrictedPodSpec(apiObject, '/spec/template/spec', withDefaults(props.resources, DEFAULT_RESOURCES).ephemeralStorage);
 
     this.egressRules = [...(props.egress ?? [])];
-    if (props.networkPolicy ?? true) {
+    const networkPolicy = props.networkPolicy ?? true;
+    if (props.ingress !== undefined) {
+      if (!networkPolicy) throw invalidProp('ingress', 'be left out with networkPolicy: false (without a policy every source gets in)', props.ingress.length);
+      this.ingressRules = [];
+      for (const rule of props.ingress) this.checkIngressRule(rule, 'ingress');
+    }
+    if (networkPolicy) {
       this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
         metadata: { name: this.name, labels: this.labels },
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ['Ingress', 'Egress'],
-          ingress: [ingressOnPort(this.port)],
+          ingress: Lazy.any({ produce: () => this.ingressOfPolicy() }),
           egress: Lazy.any({ produce: () => [dnsEgress(props.dnsResolver), ...this.egressRules.map((rule) => rule._toKube())] }),
         },
       });
@@ -372,7 +445,7 @@ export class HardenedDeployment extends kplus.Deployment {
     if (props.service) {
       this.service = new kplus.Service(this, 'Service', {
         metadata: { name: this.name, labels: this.labels },
-        ports: [{ name: this.portName, port: props.servicePort ?? 80, targetPort: this.port }],
+        ports: [{ name: this.portName, port: props.servicePort ?? 80, targetPort: this.port! }],
       });
       for (const [key, value] of Object.entries(selector)) this.service.selectLabel(key, value);
     }
@@ -397,9 +470,48 @@ export class HardenedDeployment extends kplus.Deployment {
     this.egressRules.push(rule);
   }
 
+  /**
+   * Lets one more peer connect to the pods. The first rule ends the default (the container
+   * port open to every source): from then on only the rules' peers get in. Fails when
+   * `networkPolicy: false`, where every source already gets in.
+   */
+  public addIngressRule(rule: IngressRule): void {
+    if (!this.networkPolicy) {
+      throw invalidProp('networkPolicy', 'be enabled to add ingress rules', false);
+    }
+    this.checkIngressRule(rule, 'rule');
+  }
+
+  /**
+   * Why the NetworkPolicy keeps pods with these labels in `namespace` out of `port`, or undefined
+   * when it lets them in (or cannot tell: an address range may hold pod addresses). @internal
+   */
+  public _ingressRefusal(labels: Record<string, string>, namespace: string | undefined, port: number): string | undefined {
+    if (!this.networkPolicy || this.ingressRules === undefined) return undefined;
+    const ownNamespace = this.metadata.namespace ?? Chart.of(this).namespace;
+    const verdicts = this.ingressRules.map((rule) => rule._admits(labels, namespace, ownNamespace, port, this.port));
+    if (verdicts.some((v) => v !== false)) return undefined;
+    const peers = this.ingressRules.length > 0 ? this.ingressRules.map((rule) => rule._describe()).join('; ') : 'none ([] admits nobody)';
+    return `its NetworkPolicy admits only its ingress rules on port ${port} (${peers})`;
+  }
+
+  private checkIngressRule(rule: IngressRule, prop: string): void {
+    if (!(rule instanceof IngressRule)) {
+      throw invalidProp(prop, 'be an IngressRule (IngressRule.fromPods, fromWorkload, fromNamespace, fromIngressController or fromCidr)', rule);
+    }
+    rule._toKube(this.port); // a rule without ports on a worker fails here, naming it
+    this.ingressRules = [...(this.ingressRules ?? []), rule];
+  }
+
+  /** The ingress rules of the NetworkPolicy: the container port from anywhere until a rule is given. */
+  private ingressOfPolicy(): kplus.k8s.NetworkPolicyIngressRule[] {
+    if (this.ingressRules !== undefined) return this.ingressRules.map((rule) => rule._toKube(this.port));
+    return this.port !== undefined ? [ingressOnPort(this.port)] : [];
+  }
+
   private mountWritablePaths(props: HardenedDeploymentProps): void {
     const sizeLimit = props.writablePathSizeLimit ?? Size.mebibytes(64);
-    (props.writablePaths ?? ['/tmp']).forEach((path, index) => {
+    writablePathsOf(props).forEach((path, index) => {
       const name = `writable-${index}`;
       mountScratch(this, this.container, `WritableVolume${index}`, name, path, sizeLimit);
     });
@@ -420,9 +532,13 @@ export class HardenedDeployment extends kplus.Deployment {
   }
 }
 
-function toDeploymentProps(props: HardenedDeploymentProps): kplus.DeploymentProps {
-  validate(props);
-  const port = props.port ?? 8080;
+/** The HTTP path of an HTTP probe on the serving port, else undefined. */
+function httpPathOnPort(probe: HealthProbe, port: number | undefined): string | undefined {
+  return probe.path !== undefined && port !== undefined && probe._portWith(port) === port ? probe.path : undefined;
+}
+
+function toDeploymentProps(props: HardenedDeploymentProps, settings: DeploymentSettings): kplus.DeploymentProps {
+  const port = settings.port;
   const user = props.user ?? DEFAULT_NON_ROOT_ID;
   const group = props.group ?? DEFAULT_NON_ROOT_ID;
   const preStopDelay = props.preStopDelay ?? Duration.seconds(5);
@@ -444,33 +560,26 @@ function toDeploymentProps(props: HardenedDeploymentProps): kplus.DeploymentProp
     securityContext: restrictedPodSecurity(user, group),
     containers: [
       {
-        name: props.containerName ?? 'api',
+        name: settings.containerName,
         image: props.image,
         imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-        ports: [{ number: port, name: props.portName ?? 'http', protocol: kplus.Protocol.TCP }],
+        ports: settings.containerPorts,
         command: props.command,
         args: props.args,
         envVariables: props.envVariables,
         envFrom: props.envFrom,
         resources: withDefaults(props.resources, DEFAULT_RESOURCES).cdk8sPlus,
         securityContext: restrictedContainerSecurity(user, group),
-        readiness: kplus.Probe.fromHttpGet(props.readinessPath ?? '/readyz', {
-          port,
-          periodSeconds: Duration.seconds(5),
-          timeoutSeconds: Duration.seconds(2),
-          failureThreshold: 3,
-        }),
-        liveness: kplus.Probe.fromHttpGet(props.livenessPath ?? '/livez', {
-          port,
-          initialDelaySeconds: props.startupTimeout ? undefined : Duration.seconds(10),
-          periodSeconds: Duration.seconds(10),
-          timeoutSeconds: Duration.seconds(2),
+        readiness: settings.readiness._toProbe(port, { periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 }),
+        liveness: settings.liveness._toProbe(port, {
+          initialDelaySeconds: props.startupTimeout ? undefined : 10,
+          periodSeconds: 10,
+          timeoutSeconds: 2,
           failureThreshold: 3,
         }),
         startup: props.startupTimeout
-          ? kplus.Probe.fromHttpGet(props.livenessPath ?? '/livez', {
-            port,
-            periodSeconds: Duration.seconds(5),
+          ? settings.liveness._toProbe(port, {
+            periodSeconds: 5,
             failureThreshold: Math.max(1, Math.ceil(wholeSeconds('startupTimeout', props.startupTimeout, 1) / 5)),
           })
           : undefined,
@@ -480,91 +589,4 @@ function toDeploymentProps(props: HardenedDeploymentProps): kplus.DeploymentProp
       },
     ],
   };
-}
-
-function validate(props: HardenedDeploymentProps): void {
-  assertPinnedImage('image', props.image);
-  assertMetadata('metadata', props.metadata);
-  if (props.metadata?.name !== undefined) validateName(props.metadata.name, props.service ?? false);
-  if (props.partOf !== undefined) assertNonEmptyLabelValue('partOf', props.partOf);
-  if (props.component !== undefined) assertNonEmptyLabelValue('component', props.component);
-
-  const replicas = props.replicas ?? 2;
-  assertWholeNumber('replicas', replicas, 1, ' (2 or more to survive a node drain)');
-  const maxSurge = props.maxSurge ?? kplus.PercentOrAbsolute.absolute(1);
-  const maxUnavailable = props.maxUnavailable ?? kplus.PercentOrAbsolute.absolute(0);
-  // Kubernetes allows a surge above 100% (more new pods than replicas), never more than all pods unavailable.
-  assertPercentOrAbsolute('maxSurge', maxSurge, INT32_MAX);
-  assertPercentOrAbsolute('maxUnavailable', maxUnavailable, 100);
-  if (maxSurge.isZero() && maxUnavailable.isZero()) {
-    throw invalidProp('maxSurge', 'be above 0 when maxUnavailable is 0, or the rollout can never replace a pod', maxSurge.value);
-  }
-
-  const port = props.port ?? 8080;
-  assertPort('port', port);
-  const servicePort = props.servicePort ?? 80;
-  assertPort('servicePort', servicePort);
-  const portName = props.portName ?? 'http';
-  if (!isDnsLabel(portName, 15) || !/[a-z]/.test(portName) || portName.includes('--')) {
-    throw invalidProp('portName', 'be an IANA service name: 1-15 lowercase letters, digits and single dashes, with a letter', portName);
-  }
-  const containerName = props.containerName ?? 'api';
-  if (!isDnsLabel(containerName)) {
-    throw invalidProp('containerName', 'be a DNS label: lowercase letters, digits and dashes, at most 63', containerName);
-  }
-  for (const name of Object.keys(props.envVariables ?? {})) assertEnvVarName('envVariables key', name);
-
-  const readinessPath = props.readinessPath ?? '/readyz';
-  const livenessPath = props.livenessPath ?? '/livez';
-  for (const [prop, path] of [['readinessPath', readinessPath], ['livenessPath', livenessPath]]) {
-    assertNoControlCharacters(prop, path);
-    if (!/^\/[^\s]*$/.test(path)) throw invalidProp(prop, 'be an absolute HTTP path such as "/healthz"', path);
-  }
-  if (readinessPath === livenessPath) {
-    throw invalidProp('livenessPath', 'differ from readinessPath, or a failing dependency restarts every pod', livenessPath);
-  }
-  if (props.startupTimeout !== undefined) wholeSeconds('startupTimeout', props.startupTimeout, 1);
-
-  const revisionHistoryLimit = props.revisionHistoryLimit ?? 5;
-  assertWholeNumber('revisionHistoryLimit', revisionHistoryLimit, 1, ', or `kubectl rollout undo` has nothing to go back to');
-  const minReady = props.minReady ?? Duration.seconds(10);
-  const progressDeadline = props.progressDeadline ?? Duration.minutes(5);
-  const minReadySeconds = wholeSeconds('minReady', minReady);
-  if (wholeSeconds('progressDeadline', progressDeadline, 1) <= minReadySeconds) {
-    throw invalidProp('progressDeadline', `exceed minReady (${minReady.toHumanString()})`, progressDeadline);
-  }
-  const preStopDelay = props.preStopDelay ?? Duration.seconds(5);
-  const preStopSeconds = wholeSeconds('preStopDelay', preStopDelay);
-  const grace = props.terminationGracePeriod ?? Duration.seconds(30);
-  if (wholeSeconds('terminationGracePeriod', grace) <= preStopSeconds) {
-    throw invalidProp('terminationGracePeriod', `exceed preStopDelay (${preStopDelay.toHumanString()}) so the app gets time to shut down after the pause`, grace);
-  }
-
-  assertNonRootId('user', props.user ?? DEFAULT_NON_ROOT_ID);
-  assertNonRootId('group', props.group ?? DEFAULT_NON_ROOT_ID);
-  const paths = props.writablePaths ?? [];
-  for (const path of paths) {
-    // The API server refuses '..' in a mount path, the runtime refuses two mounts on one path;
-    // a normalized path makes "/tmp" and "/tmp/" the duplicates they are.
-    if (typeof path !== 'string' || !/^(\/[^/\u0000-\u001f\u007f]+)+$/.test(path) || path.split('/').some((part) => part === '.' || part === '..')) {
-      throw invalidProp('writablePaths', 'hold normalized absolute paths below the root, such as "/tmp" (no "//", ".", ".." or trailing "/")', path);
-    }
-  }
-  const duplicate = paths.find((path, i) => paths.indexOf(path) !== i);
-  if (duplicate !== undefined) throw invalidProp('writablePaths', 'hold each path once (two volumes cannot mount on one path)', duplicate);
-  // cdk8s-plus writes an emptyDir sizeLimit as whole mebibytes
-  wholeSize('writablePathSizeLimit', props.writablePathSizeLimit ?? Size.mebibytes(64), 'Mi');
-}
-
-/**
- * The Deployment's name is also the value of its app.kubernetes.io/name and instance labels (at
- * most 63 characters), the name of its NetworkPolicy and, with `service`, of its Service, which
- * must be a DNS-1035 label (`1api` is a valid Deployment name but not a Service name).
- */
-function validateName(name: string, service: boolean): void {
-  if (service) {
-    assertDns1035Label('metadata.name', name, ' (it also names the Service)');
-  } else {
-    assertDnsSubdomain('metadata.name', name, 63, ' (it is also the value of the app.kubernetes.io/name and instance labels)');
-  }
 }

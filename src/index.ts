@@ -1,4 +1,6 @@
 export * from './hardened-deployment';
+export * from './health-probe';
+export * from './ingress-rule';
 export * from './api-pdb';
 export * from './egress-rule';
 export * from './nats-connection';

@@ -19,19 +19,23 @@ import { DnsResolver } from './dns-resolver';
 export class NatsAuth {
   /**
    * A user credentials file (JWT and seed, `nats --creds`), mounted read-only from a Secret.
+   * Reads the Secret's key `nats.creds` unless `key` names another, e.g.
+   * `kubectl create secret generic nats-backup-creds --from-file=nats.creds=./backup.creds`.
+   * The file is mounted at `/etc/nats/auth/<key>` and named by `NATS_CREDS`.
    *
    * @param secret the Secret holding the file
-   * @param key the key of the file in the Secret
+   * @param key the key of the file in the Secret (default `nats.creds`)
    */
   public static credsFile(secret: kplus.ISecret, key: string = 'nats.creds'): NatsAuth {
     return new NatsAuth('NatsAuth.credsFile', secret, { NATS_CREDS: key }, false);
   }
 
   /**
-   * An NKEY seed file (`nats --nkey`), mounted read-only from a Secret.
+   * An NKEY seed file (`nats --nkey`), mounted read-only from a Secret. Reads the Secret's key
+   * `nkey.seed` unless `key` names another; mounted at `/etc/nats/auth/<key>`, named by `NATS_NKEY`.
    *
    * @param secret the Secret holding the seed file
-   * @param key the key of the seed in the Secret
+   * @param key the key of the seed in the Secret (default `nkey.seed`)
    */
   public static nkeySeedFile(secret: kplus.ISecret, key: string = 'nkey.seed'): NatsAuth {
     return new NatsAuth('NatsAuth.nkeySeedFile', secret, { NATS_NKEY: key }, false);
@@ -39,11 +43,12 @@ export class NatsAuth {
 
   /**
    * A user name and password, each a key of the Secret, mounted read-only as files (their exact
-   * bytes are used: store them without a trailing newline).
+   * bytes are used: store them without a trailing newline). Reads the Secret's keys `user` and
+   * `password` unless `userKey` and `passwordKey` name others.
    *
    * @param secret the Secret holding both
-   * @param userKey the key of the user name
-   * @param passwordKey the key of the password
+   * @param userKey the key of the user name (default `user`)
+   * @param passwordKey the key of the password (default `password`)
    */
   public static userPassword(secret: kplus.ISecret, userKey: string = 'user', passwordKey: string = 'password'): NatsAuth {
     if (userKey === passwordKey) {
@@ -53,10 +58,11 @@ export class NatsAuth {
   }
 
   /**
-   * A token, a key of the Secret mounted read-only as a file (its exact bytes are used).
+   * A token, a key of the Secret mounted read-only as a file (its exact bytes are used). Reads
+   * the Secret's key `token` unless `key` names another.
    *
    * @param secret the Secret holding the token
-   * @param key the key of the token
+   * @param key the key of the token (default `token`)
    */
   public static token(secret: kplus.ISecret, key: string = 'token'): NatsAuth {
     return new NatsAuth('NatsAuth.token', secret, { NATS_TOKEN_FILE: key }, true);

@@ -52,9 +52,32 @@ export interface NatsRestoreJobProps extends NatsConnectionOptions {
   /**
    * The backup to restore: its directory name (UTC start time, e.g. `20260101T020000Z`) or `latest`.
    *
+   * A backup is named by the second its run started, which is rarely the scheduled second
+   * (`20261120T023002Z` for a 02:30 schedule): to restore "the one from that night", use
+   * `latestAtOrBefore` or `latestOnDay`. When the name matches no complete backup, the restore
+   * fails listing the complete backups nearest to it.
+   *
    * @default 'latest'
    */
   readonly backupName?: string;
+
+  /**
+   * Restore the newest complete backup whose run started at or before this time (to the second,
+   * UTC), instead of the newest of all. Goes with `backupName: 'latest'` only. When no backup
+   * started at or before it, the restore fails listing the complete backups nearest to it.
+   *
+   * @default - no upper bound
+   */
+  readonly latestAtOrBefore?: Date;
+
+  /**
+   * Restore the newest complete backup whose run started on this UTC day, `YYYY-MM-DD`, instead
+   * of the newest of all. Goes with `backupName: 'latest'` only, and not with `latestAtOrBefore`.
+   * When no backup started that day, the restore fails listing the complete backups nearest to it.
+   *
+   * @default - any day
+   */
+  readonly latestOnDay?: string;
 
   /**
    * Streams to restore.
@@ -111,6 +134,7 @@ export class NatsRestoreJob extends Construct {
     if (backupName !== 'latest' && !/^\d{8}T\d{6}Z$/.test(backupName)) {
       throw invalidProp('backupName', 'be "latest" or a backup directory name such as "20260101T020000Z"', backupName);
     }
+    const bounds = backupBounds(backupName, props.latestAtOrBefore, props.latestOnDay);
     for (const stream of props.streams ?? []) assertStreamName('streams', stream);
     if (props.streams && props.streams.length === 0) {
       throw invalidProp('streams', 'name at least one stream, or be left out to restore every stream', props.streams);
@@ -130,6 +154,7 @@ export class NatsRestoreJob extends Construct {
       containers: [
         natsBoxContainer('nats-restore', 'nats-restore.sh', settings, {
           BACKUP_NAME: backupName,
+          ...bounds,
           ON_EXISTING: props.onExisting ?? ExistingStreamPolicy.FAIL,
           STREAMS: (props.streams ?? []).join(' '),
         }),
@@ -152,6 +177,41 @@ export class NatsRestoreJob extends Construct {
       this.networkPolicy = natsEgressPolicy(this, 'NetworkPolicy', name, labels, selectorLabels(name, name), settings, [settings.clientPort]);
     }
   }
+}
+
+/**
+ * The time bounds the restore script takes with BACKUP_NAME=latest, in the form of backup names
+ * (which compare as strings in time order): none, an upper bound, or the first and last second
+ * of a UTC day.
+ */
+function backupBounds(backupName: string, atOrBefore: Date | undefined, onDay: string | undefined): Record<string, string> {
+  if (atOrBefore === undefined && onDay === undefined) return {};
+  const given = atOrBefore !== undefined ? 'latestAtOrBefore' : 'latestOnDay';
+  if (backupName !== 'latest') {
+    throw invalidProp(given, `be left out when backupName names a backup (${backupName}); it picks among backups with backupName 'latest'`, atOrBefore ?? onDay);
+  }
+  if (atOrBefore !== undefined && onDay !== undefined) {
+    throw invalidProp('latestOnDay', 'be left out when latestAtOrBefore is given: give one of them', onDay);
+  }
+  if (atOrBefore !== undefined) {
+    const year = atOrBefore instanceof Date ? atOrBefore.getUTCFullYear() : NaN;
+    if (!(year >= 1970 && year <= 9999)) {
+      throw invalidProp('latestAtOrBefore', 'be a valid Date between the years 1970 and 9999', atOrBefore);
+    }
+    return { BACKUP_NOT_AFTER: backupNameOf(atOrBefore) };
+  }
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(onDay ?? '');
+  const start = day ? new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))) : undefined;
+  if (!day || !start || start.getUTCMonth() !== Number(day[2]) - 1 || start.getUTCDate() !== Number(day[3]) || Number(day[1]) < 1970) {
+    throw invalidProp('latestOnDay', 'be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20"', onDay);
+  }
+  const compact = `${day[1]}${day[2]}${day[3]}`;
+  return { BACKUP_NOT_BEFORE: `${compact}T000000Z`, BACKUP_NOT_AFTER: `${compact}T235959Z` };
+}
+
+/** The backup name of the second a time falls in: 2026-11-20T02:30:02.900Z is 20261120T023002Z. */
+function backupNameOf(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 
 /**

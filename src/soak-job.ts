@@ -1,9 +1,10 @@
-import { ApiObject, ApiObjectMetadata, Duration, Size } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
+import { requireIngressAdmission } from './_ingress-admission';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { dnsEgress } from './_network-policy';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
@@ -435,6 +436,11 @@ export class SoakJob extends Construct {
     for (const [env, value] of Object.entries(metricsEnv)) this.job.containers[0].env.addVariable(env, value);
     const labels = recommendedLabels({ name, instance: name, component: 'soak-test', version: image.split(':').pop() });
     applyLabels(labels, this.job.metadata, this.job.podMetadata);
+    if (props.target._deployment) {
+      // the Job's pods and the TestRun's runners carry these labels
+      const namespace = this.job.metadata.namespace ?? Chart.of(this).namespace;
+      requireIngressAdmission(this, props.target._deployment, { labels, namespace, port: props.target.podPort, what: 'the soak pods', name });
+    }
 
     this.scripts = immutableScripts(this, 'Scripts', { owner: name, labels }, { 'soak.js': this.script, 'run-soak.sh': readAsset('k6', 'run-soak.sh') });
     const container = this.job.containers[0];

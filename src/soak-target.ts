@@ -17,7 +17,9 @@ export class SoakTarget {
     if (!baseUrl) {
       throw invalidProp('target', 'be a HardenedDeployment with a Service (service: true)', deployment.node.path);
     }
-    return new SoakTarget(baseUrl, deployment.readinessPath, deployment.matchLabels, deployment.port, namespaceOf(deployment));
+    // a Service means a serving port
+    const port = deployment.port!;
+    return new SoakTarget(baseUrl, deployment.readinessPath, deployment.matchLabels, port, namespaceOf(deployment), undefined, deployment);
   }
 
   /**
@@ -60,5 +62,7 @@ export class SoakTarget {
     public readonly namespaceName: string | undefined,
     /** The address ranges of a URL target. */
     public readonly destination?: SoakDestination,
+    /** The HardenedDeployment behind a deployment target, whose NetworkPolicy must admit the soak pods. @internal */
+    public readonly _deployment?: HardenedDeployment,
   ) {}
 }

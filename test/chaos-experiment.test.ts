@@ -469,7 +469,7 @@ describe('ChaosExperiment refuses', () => {
       const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
       const plain = new kplus.Deployment(chart, 'plain', { containers: [{ image: IMAGE }] });
       return new ChaosExperiment(chart, 'rollout', { scenario: ChaosScenario.ROLLOUT, target: plain, apiServer: API_SERVER });
-    }, 'healthUrl must be given for rollout: its verdict is that every probe of it answered (a HardenedDeployment with a Service has one), got nothing'],
+    }, 'healthUrl must be given for rollout: its verdict is that every probe of it answered (a HardenedDeployment with a Service and an HTTP readiness probe on its port has one), got nothing'],
     ['drain of a Deployment without a disruption budget', () => {
       const { chart, api } = chaosChart('orders', false);
       return new ChaosExperiment(chart, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { AckPolicy, StorageType, StringCodec } from 'nats';
@@ -476,6 +476,41 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
         const result = restore(vars);
         expect(result.status).toBe(1);
         expect(result.stderr).toContain(message);
+      }
+      expect(recordedCalls(callLog)).toEqual([]);
+    });
+
+    test('the newest backup at or before a time, or on a day; a name or bound that matches nothing lists the nearest backups', async () => {
+      const made = await backupThenFreshServer();
+      // the same complete backup under other start seconds: the selection reads names only
+      // (runs of a 02:30 schedule start a few seconds late)
+      const nightly = ['20261119T023002Z', '20261120T023003Z', '20261121T023004Z', '20261122T023005Z', '20261123T023006Z'];
+      for (const name of nightly) cpSync(join(root, made), join(root, name), { recursive: true });
+      expect(backupNames()).toEqual([...nightly, made]);
+
+      const atOrBefore = restore({ BACKUP_NOT_AFTER: '20261120T023000Z' });
+      expect(atOrBefore.stderr).toContain('step 1/4: restoring 20261119T023002Z (the newest complete backup started at or before 20261120T023000Z)');
+      expect(atOrBefore.status).toBe(0);
+      expect(JSON.parse(atOrBefore.stdout).backup).toBe('20261119T023002Z');
+
+      const onDay = restore({ BACKUP_NOT_BEFORE: '20261120T000000Z', BACKUP_NOT_AFTER: '20261120T235959Z', ON_EXISTING: 'replace' });
+      expect(onDay.stderr).toContain('restoring 20261120T023003Z (the newest complete backup started at or after 20261120T000000Z and at or before 20261120T235959Z)');
+      expect(onDay.status).toBe(0);
+      expect(JSON.parse(onDay.stdout).backup).toBe('20261120T023003Z');
+
+      clearLog(callLog);
+      const nearest = '20261123T023006Z, 20261122T023005Z, 20261121T023004Z, 20261120T023003Z, 20261119T023002Z';
+      for (const [vars, message] of [
+        [{ BACKUP_NAME: '20261120T023000Z' }, `${root}/20261120T023000Z is not a complete backup; the complete backups nearest 20261120T023000Z, newest first: ${nearest}`],
+        [{ BACKUP_NOT_AFTER: '20261101T000000Z' }, `no complete backup under ${root} is the newest complete backup started at or before 20261101T000000Z; the complete backups nearest 20261101T000000Z, newest first: ${nearest}`],
+        [{ BACKUP_NOT_BEFORE: '20261124T000000Z', BACKUP_NOT_AFTER: '20261124T235959Z' }, `no complete backup under ${root} is the newest complete backup started at or after 20261124T000000Z and at or before 20261124T235959Z; the complete backups nearest 20261124T235959Z, newest first: ${made}, ${nearest.split(', ').slice(0, 4).join(', ')}`],
+        [{ BACKUP_NOT_AFTER: '2026-11-20' }, "BACKUP_NOT_AFTER must be a UTC time in the form of a backup name such as 20260101T020000Z, got '2026-11-20'"],
+        [{ BACKUP_NOT_BEFORE: '20261121T000000Z', BACKUP_NOT_AFTER: '20261120T000000Z' }, 'BACKUP_NOT_BEFORE (20261121T000000Z) must not be later than BACKUP_NOT_AFTER (20261120T000000Z)'],
+        [{ BACKUP_NAME: made, BACKUP_NOT_AFTER: '20261120T000000Z' }, `BACKUP_NOT_AFTER and BACKUP_NOT_BEFORE go with BACKUP_NAME=latest, not with the backup ${made}`],
+      ] as const) {
+        const result = restore(vars);
+        expect(result.stderr).toContain(message);
+        expect(result.status).toBe(1);
       }
       expect(recordedCalls(callLog)).toEqual([]);
     });

@@ -54,6 +54,18 @@ describe('NatsRestoreJob', () => {
     expect(env).toMatchObject({ BACKUP_NAME: '20261127T020000Z', STREAMS: 'ORDERS PAYMENTS', ON_EXISTING: 'replace' });
   });
 
+  test('the newest backup at or before a time, to the second, or on a UTC day', () => {
+    const atOrBefore = synthRestore({ latestAtOrBefore: new Date('2026-11-20T02:30:02.900Z') }).env;
+    expect(atOrBefore).toMatchObject({ BACKUP_NAME: 'latest', BACKUP_NOT_AFTER: '20261120T023002Z' });
+    expect(atOrBefore.BACKUP_NOT_BEFORE).toBeUndefined();
+    expect(synthRestore({ latestOnDay: '2024-02-29' }).env).toMatchObject({
+      BACKUP_NAME: 'latest', BACKUP_NOT_BEFORE: '20240229T000000Z', BACKUP_NOT_AFTER: '20240229T235959Z',
+    });
+    const plain = synthRestore().env;
+    expect(plain.BACKUP_NOT_AFTER).toBeUndefined();
+    expect(plain.BACKUP_NOT_BEFORE).toBeUndefined();
+  });
+
   test('stream names NATS accepts, glob characters, KV buckets and object stores included, reach the script as they are', () => {
     const streams = ['[st]rc', '?', 'KV_config', 'OBJ_files', '$MQTT_sess', 'a\'b"c$(x)'];
     expect(synthRestore({ streams }).env.STREAMS).toBe(streams.join(' '));
@@ -114,6 +126,17 @@ describe('NatsRestoreJob refuses', () => {
   const cases: Array<[string, Partial<NatsRestoreJobProps>, string]> = [
     ['a malformed backup name', { backupName: '2026-11-27' }, 'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "2026-11-27"'],
     ['a path as backup name', { backupName: '../etc' }, 'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "../etc"'],
+    ['a bound with a named backup', { backupName: '20261120T023002Z', latestAtOrBefore: new Date('2026-11-20T03:00:00Z') },
+      'latestAtOrBefore must be left out when backupName names a backup (20261120T023002Z); it picks among backups with backupName \'latest\', got 2026-11-20T03:00:00.000Z'],
+    ['a day with a named backup', { backupName: '20261120T023002Z', latestOnDay: '2026-11-20' },
+      'latestOnDay must be left out when backupName names a backup (20261120T023002Z); it picks among backups with backupName \'latest\', got "2026-11-20"'],
+    ['both a time and a day', { latestAtOrBefore: new Date('2026-11-20T03:00:00Z'), latestOnDay: '2026-11-20' },
+      'latestOnDay must be left out when latestAtOrBefore is given: give one of them, got "2026-11-20"'],
+    ['an invalid Date', { latestAtOrBefore: new Date('tomorrow') }, 'latestAtOrBefore must be a valid Date between the years 1970 and 9999, got an invalid Date'],
+    ['a Date before 1970', { latestAtOrBefore: new Date('1969-12-31T23:59:59Z') }, 'latestAtOrBefore must be a valid Date between the years 1970 and 9999, got 1969-12-31T23:59:59.000Z'],
+    ['a day that does not exist', { latestOnDay: '2026-02-29' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "2026-02-29"'],
+    ['a day in the form of a backup name', { latestOnDay: '20261120' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "20261120"'],
+    ['a day with a time', { latestOnDay: '2026-11-20T02:00' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "2026-11-20T02:00"'],
     ['a stream name with a dot', { streams: ['orders.v1'] }, STREAM + 'got "orders.v1"'],
     ['a stream name with a space', { streams: ['ORDERS PAYMENTS'] }, STREAM + 'got "ORDERS PAYMENTS"'],
     ['a stream name with a control character', { streams: ['ORD\u0007ERS'] }, STREAM + 'got "ORD\\u0007ERS"'],

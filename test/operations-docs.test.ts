@@ -142,6 +142,18 @@ describe('OperationsDocs of other apps', () => {
     expect(runbook).toContain('kubectl apply -f jetstream.k8s.yaml -l app.kubernetes.io/instance=jetstream-restore');
   });
 
+  test('a restore of the newest backup of a day or before a time says which bounds the manifest holds', () => {
+    const app = new App({ outdir: 'out' });
+    const chart = new Chart(app, 'jetstream', { namespace: 'jetstream' });
+    const claim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'claim', 'old-backups');
+    new NatsRestoreJob(chart, 'day', { metadata: { name: 'restore-day' }, claim, latestOnDay: '2026-11-20' });
+    new NatsRestoreJob(chart, 'before', { metadata: { name: 'restore-before' }, claim, latestAtOrBefore: new Date('2026-11-20T03:00:00Z') });
+    const runbook = render(new OperationsDocs(app))['RUNBOOK.md'];
+    expect(runbook).toContain('restores the newest complete backup started at or after `20261120T000000Z` and at or before `20261120T235959Z` '
+      + '(`BACKUP_NAME=latest BACKUP_NOT_BEFORE=20261120T000000Z BACKUP_NOT_AFTER=20261120T235959Z`)');
+    expect(runbook).toContain('restores the newest complete backup started at or before `20261120T030000Z` (`BACKUP_NAME=latest BACKUP_NOT_AFTER=20261120T030000Z`)');
+  });
+
   test('a schedule in a local time zone lists its next runs in UTC across the clock change, a repeated hour twice', () => {
     const app = new App({ outdir: 'out' });
     const chart = new Chart(app, 'berlin', { namespace: 'berlin' });

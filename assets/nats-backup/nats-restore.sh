@@ -3,6 +3,11 @@
 # Environment in:
 #   BACKUP_ROOT   where the backups are (the claim, mounted read-only)
 #   BACKUP_NAME   the backup directory name, or "latest" for the newest complete backup
+#   BACKUP_NOT_AFTER, BACKUP_NOT_BEFORE
+#                 optional with BACKUP_NAME=latest, in the form of a backup name (UTC,
+#                 20261120T023000Z): the newest complete backup whose run started at or before
+#                 BACKUP_NOT_AFTER and at or after BACKUP_NOT_BEFORE (a backup is named by the
+#                 second its run started, which is rarely the scheduled second)
 #   ON_EXISTING   what to do with a stream that already exists: fail (default: nothing is
 #                 touched), skip (leave it as it is) or replace (delete it, then restore)
 #   STREAMS       optional space-separated subset of streams to restore
@@ -22,6 +27,8 @@ BACKUP_NAME=${BACKUP_NAME:-latest}
 ON_EXISTING=${ON_EXISTING:-fail}
 STREAMS=${STREAMS:-}
 REPLICAS=${REPLICAS:-}
+BACKUP_NOT_AFTER=${BACKUP_NOT_AFTER:-}
+BACKUP_NOT_BEFORE=${BACKUP_NOT_BEFORE:-}
 LOG_TAG=nats-restore
 
 # shellcheck source=nats-backup-lib.sh
@@ -31,13 +38,57 @@ case $ON_EXISTING in fail | skip | replace) ;; *) fail "ON_EXISTING must be fail
 if [ -n "$REPLICAS" ]; then check_count REPLICAS "$REPLICAS" 5; fi
 check_backup_root
 
-if [ "$BACKUP_NAME" = "latest" ]; then
+# The names of the complete backups under $1, newest first by name (the UTC second each run
+# started in, so name order is time order), one per line.
+complete_backup_names() {
+  list_complete_backups "$1" | sed 's|.*/||' | LC_ALL=C sort -r
+}
+
+# The complete backups nearest the name $1 in time, newest first, at most 5 (the two just after it
+# and the three at or before it, or more on one side at the ends), joined by ", "; "none" when
+# there is none. A person who wrote the scheduled time (20261120T023000Z) sees the name the run
+# really got (20261120T023002Z).
+nearest_backups() {
+  complete_backup_names "$BACKUP_ROOT" | LC_ALL=C awk -v t="$1" '
+    { name[NR] = $0 }
+    END {
+      at = NR + 1
+      for (k = 1; k <= NR; k++) if (name[k] <= t) { at = k; break }
+      from = at - 2; if (from < 1) from = 1
+      to = from + 4; if (to > NR) { to = NR; from = to - 4; if (from < 1) from = 1 }
+      for (k = from; k <= to; k++) printf "%s%s", (k > from ? ", " : ""), name[k]
+      if (NR == 0) printf "none"
+    }'
+}
+
+check_bound() {
+  if [ -n "$2" ] && ! is_backup_name "$2"; then
+    fail "$1 must be a UTC time in the form of a backup name such as 20260101T020000Z, got '$2'"
+  fi
+}
+check_bound BACKUP_NOT_AFTER "$BACKUP_NOT_AFTER"
+check_bound BACKUP_NOT_BEFORE "$BACKUP_NOT_BEFORE"
+if [ "$BACKUP_NAME" = "latest" ] && [ -n "$BACKUP_NOT_AFTER$BACKUP_NOT_BEFORE" ]; then
+  # names compare as strings, digits first: string order is time order
+  if [ -n "$BACKUP_NOT_AFTER" ] && LC_ALL=C awk -v lo="$BACKUP_NOT_BEFORE" -v hi="$BACKUP_NOT_AFTER" 'BEGIN { exit !(lo > hi) }'; then
+    fail "BACKUP_NOT_BEFORE ($BACKUP_NOT_BEFORE) must not be later than BACKUP_NOT_AFTER ($BACKUP_NOT_AFTER)"
+  fi
+  wanted="the newest complete backup started${BACKUP_NOT_BEFORE:+ at or after $BACKUP_NOT_BEFORE}${BACKUP_NOT_BEFORE:+${BACKUP_NOT_AFTER:+ and}}${BACKUP_NOT_AFTER:+ at or before $BACKUP_NOT_AFTER}"
+  name=$(complete_backup_names "$BACKUP_ROOT" | LC_ALL=C awk -v lo="$BACKUP_NOT_BEFORE" -v hi="$BACKUP_NOT_AFTER" \
+    '(lo == "" || $0 >= lo) && (hi == "" || $0 <= hi) { print; exit }')
+  near=${BACKUP_NOT_AFTER:-$BACKUP_NOT_BEFORE}
+  [ -n "$name" ] || fail "no complete backup under $BACKUP_ROOT is $wanted; the complete backups nearest $near, newest first: $(nearest_backups "$near")"
+  dir="$BACKUP_ROOT/$name"
+elif [ "$BACKUP_NAME" = "latest" ]; then
+  wanted="the newest complete backup"
   dir=$(list_complete_backups "$BACKUP_ROOT" | head -n 1)
   [ -n "$dir" ] || fail "no complete backup under $BACKUP_ROOT"
 else
+  [ -z "$BACKUP_NOT_AFTER$BACKUP_NOT_BEFORE" ] || fail "BACKUP_NOT_AFTER and BACKUP_NOT_BEFORE go with BACKUP_NAME=latest, not with the backup $BACKUP_NAME"
   is_backup_name "$BACKUP_NAME" || fail "BACKUP_NAME must be latest or a backup name such as 20260101T020000Z, got '$BACKUP_NAME'"
+  wanted="by name"
   dir="$BACKUP_ROOT/$BACKUP_NAME"
-  is_complete_backup "$dir" || fail "$dir is not a complete backup"
+  is_complete_backup "$dir" || fail "$dir is not a complete backup; the complete backups nearest $BACKUP_NAME, newest first: $(nearest_backups "$BACKUP_NAME")"
 fi
 backup=$(basename "$dir")
 
@@ -54,7 +105,7 @@ trap 'on_signal 130' INT
 trap 'on_signal 129' HUP
 scratch=$(mktemp -d) || fail "could not create a scratch directory"
 
-log "step 1/4: restoring $backup to $NATS_URL"
+log "step 1/4: restoring $backup ($wanted) to $NATS_URL"
 log "step 2/4: verifying the backup"
 verify_backup "$dir"
 names_of "$dir/streams.json" "$scratch/in-backup" "the stream list of backup $backup"

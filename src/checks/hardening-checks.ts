@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalidProp } from '../_errors';
 import { assertAnnotationKey, assertNoControlCharacters } from '../_validate';
@@ -54,6 +54,17 @@ export interface HardeningChecksProps {
    * @default false
    */
   readonly failOnWarnings?: boolean;
+
+  /**
+   * More apps (or charts) to check with the same rules and settings: typically the App of the
+   * on-demand charts (restore, soak, chaos) that a program synthesizes next to its production
+   * App. `new HardeningChecks(app, { alsoCheck: [onDemand] })` checks both: each fails its own
+   * `synth()` with its own report, each against its own objects (a budget in one App does not
+   * protect a Deployment of another).
+   *
+   * @default - `scope` only
+   */
+  readonly alsoCheck?: IConstruct[];
 }
 
 /**
@@ -88,7 +99,16 @@ export interface HardeningFinding {
  * ```
  */
 export class HardeningChecks {
-  /** Every built-in rule, errors and warnings. */
+  /**
+   * Every built-in rule, errors and warnings, by id: `readiness-probe`, `liveness-probe`,
+   * `probe-ports`, `resource-limits`, `ephemeral-storage`, `pod-security-restricted`,
+   * `high-user-group-id`, `read-only-root-filesystem`, `pinned-image`, `image-pull-always`,
+   * `replicas-and-budget`, `budget-allows-disruption`, `unhealthy-pod-eviction`, `topology-spread`,
+   * `service-account-token`, `cron-job-safety`, `job-limits`, `network-policy-selector`,
+   * `network-policy-coverage`, `rbac-wildcards`, `nats-credentials-over-tls`. Each rule's class
+   * (`ReadinessProbeRule` and so on) names its id and severity first and holds it as `ID`;
+   * RULES.md explains every rule.
+   */
   public static defaultRules(): HardeningRule[] {
     return [
       new ReadinessProbeRule(), new LivenessProbeRule(), new ProbePortsRule(), new ResourceLimitsRule(), new EphemeralStorageRule(),
@@ -135,30 +155,50 @@ export class HardeningChecks {
 
   private readonly failOnWarnings: boolean;
 
+  private readonly scopes: IConstruct[];
+
   /**
-   * Checks every API object under `scope` when the app is synthesized.
+   * Checks every API object under `scope` (and under each of `alsoCheck`) when its app is
+   * synthesized.
    *
    * @param scope a Chart or an App
    */
-  constructor(private readonly scope: IConstruct, props: HardeningChecksProps = {}) {
+  constructor(scope: IConstruct, props: HardeningChecksProps = {}) {
     this.rules = [...(props.rules ?? HardeningChecks.defaultRules()), ...(props.additionalRules ?? [])];
     for (const rule of this.rules) assertRuleId('rules id', rule.id);
     const ids = this.rules.map((r) => r.id);
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate) throw invalidProp('rules', 'have unique ids', duplicate);
     this.failOnWarnings = props.failOnWarnings ?? false;
-    scope.node.addValidation({
-      validate: () => {
-        const findings = this.findings();
-        const failing = findings.filter((f) => this.fails(f));
-        return failing.length > 0 ? [renderReport(findings)] : [];
-      },
-    });
+    this.scopes = [scope, ...checkedApart(scope, props.alsoCheck ?? [])];
+    for (const checked of this.scopes) {
+      checked.node.addValidation({
+        validate: () => {
+          const findings = this.findingsOf(checked);
+          const failing = findings.filter((f) => this.fails(f));
+          return failing.length > 0 ? [renderReport(findings, isRoot(checked) ? headerOf(checked) : undefined)] : [];
+        },
+      });
+    }
   }
 
-  /** Checks now and returns every finding, suppressed ones included. */
+  /** Checks now and returns every finding of every checked scope, suppressed ones included. */
   public findings(): HardeningFinding[] {
-    const entries = apiObjectsUnder(this.scope).map((obj) => ({ path: obj.node.path, json: obj.toJson() }));
+    return this.scopes.flatMap((scope) => this.findingsOf(scope));
+  }
+
+  /** The findings as the report `cdk8s synth` prints when a check fails, one section per checked scope. */
+  public report(): string {
+    return this.scopes.map((scope) => renderReport(this.findingsOf(scope), this.scopes.length > 1 || isRoot(scope) ? headerOf(scope) : undefined)).join('\n');
+  }
+
+  private fails(finding: HardeningFinding): boolean {
+    return finding.suppressedBecause === undefined && (finding.severity === Severity.ERROR || this.failOnWarnings);
+  }
+
+  /** The findings of one scope, each object checked against the objects of that scope. */
+  private findingsOf(scope: IConstruct): HardeningFinding[] {
+    const entries = apiObjectsUnder(scope).map((obj) => ({ path: obj.node.path, json: obj.toJson() }));
     const manifests = entries.map((e) => e.json);
     const findings: HardeningFinding[] = [];
     for (const { path, json } of entries) {
@@ -180,15 +220,47 @@ export class HardeningChecks {
     }
     return findings;
   }
+}
 
-  /** The findings as the report `cdk8s synth` prints when a check fails. */
-  public report(): string {
-    return renderReport(this.findings());
+/**
+ * The `alsoCheck` scopes, refused when one overlaps another or the scope (its objects would be
+ * checked twice, or against another scope's objects).
+ */
+function checkedApart(scope: IConstruct, alsoCheck: IConstruct[]): IConstruct[] {
+  const seen = [scope];
+  for (const other of alsoCheck) {
+    const overlap = seen.find((s) => contains(s, other) || contains(other, s));
+    if (overlap) {
+      throw invalidProp('alsoCheck', `hold scopes apart from the checked scope and from each other (${nameOf(other)} ${overlap === other ? 'is given twice' : `overlaps ${nameOf(overlap)}`})`,
+        alsoCheck.map(nameOf));
+    }
+    seen.push(other);
   }
+  return alsoCheck;
+}
 
-  private fails(finding: HardeningFinding): boolean {
-    return finding.suppressedBecause === undefined && (finding.severity === Severity.ERROR || this.failOnWarnings);
-  }
+function contains(outer: IConstruct, inner: IConstruct): boolean {
+  for (let c: IConstruct | undefined = inner; c; c = c.node.scope) if (c === outer) return true;
+  return false;
+}
+
+function isRoot(scope: IConstruct): boolean {
+  return scope.node.scope === undefined;
+}
+
+function nameOf(scope: IConstruct): string {
+  if (!isRoot(scope)) return scope.node.path;
+  return scope instanceof App ? `the app writing to ${scope.outdir}` : `the construct tree ${scope.node.id || '(root)'}`;
+}
+
+/**
+ * What a report says it checked. cdk8s prints each validation message after the construct path
+ * in brackets, which is empty for an App: an App's report names its output directory and charts.
+ */
+function headerOf(scope: IConstruct): string {
+  if (!isRoot(scope)) return `hardening checks of ${scope.node.path}`;
+  const charts = scope.node.children.filter((c): c is Chart => c instanceof Chart).map((c) => c.node.id);
+  return `hardening checks of ${nameOf(scope)} (${charts.length === 1 ? 'chart' : 'charts'} ${charts.length > 0 ? charts.join(', ') : 'none'})`;
 }
 
 /**
@@ -207,12 +279,16 @@ function apiObjectsUnder(scope: IConstruct): ApiObject[] {
   return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
 }
 
-function renderReport(findings: HardeningFinding[]): string {
+/**
+ * The report of one scope. A chart's report starts `hardening checks:` (cdk8s prints the chart's
+ * path in front of it); an App's, or one of several scopes', says what it checked first.
+ */
+function renderReport(findings: HardeningFinding[], header = 'hardening checks'): string {
   const count = (pred: (f: HardeningFinding) => boolean) => findings.filter(pred).length;
   const errors = count((f) => !f.suppressedBecause && f.severity === Severity.ERROR);
   const warnings = count((f) => !f.suppressedBecause && f.severity === Severity.WARNING);
   const suppressed = count((f) => f.suppressedBecause !== undefined);
-  const lines = [`hardening checks: ${errors} errors, ${warnings} warnings, ${suppressed} suppressed`];
+  const lines = [`${header}: ${errors} errors, ${warnings} warnings, ${suppressed} suppressed`];
   for (const f of findings) {
     const label = f.suppressedBecause !== undefined ? 'suppressed' : f.severity;
     lines.push(`  ${label} ${f.ruleId} ${f.objectName} (${f.constructPath}): ${f.message}`);

@@ -59,6 +59,16 @@ export const RESTORE_LOG_LINES: LogLine[] = [
     action: 'check the claim is the backups\' claim and that a backup completed',
   },
   {
+    line: 'ERROR: <backup> is not a complete backup; the complete backups nearest <name>, newest first: <names>',
+    meaning: 'no complete backup has that name: a backup is named by the second its run started (02:00:02), rarely the scheduled second',
+    action: 'set backupName to one of the names listed, or latestAtOrBefore (a time) or latestOnDay (a UTC day) to restore the newest backup then, and synthesize again',
+  },
+  {
+    line: 'ERROR: no complete backup under <mount> is <the newest complete backup started at or before ...>; the complete backups nearest <time>, newest first: <names>',
+    meaning: 'latestAtOrBefore or latestOnDay matched no backup: none started then',
+    action: 'pick another time or day, or one of the backups listed',
+  },
+  {
     line: 'ERROR: streams already exist:<streams>; nothing was changed (set ON_EXISTING=skip or ON_EXISTING=replace)',
     meaning: 'the server already has these streams; the restore changed nothing',
     action: 'delete them on the server, or set onExisting (ExistingStreamPolicy.SKIP or REPLACE) and synthesize again',

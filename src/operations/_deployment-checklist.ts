@@ -3,6 +3,7 @@ import { preamble, RenderContext } from './_context';
 import { DeploymentEntry, Manifest } from './_inventory';
 import { kubectl, namespaceOf, podSelector } from './_kubectl';
 import { block, checklist, code, doc, humanSeconds, steps } from './_markdown';
+import { probesLine } from './_probe';
 import { longestRunIntervalSeconds } from '../alerts/_schedule-period';
 import { HardeningChecks } from '../checks/hardening-checks';
 import { Severity } from '../checks/hardening-rule';
@@ -96,8 +97,7 @@ function deploymentChecks(entry: DeploymentEntry): string[] {
   const items = [
     `The image is pinned: ${code(container.image)} (version ${code(imageVersion(container.image))}), ${code(`imagePullPolicy: ${container.imagePullPolicy}`)}; `
       + 'the tag exists in the registry and is the release you mean to ship.',
-    `The release answers its probes: readiness ${code(`GET ${container.readinessProbe?.httpGet?.path}`)}, liveness ${code(`GET ${container.livenessProbe?.httpGet?.path}`)} `
-      + `on port ${code(container.readinessProbe?.httpGet?.port)}.`,
+    `The release answers its probes: ${probesLine(container.readinessProbe, container.livenessProbe)}.`,
     `Rollout settings: ${code(spec.strategy.type)}, ${code(`maxSurge: ${rolling.maxSurge}`)}, ${code(`maxUnavailable: ${rolling.maxUnavailable}`)}, `
       + `${code(`minReadySeconds: ${spec.minReadySeconds}`)}, ${code(`progressDeadlineSeconds: ${spec.progressDeadlineSeconds}`)}; the cluster has room for `
       + `${rolling.maxSurge} more pod(s) of cpu ${code(container.resources?.requests?.cpu)} and memory ${code(container.resources?.requests?.memory)}.`,

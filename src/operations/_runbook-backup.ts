@@ -127,15 +127,17 @@ export function restoreSection(entry: BackupEntry | undefined, restore: RestoreE
   const env = envOf(jobContainer(job));
   const deadline: number = job.spec.activeDeadlineSeconds;
   const cronJob = entry?.cronJob.json.metadata.name;
-  const which = env.BACKUP_NAME === 'latest' ? 'the newest complete backup' : `the backup ${code(env.BACKUP_NAME)}`;
+  const which = env.BACKUP_NAME !== 'latest' ? `the backup ${code(env.BACKUP_NAME)}`
+    : `the newest complete backup${env.BACKUP_NOT_BEFORE ? ` started at or after ${code(env.BACKUP_NOT_BEFORE)}` : ''}${env.BACKUP_NOT_BEFORE && env.BACKUP_NOT_AFTER ? ' and' : ''}${env.BACKUP_NOT_AFTER ? `${env.BACKUP_NOT_BEFORE ? '' : ' started'} at or before ${code(env.BACKUP_NOT_AFTER)}` : ''}`;
+  const selection = ['BACKUP_NAME', 'BACKUP_NOT_BEFORE', 'BACKUP_NOT_AFTER'].filter((v) => env[v]).map((v) => `${v}=${env[v]}`).join(' ');
   const streams = env.STREAMS ? `the streams ${env.STREAMS.split(' ').map(code).join(', ')}` : 'every stream of the backup';
   return [
     `### Restore with ${name}`,
-    `The Job ${code(name)} (${restore.apply.files.map(code).join(', ')}) restores ${which} (${code(`BACKUP_NAME=${env.BACKUP_NAME}`)}): ${streams}, `
+    `The Job ${code(name)} (${restore.apply.files.map(code).join(', ')}) restores ${which} (${code(selection)}): ${streams}, `
       + `streams that exist already: ${code(`ON_EXISTING=${env.ON_EXISTING}`)}. It mounts the claim read-only, never retries and must finish within ${deadline} s.`,
     alsoAppliesNote(restore.apply),
     steps([
-      `Choose the backup: ${code(`BACKUP_NAME=${env.BACKUP_NAME}`)} is what this manifest restores. For another one, set ${code('backupName')} to its directory name (see "List and verify backups") and synthesize again.`,
+      `Choose the backup: ${code(selection)} is what this manifest restores. For another one, set ${code('backupName')} to its directory name (see "List and verify backups"), or ${code('latestAtOrBefore')} (a time) or ${code('latestOnDay')} (a UTC day) for the newest backup then, and synthesize again. A backup is named by the second its run started, rarely the scheduled second.`,
       ...(cronJob ? [`Stop the backups while you restore, so no run writes to the claim:\n${block([k('patch', 'cronjob', cronJob, '-p \'{"spec":{"suspend":true}}\'')])}`] : []),
       env.ON_EXISTING === 'fail'
         ? 'Make sure the streams to restore do not exist on the server: the Job refuses to change anything otherwise. Stop the applications that write them.'

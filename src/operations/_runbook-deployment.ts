@@ -1,6 +1,7 @@
 import { DeploymentEntry } from './_inventory';
 import { kubectl, namespaceOf, podSelector } from './_kubectl';
 import { block, code, doc, table } from './_markdown';
+import { probeText } from './_probe';
 import { podsOf } from '../checks/_manifests';
 
 /** A HardenedDeployment's section of RUNBOOK.md: rollout, rollback, pause, scale, its budget, troubleshooting. */
@@ -23,7 +24,7 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
     `Rollout: ${code(spec.strategy.type)} with ${code(`maxSurge: ${rolling.maxSurge}`)} and ${code(`maxUnavailable: ${rolling.maxUnavailable}`)} `
       + `(a new pod must be ready before an old one stops), ${code(`minReadySeconds: ${spec.minReadySeconds}`)}, `
       + `${code(`progressDeadlineSeconds: ${deadline}`)}, ${code(`revisionHistoryLimit: ${spec.revisionHistoryLimit}`)} (the revisions a rollback can go back to).`,
-    `Probes on container ${code(container.name)}: readiness ${probe(container.readinessProbe)}, liveness ${probe(container.livenessProbe)}.`
+    `Probes on container ${code(container.name)}: readiness ${probeText(container.readinessProbe)}, liveness ${probeText(container.livenessProbe)}.`
       + (service ? ` Service ${code(service.metadata.name)} port ${code(service.spec.ports[0].port)} to ${code(service.spec.ports[0].targetPort)}.` : ''),
     `Pods: ${code(`-l ${selector}`)}.`,
   ];
@@ -65,7 +66,7 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
     table(['what you see', 'what it means', 'what to do'], [
       [code(`error: deployment "${name}" exceeded its progress deadline`), `new pods were not ready within ${deadline} s; old pods still serve`,
         `${code(k('describe', resource))}, the new pods' events and logs, then roll back`],
-      [code('Readiness probe failed'), `a pod answers ${code(container.readinessProbe?.httpGet?.path ?? 'its readiness probe')} with an error: it gets no traffic`,
+      [code('Readiness probe failed'), `${container.readinessProbe?.httpGet ? `a pod answers ${code(container.readinessProbe.httpGet.path)} with an error` : `a pod fails ${probeText(container.readinessProbe)}`}: it gets no traffic`,
         `${code(k('describe', 'pods', '-l', selector))}; the pod's own dependencies (NATS, DNS egress)`],
       [code('Liveness probe failed'), 'the kubelet restarts the container', `${code(k('logs', '-l', selector, '--previous'))}`],
       [code('CrashLoopBackOff'), 'the container exits at start, again and again', `${code(k('logs', '-l', selector, '--previous'))}: configuration, image, egress denied`],
@@ -100,9 +101,4 @@ function budgetSection(entry: DeploymentEntry, k: (...args: string[]) => string,
     `${code('disruptionsAllowed')} is ${allowed} when every pod is ready. 0 means a drain waits (kubectl drain repeats `
       + `${code('Cannot evict pod as it would violate the pod\'s disruption budget.')}): make the pods ready or scale up; do not delete the budget.`,
   ];
-}
-
-function probe(p: any): string {
-  if (!p?.httpGet) return 'none';
-  return `${code(`GET ${p.httpGet.path}`)} on port ${code(p.httpGet.port)}`;
 }

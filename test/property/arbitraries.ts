@@ -6,7 +6,7 @@ import {
   cpu, defined, described, dnsLabel, hostileCpu, hostileDuration, hostileNumber, hostilePercentOrAbsolute, hostileSize, hostileString,
   image, labels, labelValue, objectName, percentOrAbsolute, prop, size, validDuration, validOrHostile, either,
 } from './values';
-import { ApiPdbOptions, EgressRule, HardenedDeploymentProps, UnhealthyPodEvictionPolicy } from '../../src';
+import { ApiPdbOptions, EgressRule, HardenedDeploymentProps, HealthProbe, IngressRule, UnhealthyPodEvictionPolicy } from '../../src';
 
 /** EgressRule factory calls, as data (the rule is built inside the property, where its errors count). */
 export type EgressSpec =
@@ -39,6 +39,68 @@ export function toEgressRule(spec: EgressSpec): EgressRule {
     : EgressRule.toCidr(spec.cidr, spec.ports);
 }
 
+/** HealthProbe factory calls, as data (built inside the property, where their errors count). */
+export type ProbeSpec =
+  | { readonly kind: 'http'; readonly path: string; readonly port?: number }
+  | { readonly kind: 'tcp'; readonly port?: number }
+  | { readonly kind: 'exec'; readonly command: string[] };
+
+export function probeSpec(): fc.Arbitrary<ProbeSpec> {
+  const port = prop(fc.oneof(fc.constant(8080), fc.integer({ min: 1, max: 65535 })), hostileNumber());
+  return fc.oneof(
+    fc.record({ kind: fc.constant('http' as const), path: either(fc.constantFrom('/readyz', '/livez', '/healthz', '/health/ready'), hostileString()), port }),
+    fc.record({ kind: fc.constant('tcp' as const), port }),
+    fc.record({
+      kind: fc.constant('exec' as const),
+      command: either(
+        fc.tuple(fc.constantFrom('/app/worker', '/bin/true', 'healthcheck'), fc.array(fc.constantFrom('--ready', '--live', 'a b', '$(id)', ''), { maxLength: 2 }))
+          .map(([program, args]) => [program, ...args]),
+        fc.array(hostileString(), { maxLength: 3 }),
+      ),
+    }),
+  ).map((spec) => defined(spec) as ProbeSpec);
+}
+
+export function toHealthProbe(spec: ProbeSpec): HealthProbe {
+  switch (spec.kind) {
+    case 'http': return HealthProbe.http(spec.path, spec.port);
+    case 'tcp': return HealthProbe.tcp(spec.port);
+    default: return HealthProbe.exec(spec.command);
+  }
+}
+
+/** IngressRule factory calls, as data. */
+export type IngressSpec =
+  | { readonly kind: 'pods'; readonly labels: Record<string, string>; readonly namespaceName?: string; readonly ports?: number[] }
+  | { readonly kind: 'namespace'; readonly namespaceName: string; readonly ports?: number[] }
+  | { readonly kind: 'controller'; readonly namespaceName?: string; readonly ports?: number[] }
+  | { readonly kind: 'cidr'; readonly cidr: string; readonly ports?: number[] };
+
+export function ingressSpec(): fc.Arbitrary<IngressSpec> {
+  const ports = prop(fc.array(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 2 }), fc.array(hostileNumber(), { maxLength: 2 }));
+  const namespaceName = either(dnsLabel(), hostileString());
+  return fc.oneof(
+    fc.record({
+      kind: fc.constant('pods' as const),
+      labels: fc.oneof({ weight: 3, arbitrary: fc.constant({ 'app.kubernetes.io/component': 'soak-test' }) }, { weight: 2, arbitrary: labels() }),
+      namespaceName: prop(dnsLabel(), hostileString()),
+      ports,
+    }),
+    fc.record({ kind: fc.constant('namespace' as const), namespaceName, ports }),
+    fc.record({ kind: fc.constant('controller' as const), namespaceName: prop(dnsLabel(), hostileString()), ports }),
+    fc.record({ kind: fc.constant('cidr' as const), cidr: either(fc.constantFrom('10.0.0.0/8', '203.0.113.0/24', 'fd00::/8'), hostileString()), ports }),
+  ).map((spec) => defined(spec) as IngressSpec);
+}
+
+export function toIngressRule(spec: IngressSpec): IngressRule {
+  switch (spec.kind) {
+    case 'pods': return IngressRule.fromPods(defined({ labels: spec.labels, namespaceName: spec.namespaceName, ports: spec.ports }));
+    case 'namespace': return IngressRule.fromNamespace(spec.namespaceName, spec.ports);
+    case 'controller': return IngressRule.fromIngressController(defined({ namespaceName: spec.namespaceName, ports: spec.ports }));
+    default: return IngressRule.fromCidr(spec.cidr, spec.ports);
+  }
+}
+
 export const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
 
 function resources(): fc.Arbitrary<kplus.ContainerResources> {
@@ -51,7 +113,7 @@ function resources(): fc.Arbitrary<kplus.ContainerResources> {
 }
 
 export function hardenedDeploymentProps(): fc.Arbitrary<HardenedDeploymentProps> {
-  return validOrHostile(() => fc.record({
+  return validOrHostile(() => fc.tuple(fc.record({
     image: image(IMAGE),
     metadata: prop<ApiObjectMetadata>(
       fc.record({ name: objectName() }),
@@ -73,13 +135,14 @@ export function hardenedDeploymentProps(): fc.Arbitrary<HardenedDeploymentProps>
     minReady: prop(validDuration(0, 60), hostileDuration()),
     progressDeadline: prop(validDuration(61, 3600), hostileDuration()),
     revisionHistoryLimit: prop(fc.integer({ min: 1, max: 10 }), hostileNumber()),
-    readinessPath: prop(fc.constantFrom('/readyz', '/ready', '/health/ready'), hostileString()),
-    livenessPath: prop(fc.constantFrom('/livez', '/live', '/health/live'), hostileString()),
+    // ingress specs, built into IngressRules inside the property
+    ingress: prop(fc.array(ingressSpec(), { maxLength: 2 }), fc.array(ingressSpec(), { maxLength: 2 })).map((specs) => specs as any),
     startupTimeout: prop(validDuration(1, 600), hostileDuration()),
     resources: prop(resources(), resources()),
     user: prop(fc.integer({ min: 10001, max: 65535 }), hostileNumber()),
     group: prop(fc.integer({ min: 10001, max: 65535 }), hostileNumber()),
     writablePaths: prop(fc.uniqueArray(fc.constantFrom('/tmp', '/var/cache', '/home/app/.cache'), { maxLength: 3 }), fc.array(hostileString(), { maxLength: 2 })),
+    writableTmp: prop(fc.boolean(), fc.boolean()),
     writablePathSizeLimit: prop(fc.integer({ min: 1, max: 1024 }).map((n) => size('mebibytes', n)), hostileSize()),
     preStopDelay: prop(validDuration(0, 10), hostileDuration()),
     terminationGracePeriod: prop(validDuration(11, 120), hostileDuration()),
@@ -94,7 +157,31 @@ export function hardenedDeploymentProps(): fc.Arbitrary<HardenedDeploymentProps>
     egress: prop(fc.array(egressSpec(), { maxLength: 2 }), fc.array(egressSpec(), { maxLength: 2 })).map((specs) => specs as any),
     service: prop(fc.boolean(), fc.boolean()),
     servicePort: prop(fc.integer({ min: 1, max: 65535 }), hostileNumber()),
-  }).map((p) => defined(p) as HardenedDeploymentProps));
+  }), probeProps(), either(fc.constant(true), fc.boolean())).map(([p, probes, workerAsWorker]) => {
+    // a worker serves no port: valid cases leave out what would make it serve
+    const { worker, ...probeFields } = probes;
+    const served = worker && workerAsWorker ? { port: undefined, portName: undefined, service: undefined } : {};
+    return defined({ ...p, ...probeFields, ...served }) as HardenedDeploymentProps;
+  }));
+}
+
+/**
+ * The probes of a HardenedDeployment: paths on the container port, HealthProbes (as specs, built
+ * inside the property), a worker's (commands, or a health port of its own), and in mixed mode
+ * both kinds at once.
+ */
+function probeProps(): fc.Arbitrary<{ readonly worker?: boolean; readonly [prop: string]: unknown }> {
+  const readinessPath = prop(fc.constantFrom('/readyz', '/ready', '/health/ready'), hostileString());
+  const livenessPath = prop(fc.constantFrom('/livez', '/live', '/health/live'), hostileString());
+  const workerProbe = (flag: string) => fc.oneof(
+    fc.constant<ProbeSpec>({ kind: 'exec', command: ['/app/worker', 'health', flag] }),
+    fc.constantFrom<ProbeSpec>({ kind: 'http', path: `/health${flag.replace('--', '/')}`, port: 9090 }, { kind: 'tcp', port: flag === '--ready' ? 9091 : 9092 }),
+  );
+  const paths = fc.record({ readinessPath, livenessPath });
+  const probes = fc.record({ readiness: prop(probeSpec(), probeSpec()), liveness: prop(probeSpec(), probeSpec()) });
+  const worker = fc.record({ readiness: workerProbe('--ready'), liveness: workerProbe('--live'), worker: fc.constant(true) });
+  const both = fc.record({ readinessPath, livenessPath, readiness: prop(probeSpec(), probeSpec()), liveness: prop(probeSpec(), probeSpec()) });
+  return either(fc.oneof(paths, probes, worker), fc.oneof(paths, probes, worker, both)).map((p) => defined(p));
 }
 
 export function budgetOptions(): fc.Arbitrary<ApiPdbOptions> {
@@ -111,10 +198,14 @@ export function budgetOptions(): fc.Arbitrary<ApiPdbOptions> {
 
 export const HARDENED_DEPLOYMENT_PROPS = [
   'image', 'metadata', 'partOf', 'component', 'containerName', 'port', 'portName', 'replicas', 'maxSurge', 'maxUnavailable', 'minReady',
-  'progressDeadline', 'revisionHistoryLimit', 'readinessPath', 'livenessPath', 'startupTimeout', 'resources', 'user', 'group', 'writablePaths',
-  'writablePathSizeLimit', 'preStopDelay', 'terminationGracePeriod', 'envVariables', 'envFrom', 'command', 'args', 'serviceAccount',
-  'automountServiceAccountToken', 'networkPolicy', 'egress', 'service', 'servicePort',
+  'progressDeadline', 'revisionHistoryLimit', 'readinessPath', 'livenessPath', 'readiness', 'liveness', 'startupTimeout', 'resources', 'user',
+  'group', 'writablePaths', 'writableTmp', 'writablePathSizeLimit', 'preStopDelay', 'terminationGracePeriod', 'envVariables', 'envFrom', 'command',
+  'args', 'serviceAccount', 'automountServiceAccountToken', 'networkPolicy', 'ingress', 'egress', 'service', 'servicePort',
 ];
+/** HealthProbe.http / tcp / exec arguments (their messages start with the factory's name). */
+export const HEALTH_PROBE_PROPS = ['HealthProbe'];
+/** IngressRule.fromPods / fromNamespace / fromIngressController / fromCidr arguments. */
+export const INGRESS_RULE_PROPS = ['labels', 'ports', 'namespaceName', 'cidr'];
 /** EgressRule.toPods / toCidr / toWorkload arguments. */
 export const EGRESS_RULE_PROPS = ['labels', 'ports', 'namespaceName', 'cidr', 'workload'];
 /** ApiPdbOptions. */

@@ -13,12 +13,20 @@ interface Case {
   readonly restore: Omit<NatsRestoreJobProps, keyof NatsConnectionSpec | 'auth' | 'tlsCaSecret' | 'backup' | 'claim'>;
 }
 
-const NATS_RESTORE_PROPS = [...NATS_CONNECTION_PROPS, 'backup', 'claim', 'metadata', 'backupName', 'streams', 'onExisting', 'activeDeadline', 'ttlAfterFinished'];
+const NATS_RESTORE_PROPS = [...NATS_CONNECTION_PROPS, 'backup', 'claim', 'metadata', 'backupName', 'latestAtOrBefore', 'latestOnDay', 'streams', 'onExisting', 'activeDeadline', 'ttlAfterFinished'];
 
 function restoreProps(): fc.Arbitrary<Case['restore']> {
   return fc.record({
     metadata: metadataProp(),
     backupName: prop(fc.constantFrom('latest', '20261127T020000Z'), fc.oneof(fc.constantFrom('../x', '*', '20261127T020000Z/..', '.incomplete-x'), hostileString())),
+    latestAtOrBefore: prop(
+      fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }),
+      fc.oneof(fc.constant(new Date(NaN)), fc.date({ min: new Date(-8.64e15), max: new Date('1969-12-31T23:59:59Z') }), fc.constant('2026-11-20' as any)),
+    ),
+    latestOnDay: prop(
+      fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+      fc.oneof(fc.constantFrom('2026-02-29', '2026-13-01', '20261120', '2026-11-20T02:00', '1969-12-31'), hostileString()),
+    ),
     streams: prop(
       fc.uniqueArray(fc.constantFrom('ORDERS', 'payments_v2', 'KV_config', 'a-b'), { minLength: 1, maxLength: 3 }),
       fc.array(fc.oneof(fc.constantFrom('a b', 'a.b', '*', '>', 'a/b', '?', '[ab]', ''), hostileString()), { maxLength: 3 }),

@@ -2,9 +2,16 @@ import { indexOf } from '../_manifest-index';
 import { podsOf, replicasOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Budgets always allow at least one eviction. */
+/**
+ * `budget-allows-disruption` (error): budgets always allow at least one eviction.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, BudgetAllowsDisruptionRule.ID, reason)`.
+ */
 export class BudgetAllowsDisruptionRule extends HardeningRule {
-  public readonly id = 'budget-allows-disruption';
+  /** The rule's id: `budget-allows-disruption`. */
+  public static readonly ID = 'budget-allows-disruption';
+
+  public readonly id = BudgetAllowsDisruptionRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every PodDisruptionBudget allows at least one disruption: minAvailable below the replicas it protects, maxUnavailable above 0';
   public readonly rationale = 'a budget that allows no eviction blocks every node drain and cluster upgrade';

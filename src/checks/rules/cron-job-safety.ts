@@ -1,8 +1,16 @@
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** CronJobs have a starting deadline, no overlapping runs and no TTL on their jobs. */
+/**
+ * `cron-job-safety` (error): cronJobs have a starting deadline, no overlapping runs and no TTL on
+ * their jobs.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, CronJobSafetyRule.ID, reason)`.
+ */
 export class CronJobSafetyRule extends HardeningRule {
-  public readonly id = 'cron-job-safety';
+  /** The rule's id: `cron-job-safety`. */
+  public static readonly ID = 'cron-job-safety';
+
+  public readonly id = CronJobSafetyRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'CronJobs set startingDeadlineSeconds and concurrencyPolicy Forbid or Replace, and leave ttlSecondsAfterFinished off their job template';
   public readonly rationale = 'without a deadline a controller outage can stop the schedule for good; overlapping runs fight over the same data; '

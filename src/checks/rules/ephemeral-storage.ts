@@ -1,9 +1,16 @@
 import { containersOf, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Every container requests and limits ephemeral storage. */
+/**
+ * `ephemeral-storage` (error): every container requests and limits ephemeral storage.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, EphemeralStorageRule.ID, reason)`.
+ */
 export class EphemeralStorageRule extends HardeningRule {
-  public readonly id = 'ephemeral-storage';
+  /** The rule's id: `ephemeral-storage`. */
+  public static readonly ID = 'ephemeral-storage';
+
+  public readonly id = EphemeralStorageRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every container sets an ephemeral-storage request and limit';
   public readonly rationale = 'logs, emptyDirs and writable layers fill the node disk; the kubelet then evicts pods at random';

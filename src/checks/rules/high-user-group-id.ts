@@ -1,9 +1,16 @@
 import { containersOf, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Containers run with a uid and gid above 10000. */
+/**
+ * `high-user-group-id` (error): containers run with a uid and gid above 10000.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, HighUserGroupIdRule.ID, reason)`.
+ */
 export class HighUserGroupIdRule extends HardeningRule {
-  public readonly id = 'high-user-group-id';
+  /** The rule's id: `high-user-group-id`. */
+  public static readonly ID = 'high-user-group-id';
+
+  public readonly id = HighUserGroupIdRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every container runs with runAsUser and runAsGroup above 10000 (container or pod level)';
   public readonly rationale = 'low ids collide with users of the host; a container that escapes then acts as a real host user';

@@ -3,11 +3,17 @@ import { containersOf, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
 /**
- * Images are pinned by a digest. Opt-in (not among `HardeningChecks.defaultRules()`): add it with
- * `new HardeningChecks(app, { additionalRules: HardeningChecks.optionalRules() })`.
+ * `image-digest` (error): images are pinned by a digest. Opt-in (not among
+ * `HardeningChecks.defaultRules()`): add it with `new HardeningChecks(app, { additionalRules:
+ * HardeningChecks.optionalRules() })`.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, ImageDigestRule.ID, reason)`.
  */
 export class ImageDigestRule extends HardeningRule {
-  public readonly id = 'image-digest';
+  /** The rule's id: `image-digest`. */
+  public static readonly ID = 'image-digest';
+
+  public readonly id = ImageDigestRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every image is pinned by a sha256 digest (name:1.2.3@sha256:... or name@sha256:...)';
   public readonly rationale = 'a tag can be pushed again: with imagePullPolicy Always, the next pod start runs whatever the tag points to now, with the credentials the pod holds';

@@ -1,9 +1,16 @@
 import { containersOf, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Images are pulled on every start. */
+/**
+ * `image-pull-always` (warning): images are pulled on every start.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, ImagePullAlwaysRule.ID, reason)`.
+ */
 export class ImagePullAlwaysRule extends HardeningRule {
-  public readonly id = 'image-pull-always';
+  /** The rule's id: `image-pull-always`. */
+  public static readonly ID = 'image-pull-always';
+
+  public readonly id = ImagePullAlwaysRule.ID;
   public readonly severity = Severity.WARNING;
   public readonly requirement = 'every container sets imagePullPolicy: Always';
   public readonly rationale = 'a node-cached image skips the registry\'s authorization check, so any pod on the node can run a private image';

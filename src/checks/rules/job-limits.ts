@@ -1,8 +1,15 @@
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Standalone Jobs are bounded in time, retries and lifetime. */
+/**
+ * `job-limits` (error): standalone Jobs are bounded in time, retries and lifetime.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, JobLimitsRule.ID, reason)`.
+ */
 export class JobLimitsRule extends HardeningRule {
-  public readonly id = 'job-limits';
+  /** The rule's id: `job-limits`. */
+  public static readonly ID = 'job-limits';
+
+  public readonly id = JobLimitsRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'Jobs set ttlSecondsAfterFinished, backoffLimit and activeDeadlineSeconds';
   public readonly rationale = 'finished Jobs otherwise pile up forever, a failing Job retries six times by default, and a hung one runs forever';

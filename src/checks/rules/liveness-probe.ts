@@ -1,9 +1,17 @@
 import { containersOf, isLongRunning, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Long-running containers declare a liveness probe that is not their readiness probe. */
+/**
+ * `liveness-probe` (error): long-running containers declare a liveness probe that is not their
+ * readiness probe.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, LivenessProbeRule.ID, reason)`.
+ */
 export class LivenessProbeRule extends HardeningRule {
-  public readonly id = 'liveness-probe';
+  /** The rule's id: `liveness-probe`. */
+  public static readonly ID = 'liveness-probe';
+
+  public readonly id = LivenessProbeRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every container of a Deployment, StatefulSet or DaemonSet has a livenessProbe distinct from its readinessProbe';
   public readonly rationale = 'a deadlocked process is only restarted by a liveness probe; one identical to the readiness probe restarts every pod when a shared dependency fails';

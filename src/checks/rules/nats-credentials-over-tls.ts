@@ -5,11 +5,17 @@ import { HardeningRule, Severity } from '../hardening-rule';
 const SECRET_SENDING = ['NATS_PASSWORD', 'NATS_PASSWORD_FILE', 'NATS_TOKEN', 'NATS_TOKEN_FILE', 'NATS_USER', 'NATS_USER_FILE'];
 
 /**
- * NATS passwords and tokens travel over TLS. Creds and nkeys prove a key by signing a nonce and
- * never send it, so only password and token auth are concerned.
+ * `nats-credentials-over-tls` (warning): nATS passwords and tokens travel over TLS. Creds and
+ * nkeys prove a key by signing a nonce and never send it, so only password and token auth are
+ * concerned.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, NatsCredentialsOverTlsRule.ID, reason)`.
  */
 export class NatsCredentialsOverTlsRule extends HardeningRule {
-  public readonly id = 'nats-credentials-over-tls';
+  /** The rule's id: `nats-credentials-over-tls`. */
+  public static readonly ID = 'nats-credentials-over-tls';
+
+  public readonly id = NatsCredentialsOverTlsRule.ID;
   public readonly severity = Severity.WARNING;
   public readonly requirement = 'a container that authenticates to NATS with a password or token connects with tls:// or wss://, or trusts a CA (NATS_CA)';
   public readonly rationale = 'password and token auth send the secret itself to the server; over plain nats:// or ws:// anyone on the path reads it '

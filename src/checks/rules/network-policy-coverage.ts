@@ -5,9 +5,17 @@ import { HardeningRule, Severity } from '../hardening-rule';
 /** Kinds whose pods the rule covers: long-running workloads and batch pods alike. */
 const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
-/** The pods of every workload, Jobs and CronJobs included, are covered by NetworkPolicies for ingress and egress. */
+/**
+ * `network-policy-coverage` (warning): the pods of every workload, Jobs and CronJobs included, are
+ * covered by NetworkPolicies for ingress and egress.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, NetworkPolicyCoverageRule.ID, reason)`.
+ */
 export class NetworkPolicyCoverageRule extends HardeningRule {
-  public readonly id = 'network-policy-coverage';
+  /** The rule's id: `network-policy-coverage`. */
+  public static readonly ID = 'network-policy-coverage';
+
+  public readonly id = NetworkPolicyCoverageRule.ID;
   public readonly severity = Severity.WARNING;
   public readonly requirement = 'the pods of every Deployment, StatefulSet, DaemonSet, ReplicaSet, Job and CronJob are selected by NetworkPolicies covering Ingress and Egress';
   public readonly rationale = 'an unselected pod accepts connections from, and opens them to, anything in the cluster; a batch pod often holds credentials (backups, chaos experiments with an API token)';

@@ -1,8 +1,15 @@
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** NetworkPolicies select their pods by label. */
+/**
+ * `network-policy-selector` (warning): networkPolicies select their pods by label.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, NetworkPolicySelectorRule.ID, reason)`.
+ */
 export class NetworkPolicySelectorRule extends HardeningRule {
-  public readonly id = 'network-policy-selector';
+  /** The rule's id: `network-policy-selector`. */
+  public static readonly ID = 'network-policy-selector';
+
+  public readonly id = NetworkPolicySelectorRule.ID;
   public readonly severity = Severity.WARNING;
   public readonly requirement = 'every NetworkPolicy selects pods by at least one label';
   public readonly rationale = 'an empty podSelector applies to every pod of the namespace: right for a deliberate namespace-wide default deny, '

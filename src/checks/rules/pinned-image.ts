@@ -2,9 +2,16 @@ import { imageProblem } from '../../_image';
 import { containersOf, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Images are valid references pinned by a version tag or a digest. */
+/**
+ * `pinned-image` (error): images are valid references pinned by a version tag or a digest.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, PinnedImageRule.ID, reason)`.
+ */
 export class PinnedImageRule extends HardeningRule {
-  public readonly id = 'pinned-image';
+  /** The rule's id: `pinned-image`. */
+  public static readonly ID = 'pinned-image';
+
+  public readonly id = PinnedImageRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every image is a valid reference with a tag other than latest, or a digest';
   public readonly rationale = 'latest moves: pods of one workload run different code and a rollback changes nothing';

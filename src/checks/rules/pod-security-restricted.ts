@@ -3,9 +3,16 @@ import { HardeningRule, Severity } from '../hardening-rule';
 
 const ALLOWED_VOLUMES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret'];
 
-/** Pods meet the Pod Security Standards restricted profile. */
+/**
+ * `pod-security-restricted` (error): pods meet the Pod Security Standards restricted profile.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, PodSecurityRestrictedRule.ID, reason)`.
+ */
 export class PodSecurityRestrictedRule extends HardeningRule {
-  public readonly id = 'pod-security-restricted';
+  /** The rule's id: `pod-security-restricted`. */
+  public static readonly ID = 'pod-security-restricted';
+
+  public readonly id = PodSecurityRestrictedRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'pods meet the Pod Security Standards restricted profile: no host namespaces, ports or paths, not privileged, '
     + 'allowPrivilegeEscalation false, runAsNonRoot, seccomp RuntimeDefault or Localhost, capabilities drop ALL (add only NET_BIND_SERVICE)';

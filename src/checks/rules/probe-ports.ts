@@ -1,9 +1,16 @@
 import { containersOf, declaresPort, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Probes target ports the container declares. */
+/**
+ * `probe-ports` (error): probes target ports the container declares.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, ProbePortsRule.ID, reason)`.
+ */
 export class ProbePortsRule extends HardeningRule {
-  public readonly id = 'probe-ports';
+  /** The rule's id: `probe-ports`. */
+  public static readonly ID = 'probe-ports';
+
+  public readonly id = ProbePortsRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'the port of every httpGet, tcpSocket and grpc probe is declared in the container ports (by number or name)';
   public readonly rationale = 'a probe on an undeclared port usually probes nothing the application serves, and named ports must resolve';

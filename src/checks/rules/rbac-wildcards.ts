@@ -1,8 +1,15 @@
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** RBAC rules name what they grant. */
+/**
+ * `rbac-wildcards` (error): rBAC rules name what they grant.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, RbacWildcardsRule.ID, reason)`.
+ */
 export class RbacWildcardsRule extends HardeningRule {
-  public readonly id = 'rbac-wildcards';
+  /** The rule's id: `rbac-wildcards`. */
+  public static readonly ID = 'rbac-wildcards';
+
+  public readonly id = RbacWildcardsRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'Role and ClusterRole rules use no * in apiGroups, resources or verbs';
   public readonly rationale = 'a wildcard grants resources and verbs that do not exist yet, secrets and escalate included';

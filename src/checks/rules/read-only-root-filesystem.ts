@@ -1,9 +1,16 @@
 import { containersOf, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Containers mount their root filesystem read-only. */
+/**
+ * `read-only-root-filesystem` (error): containers mount their root filesystem read-only.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, ReadOnlyRootFilesystemRule.ID, reason)`.
+ */
 export class ReadOnlyRootFilesystemRule extends HardeningRule {
-  public readonly id = 'read-only-root-filesystem';
+  /** The rule's id: `read-only-root-filesystem`. */
+  public static readonly ID = 'read-only-root-filesystem';
+
+  public readonly id = ReadOnlyRootFilesystemRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every container sets readOnlyRootFilesystem: true';
   public readonly rationale = 'an attacker who gets code execution cannot drop tools or change binaries; writable paths become explicit emptyDirs';

@@ -1,9 +1,16 @@
 import { containersOf, isLongRunning, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Long-running containers declare a readiness probe. */
+/**
+ * `readiness-probe` (error): long-running containers declare a readiness probe.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, ReadinessProbeRule.ID, reason)`.
+ */
 export class ReadinessProbeRule extends HardeningRule {
-  public readonly id = 'readiness-probe';
+  /** The rule's id: `readiness-probe`. */
+  public static readonly ID = 'readiness-probe';
+
+  public readonly id = ReadinessProbeRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every container of a Deployment, StatefulSet or DaemonSet has a readinessProbe';
   public readonly rationale = 'without it a pod receives traffic before it can serve, and a rollout of a broken version proceeds';

@@ -2,9 +2,17 @@ import { indexOf } from '../_manifest-index';
 import { podTemplateOf, replicasOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Deployments and StatefulSets run two or more replicas, protected by exactly one budget. */
+/**
+ * `replicas-and-budget` (error): deployments and StatefulSets run two or more replicas, protected
+ * by exactly one budget.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, ReplicasAndBudgetRule.ID, reason)`.
+ */
 export class ReplicasAndBudgetRule extends HardeningRule {
-  public readonly id = 'replicas-and-budget';
+  /** The rule's id: `replicas-and-budget`. */
+  public static readonly ID = 'replicas-and-budget';
+
+  public readonly id = ReplicasAndBudgetRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every Deployment and StatefulSet runs at least 2 replicas and exactly one PodDisruptionBudget selects its pods';
   public readonly rationale = 'one replica, or no budget, lets a node drain take the service down; two budgets make the eviction API refuse the pods';

@@ -1,9 +1,16 @@
 import { containersOf, podTemplateOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Every container requests and limits cpu and memory. */
+/**
+ * `resource-limits` (error): every container requests and limits cpu and memory.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, ResourceLimitsRule.ID, reason)`.
+ */
 export class ResourceLimitsRule extends HardeningRule {
-  public readonly id = 'resource-limits';
+  /** The rule's id: `resource-limits`. */
+  public static readonly ID = 'resource-limits';
+
+  public readonly id = ResourceLimitsRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every container sets cpu and memory requests and limits';
   public readonly rationale = 'requests let the scheduler place pods honestly; limits stop one pod from starving its node';

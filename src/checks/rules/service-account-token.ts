@@ -2,9 +2,17 @@ import { indexOf } from '../_manifest-index';
 import { podTemplateOf, sameNamespace } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Pods mount a ServiceAccount token only when RBAC gives it a use. */
+/**
+ * `service-account-token` (error): pods mount a ServiceAccount token only when RBAC gives it a
+ * use.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, ServiceAccountTokenRule.ID, reason)`.
+ */
 export class ServiceAccountTokenRule extends HardeningRule {
-  public readonly id = 'service-account-token';
+  /** The rule's id: `service-account-token`. */
+  public static readonly ID = 'service-account-token';
+
+  public readonly id = ServiceAccountTokenRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'pods set automountServiceAccountToken: false, unless their ServiceAccount is bound to a Role or ClusterRole in the same manifests';
   public readonly rationale = 'a mounted token is a credential for the Kubernetes API waiting to be stolen; only pods that call the API need one';

@@ -1,9 +1,16 @@
 import { podTemplateOf, replicasOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Replicated workloads spread across hosts or zones. */
+/**
+ * `topology-spread` (warning): replicated workloads spread across hosts or zones.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, TopologySpreadRule.ID, reason)`.
+ */
 export class TopologySpreadRule extends HardeningRule {
-  public readonly id = 'topology-spread';
+  /** The rule's id: `topology-spread`. */
+  public static readonly ID = 'topology-spread';
+
+  public readonly id = TopologySpreadRule.ID;
   public readonly severity = Severity.WARNING;
   public readonly requirement = 'Deployments and StatefulSets with 2 or more replicas have a topologySpreadConstraint on kubernetes.io/hostname or topology.kubernetes.io/zone';
   public readonly rationale = 'replicas on one node or zone fail together; anti-affinity alone does not balance them';

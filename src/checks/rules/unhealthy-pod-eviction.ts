@@ -1,8 +1,15 @@
 import { HardeningRule, Severity } from '../hardening-rule';
 
-/** Budgets let unhealthy pods be evicted. */
+/**
+ * `unhealthy-pod-eviction` (error): budgets let unhealthy pods be evicted.
+ *
+ * Suppress it with `HardeningChecks.suppress(scope, UnhealthyPodEvictionRule.ID, reason)`.
+ */
 export class UnhealthyPodEvictionRule extends HardeningRule {
-  public readonly id = 'unhealthy-pod-eviction';
+  /** The rule's id: `unhealthy-pod-eviction`. */
+  public static readonly ID = 'unhealthy-pod-eviction';
+
+  public readonly id = UnhealthyPodEvictionRule.ID;
   public readonly severity = Severity.ERROR;
   public readonly requirement = 'every PodDisruptionBudget sets unhealthyPodEvictionPolicy: AlwaysAllow';
   public readonly rationale = 'with the default, a crash-looping pod counts against the budget and blocks the drain that might fix it';
