@@ -81,8 +81,9 @@ project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/stryker.config.json');
 
 // Node 20 is past its end of life and jsii prints a banner on every run saying so; the supported
-// range is stated once, in engines, instead of in every compile, docgen and bindings log.
-project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '1');
+// range is stated once, in engines, instead of in every compile, docgen and bindings log. The
+// variable lists the silenced major versions (@jsii/check-node compares them to the running one).
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
 
 // Tests type-check the example app against the sources, under the package's published name.
 project.tryFindObjectFile('test/tsconfig.json')?.addOverride('compilerOptions.paths', { 'cdk8s-hardening': ['../src/index.ts'] });
