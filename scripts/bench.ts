@@ -159,6 +159,7 @@ function main(): void {
     const chk = stats(samples.checks).min;
     rows.push(`| ${n} | checks overhead | | | +${Math.round(((chk - lib) / lib) * 100)} % | | |`);
   }
+  const verdicts = targetVerdicts(results);
   const imports = importTimes();
   const table = [
     '| N | scenario | min ms | median ms | vs floor | ms per service | peak heap MiB |',
@@ -166,9 +167,40 @@ function main(): void {
     ...rows,
   ].join('\n');
   console.log(table);
+  console.log(`\ntargets:\n${verdicts.map((v) => `  ${v.met ? 'met   ' : 'MISSED'} ${v.target}: ${v.measured}`).join('\n')}`);
   console.log(`\nimport: cdk8s-plus-28 alone ${round1(imports.plusMs)} ms, cdk8s-hardening (with cdk8s-plus-28) ${round1(imports.libraryMs)} ms`);
   mkdirSync(join(__dirname, '..', 'bench'), { recursive: true });
-  writeFileSync(join(__dirname, '..', 'bench', 'results.json'), JSON.stringify({ node: process.version, rounds: ROUNDS, results, imports }, null, 2));
+  writeFileSync(join(__dirname, '..', 'bench', 'results.json'), JSON.stringify({ node: process.version, rounds: ROUNDS, results, targets: verdicts, imports }, null, 2));
+  if (verdicts.some((v) => !v.met)) process.exitCode = 1;
+}
+
+interface Verdict { readonly target: string; readonly measured: string; readonly met: boolean }
+
+/**
+ * The performance targets, judged on the minimum of each scenario (the least disturbed run):
+ * checks add at most 25 % at N = 500 and 2000; with checks, the cost per service at N = 2000 is
+ * within 1.3x of N = 100; the library costs at most 1.2x the floor at N = 500 and 1.5x at N = 100.
+ * A target whose sizes were not run is left out.
+ */
+function targetVerdicts(results: any[]): Verdict[] {
+  const min = (n: number, scenario: string): number | undefined => results.find((r) => r.n === n && r.scenario === scenario)?.minMs;
+  const verdicts: Verdict[] = [];
+  const atMost = (target: string, value: number | undefined, limit: number, unit: (x: number) => string) => {
+    if (value !== undefined && Number.isFinite(value)) verdicts.push({ target, measured: unit(value), met: value <= limit });
+  };
+  const percent = (x: number) => `${x >= 0 ? '+' : ''}${Math.round(x * 100)} %`;
+  const times = (x: number) => `${round2(x)}x`;
+  for (const n of [500, 2000]) {
+    const lib = min(n, 'library'), chk = min(n, 'checks');
+    atMost(`checks add at most 25 % at N = ${n}`, lib && chk ? chk / lib - 1 : undefined, 0.25, percent);
+  }
+  const per100 = min(100, 'checks'), per2000 = min(2000, 'checks');
+  atMost('per-service cost with checks at N = 2000 within 1.3x of N = 100', per100 && per2000 ? (per2000 / 2000) / (per100 / 100) : undefined, 1.3, times);
+  for (const [n, limit] of [[500, 1.2], [100, 1.5]]) {
+    const lib = min(n, 'library'), floor = min(n, 'floor');
+    atMost(`library at most ${limit}x the floor at N = ${n}`, lib && floor ? lib / floor : undefined, limit, times);
+  }
+  return verdicts;
 }
 
 function round1(x: number): number { return Math.round(x * 10) / 10; }
