@@ -78,7 +78,7 @@ project.addPackageIgnore('/scripts/');
 project.addPackageIgnore('/.tmp/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/bench/');
-project.addPackageIgnore('/stryker.config.json');
+project.addPackageIgnore('/stryker.config.mjs');
 
 // Node 20 is past its end of life and jsii prints a banner on every run saying so; the supported
 // range is stated once, in engines, instead of in every compile, docgen and bindings log. The
