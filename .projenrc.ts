@@ -157,6 +157,11 @@ project.addTask('mutation', {
   steps: [{ exec: 'stryker run' }],
 });
 
+project.addTask('mutation:assets', {
+  description: 'Mutation testing of the shell and k6 assets: each mutation in test/asset-mutations.ts must fail a named test',
+  steps: [{ exec: 'ts-node --project test/tsconfig.json scripts/asset-mutations.ts', receiveArgs: true }],
+});
+
 project.addTask('validate-example', {
   description: 'Validate the synthesized example manifests with the test suite\'s schema, PSS and rule checks',
   steps: [{ exec: 'ts-node --project test/tsconfig.json scripts/validate-manifests.ts examples/api-service/dist' }],

@@ -498,6 +498,11 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
       expect(onDay.status).toBe(0);
       expect(JSON.parse(onDay.stdout).backup).toBe('20261120T023003Z');
 
+      // both bounds include a backup started at exactly that second
+      const exactly = restore({ BACKUP_NOT_BEFORE: '20261121T023004Z', BACKUP_NOT_AFTER: '20261121T023004Z', ON_EXISTING: 'replace' });
+      expect(exactly.status).toBe(0);
+      expect(JSON.parse(exactly.stdout).backup).toBe('20261121T023004Z');
+
       clearLog(callLog);
       const nearest = '20261123T023006Z, 20261122T023005Z, 20261121T023004Z, 20261120T023003Z, 20261119T023002Z';
       for (const [vars, message] of [
