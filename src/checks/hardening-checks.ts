@@ -2,6 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { invalidProp } from '../_errors';
 import { assertAnnotationKey, assertNoControlCharacters } from '../_validate';
+import { synthSessionOf, watchSynth } from './_synth-session';
 import { HardeningRule, Severity } from './hardening-rule';
 import { BudgetAllowsDisruptionRule } from './rules/budget-allows-disruption';
 import { CronJobSafetyRule } from './rules/cron-job-safety';
@@ -157,6 +158,9 @@ export class HardeningChecks {
 
   private readonly scopes: IConstruct[];
 
+  /** Whether synthesis may reuse the JSON the rules read (no custom rule could have written to it). */
+  private readonly onlyBuiltInRules: boolean;
+
   /**
    * Checks every API object under `scope` (and under each of `alsoCheck`) when its app is
    * synthesized.
@@ -170,15 +174,26 @@ export class HardeningChecks {
     const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
     if (duplicate) throw invalidProp('rules', 'have unique ids', duplicate);
     this.failOnWarnings = props.failOnWarnings ?? false;
+    this.onlyBuiltInRules = this.rules.every((rule) => builtInRuleClasses().has(rule.constructor));
     this.scopes = [scope, ...checkedApart(scope, props.alsoCheck ?? [])];
     for (const checked of this.scopes) {
-      checked.node.addValidation({
-        validate: () => {
-          const findings = this.findingsOf(checked);
-          const failing = findings.filter((f) => this.fails(f));
-          return failing.length > 0 ? [renderReport(findings, isRoot(checked) ? headerOf(checked) : undefined)] : [];
+      watchSynth(checked);
+      const validation = {
+        validate: (): string[] => {
+          // cdk8s validates the app again for every chart it renders: one check per synth is enough
+          const session = synthSessionOf(checked);
+          const earlier = session?.resultOf(validation);
+          if (earlier) return earlier;
+          const objects = renderedUnder(checked);
+          const findings = this.findingsIn(objects);
+          const messages = findings.some((f) => this.fails(f)) ? [renderReport(findings, isRoot(checked) ? headerOf(checked) : undefined)] : [];
+          session?.record(validation, messages);
+          // the rendering that follows takes the JSON the rules read, unless a rule of the user's could have written to it
+          if (session && this.onlyBuiltInRules) for (const { obj, json } of objects) session.handOver(obj, json);
+          return messages;
         },
-      });
+      };
+      checked.node.addValidation(validation);
     }
   }
 
@@ -198,10 +213,15 @@ export class HardeningChecks {
 
   /** The findings of one scope, each object checked against the objects of that scope. */
   private findingsOf(scope: IConstruct): HardeningFinding[] {
-    const entries = apiObjectsUnder(scope).map((obj) => ({ path: obj.node.path, json: obj.toJson() }));
-    const manifests = entries.map((e) => e.json);
+    return this.findingsIn(renderedUnder(scope));
+  }
+
+  /** The findings of rendered objects, each checked against all of them. */
+  private findingsIn(objects: RenderedObject[]): HardeningFinding[] {
+    const manifests = objects.map((o) => o.json);
     const findings: HardeningFinding[] = [];
-    for (const { path, json } of entries) {
+    for (const { obj, json } of objects) {
+      const path = obj.node.path;
       const annotations = json.metadata?.annotations ?? {};
       const name = `${json.metadata?.namespace ? `${json.metadata.namespace}/` : ''}${json.kind}/${json.metadata?.name}`;
       for (const rule of this.rules) {
@@ -220,6 +240,24 @@ export class HardeningChecks {
     }
     return findings;
   }
+}
+
+interface RenderedObject {
+  readonly obj: ApiObject;
+  readonly json: any;
+}
+
+/** Every ApiObject under a scope with its JSON as synthesis renders it. */
+function renderedUnder(scope: IConstruct): RenderedObject[] {
+  return apiObjectsUnder(scope).map((obj) => ({ obj, json: obj.toJson() }));
+}
+
+let builtIn: Set<Function> | undefined;
+
+/** The classes of the rules this package ships. */
+function builtInRuleClasses(): Set<Function> {
+  builtIn ??= new Set([...HardeningChecks.defaultRules(), ...HardeningChecks.optionalRules()].map((rule) => rule.constructor));
+  return builtIn;
 }
 
 /**
