@@ -13,8 +13,7 @@ import { literalEnv } from './support/synthesized';
 // kubectl, curl, date and sleep are stand-ins on a fake clock that enforce the synthesized RBAC.
 // The scripts probe the health URL every PROBE_PAUSE seconds (0.2 in production); most tests
 // probe every 0.5 or 1 fake seconds to keep the number of stand-in processes down. Each
-// scenario's main path runs under bash, dash and busybox sh, the other cases under busybox sh.
-const BUSYBOX = 'busybox sh';
+// case runs under bash, dash and busybox sh.
 const HEALTH_URL = 'http://orders-api.orders.svc:80/readyz';
 
 describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a scripted cluster', () => {
@@ -100,10 +99,10 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectExactAccess(s);
     });
 
-    test('a probe that fails during the rollout: FAIL, exit 1, with the first failure', () => {
+    test.each(SHELLS)('a probe that fails during the rollout: FAIL, exit 1, with the first failure, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { rollout: { podReadyAfter: 4 }, health: { outages: [[10, 11]] } });
-      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, BUSYBOX);
+      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
       expect(result.status).toBe(1);
       expect(result.json).toMatchObject({
         verdict: 'FAIL',
@@ -116,11 +115,11 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test('new pods that never become ready: the progress deadline passes, FAIL, exit 1, the old pods still serving', () => {
+    test.each(SHELLS)('new pods that never become ready: the progress deadline passes, FAIL, exit 1, the old pods still serving, under %s', (shell) => {
       const s = synth();
       // the Deployment as it runs, with a 20 s progress deadline: the script reads it from there
       cluster = ordersCluster(s, { deployments: [apiAsRunning(s, { progressDeadlineSeconds: 20 })], rollout: { podReadyAfter: null } });
-      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, BUSYBOX);
+      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
       expect(result.status).toBe(1);
       // last progress: the new pod created at 1 s; exceeded after 21 s, seen at 22 s
       expect(result.json).toMatchObject({
@@ -134,19 +133,19 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test('not complete within the timeout: FAIL, exit 2, saying what it waited for', () => {
+    test.each(SHELLS)('not complete within the timeout: FAIL, exit 2, saying what it waited for, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { rollout: { podReadyAfter: 4 } });
-      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', TIMEOUT_SECONDS: '9' }, BUSYBOX);
+      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', TIMEOUT_SECONDS: '9' }, shell);
       expect(result.status).toBe(2);
       // at 10 s: both new pods exist, the first old one has gone, the second is still running
       expect(result.json).toMatchObject({ verdict: 'FAIL', reason: 'the rollout was not complete within 9s (1 old replicas are pending termination)' });
     });
 
-    test('an unready pod before the restart: NOT_RUN, exit 3, nothing restarted', () => {
+    test.each(SHELLS)('an unready pod before the restart: NOT_RUN, exit 3, nothing restarted, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { pods: [apiPods()[0], { ...apiPods()[1], ready: false }] });
-      const result = runExperiment(s, cluster, {}, BUSYBOX);
+      const result = runExperiment(s, cluster, {}, shell);
       expect(result.status).toBe(3);
       // kubectl rollout status would still be waiting for it
       expect(result.json).toMatchObject({
@@ -156,18 +155,18 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test('a paused Deployment: NOT_RUN, exit 3, nothing restarted', () => {
+    test.each(SHELLS)('a paused Deployment: NOT_RUN, exit 3, nothing restarted, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { deployments: [apiAsRunning(s, { paused: true })] });
-      const result = runExperiment(s, cluster, {}, BUSYBOX);
+      const result = runExperiment(s, cluster, {}, shell);
       expect(result.json).toMatchObject({ verdict: 'NOT_RUN', reason: 'deployment orders-api is paused (kubectl rollout resume first); nothing was injected' });
       expect(verbCalls('rollout')).toEqual([]);
     });
 
-    test('stopped by SIGTERM mid-rollout: exit 143, an ABORTED result with the probes so far, the access removed', async () => {
+    test.each(SHELLS)('stopped by SIGTERM mid-rollout: exit 143, an ABORTED result with the probes so far, the access removed, under %s', async (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { rollout: { podReadyAfter: 4 } });
-      const run = startExperiment(s, cluster, { PROBE_PAUSE: '1' });
+      const run = startExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
       const result = await run.stop('SIGTERM', () => cluster.calls('kubectl').some((c) => c[0] === 'rollout') && probes().length >= 3);
       expect(result.status).toBe(143);
       expect(result.json).toMatchObject({ verdict: 'ABORTED', reason: 'stopped by signal 15 (the Job deadline sends TERM); cleanup ran', cleanup: 'done', probesFailed: 0 });
@@ -223,10 +222,10 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectExactAccess(s);
     });
 
-    test('the budget refuses until the timeout (the replacement never becomes ready): FAIL, exit 2, the budget held', () => {
+    test.each(SHELLS)('the budget refuses until the timeout (the replacement never becomes ready): FAIL, exit 2, the budget held, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { replacementDelay: null });
-      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', TIMEOUT_SECONDS: '20' }, BUSYBOX);
+      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', TIMEOUT_SECONDS: '20' }, shell);
       expect(result.status).toBe(2);
       expect(result.json).toMatchObject({
         verdict: 'FAIL',
@@ -240,48 +239,48 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test('a pod lost to something else mid-drain (a node failure): ready pods below the budget and probes failing: FAIL, exit 1', () => {
+    test.each(SHELLS)('a pod lost to something else mid-drain (a node failure): ready pods below the budget and probes failing: FAIL, exit 1, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { edits: [{ at: 1, resource: 'pods', name: 'orders-api-7d9-b', patch: null }] });
-      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, BUSYBOX);
+      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
       expect(result.status).toBe(1);
       expect(result.json.reason).toMatch(/^drained in \d+s, but ready pods fell to 0 \(at 2027-01-15T08:00:02Z\), below the 1 poddisruptionbudget orders-api-pdb keeps; \d+ of \d+ probes of the health URL failed \(the first at 2027-01-15T08:00:01Z: HTTP 000\)$/);
       expect(result.json).toMatchObject({ verdict: 'FAIL', minReadyPods: 0 });
     });
 
-    test('an unready pod before the drain: NOT_RUN, exit 3, nothing evicted', () => {
+    test.each(SHELLS)('an unready pod before the drain: NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { pods: [apiPods()[0], { ...apiPods()[1], ready: false }] });
-      const result = runExperiment(s, cluster, {}, BUSYBOX);
+      const result = runExperiment(s, cluster, {}, shell);
       expect(result.status).toBe(3);
       expect(result.json).toMatchObject({ verdict: 'NOT_RUN', reason: 'deployment orders-api is not healthy before injection; nothing was injected' });
       expect(verbCalls('create')).toEqual([]);
       expectAccessEnded(s);
     });
 
-    test('a budget in the cluster that does not select the pods: NOT_RUN, exit 3, nothing evicted', () => {
+    test.each(SHELLS)('a budget in the cluster that does not select the pods: NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
       const s = synth();
       const elsewhere = { ...s.apiBudget, metadata: { ...s.apiBudget.metadata, namespace: 'orders' }, spec: { ...s.apiBudget.spec, selector: { matchLabels: { app: 'other' } } } };
       cluster = ordersCluster(s, { budgets: [elsewhere] });
-      const result = runExperiment(s, cluster, {}, BUSYBOX);
+      const result = runExperiment(s, cluster, {}, shell);
       expect(result.status).toBe(3);
       expect(result.json.reason).toBe('poddisruptionbudget orders-api-pdb does not select pod(s) orders-api-7d9-a orders-api-7d9-b of deployment orders-api: their evictions would not be guarded; nothing was injected');
       expect(verbCalls('create')).toEqual([]);
     });
 
-    test('a budget that allows no disruption now (edited in the cluster): NOT_RUN, exit 3, nothing evicted', () => {
+    test.each(SHELLS)('a budget that allows no disruption now (edited in the cluster): NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { budgets: [{ ...s.apiBudget, metadata: { ...s.apiBudget.metadata, namespace: 'orders' }, spec: { ...s.apiBudget.spec, minAvailable: 2 } }] });
-      const result = runExperiment(s, cluster, {}, BUSYBOX);
+      const result = runExperiment(s, cluster, {}, shell);
       expect(result.status).toBe(3);
       expect(result.json.reason).toBe('poddisruptionbudget orders-api-pdb allows no disruption now (it needs 2 healthy pods and has 2): a drain would stall; nothing was injected');
       expect(verbCalls('create')).toEqual([]);
     });
 
-    test('stopped by SIGTERM mid-drain: exit 143, an ABORTED result naming what was evicted, the access removed', async () => {
+    test.each(SHELLS)('stopped by SIGTERM mid-drain: exit 143, an ABORTED result naming what was evicted, the access removed, under %s', async (shell) => {
       const s = synth();
       cluster = ordersCluster(s);
-      const run = startExperiment(s, cluster, { PROBE_PAUSE: '1' });
+      const run = startExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
       const result = await run.stop('SIGTERM', () => cluster.calls('kubectl').some((c) => c[0] === 'create'));
       expect(result.status).toBe(143);
       expect(result.json).toMatchObject({ verdict: 'ABORTED', evicted: ['orders-api-7d9-a'], cleanup: 'done' });
@@ -329,10 +328,10 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectExactAccess(s);
     });
 
-    test('a service that cannot answer without its collector: FAIL, exit 1, the policy restored; probed several times a second', () => {
+    test.each(SHELLS)('a service that cannot answer without its collector: FAIL, exit 1, the policy restored; probed several times a second, under %s', (shell) => {
       const s = synth();
       cluster = blockCluster(s, { health: { dependsOnEgress: OTLP_EGRESS_JSON } });
-      const result = runExperiment(s, cluster, { HOLD_SECONDS: '5' }, BUSYBOX);
+      const result = runExperiment(s, cluster, { HOLD_SECONDS: '5' }, shell);
       expect(result.status).toBe(1);
       expect(result.json).toMatchObject({
         verdict: 'FAIL',
@@ -345,43 +344,44 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test('a policy that does not allow the collector: NOT_RUN, exit 3, nothing patched', () => {
+    test.each(SHELLS)('a policy that does not allow the collector: NOT_RUN, exit 3, nothing patched, under %s', (shell) => {
       const s = synth();
       const without = { ...s.apiPolicy, spec: { ...s.apiPolicy.spec, egress: s.apiPolicy.spec.egress.slice(0, 1) } };
       cluster = blockCluster(s, { networkPolicies: [without] });
-      const result = runExperiment(s, cluster, HOLD, BUSYBOX);
+      const result = runExperiment(s, cluster, HOLD, shell);
       expect(result.status).toBe(3);
       expect(result.json.reason).toBe(`networkpolicy orders-api does not allow the egress ${literalEnv(s.container).OBSERVABILITY_EGRESS}: there is nothing to block (apply the chart that adds it); nothing was injected`);
       expect(verbCalls('patch')).toEqual([]);
     });
 
-    test.each([
+    const badSettings: Array<[string, string, string]> = [
       ['OBSERVABILITY_EGRESS', '[]', 'OBSERVABILITY_EGRESS must be a JSON array of NetworkPolicy egress rules, got \'[]\''],
       ['OBSERVABILITY_EGRESS', '{"to":[]}', 'OBSERVABILITY_EGRESS must be a JSON array of NetworkPolicy egress rules, got \'{"to":[]}\''],
       ['PROBE_PAUSE', '.2', 'PROBE_PAUSE must be seconds from 0 to 9.99 with at most two decimals, got \'.2\''],
       ['PROBE_TIMEOUT', '0', 'PROBE_TIMEOUT must be whole seconds from 1 to 59, got \'0\''],
-    ])('%s=%s: NOT_RUN, exit 3, before any call but the removal of the access', (name, value, reason) => {
+    ];
+    test.each(SHELLS.flatMap((shell) => badSettings.map(([name, value, reason]) => [name, value, shell, reason])))('%s=%s: NOT_RUN, exit 3, before any call but the removal of the access, under %s', (name, value, shell, reason) => {
       const s = synth();
       cluster = blockCluster(s);
-      const result = runExperiment(s, cluster, { [name]: value }, BUSYBOX);
+      const result = runExperiment(s, cluster, { [name]: value }, shell);
       expect(result.status).toBe(3);
       expect(result.json.reason).toBe(reason);
       expect(kubectl()).toEqual([['delete', 'rolebinding', 'orders-observability-block', '-n', 'orders', '--wait=false', '--ignore-not-found']]);
     });
 
-    test('an unhealthy target: NOT_RUN, exit 3, nothing patched', () => {
+    test.each(SHELLS)('an unhealthy target: NOT_RUN, exit 3, nothing patched, under %s', (shell) => {
       const s = synth();
       cluster = blockCluster(s, { health: { up: false } });
-      const result = runExperiment(s, cluster, HOLD, BUSYBOX);
+      const result = runExperiment(s, cluster, HOLD, shell);
       expect(result.status).toBe(3);
       expect(verbCalls('patch')).toEqual([]);
       expectAccessEnded(s);
     });
 
-    test('stopped by SIGTERM during the block: exit 143, the policy restored, the access removed', async () => {
+    test.each(SHELLS)('stopped by SIGTERM during the block: exit 143, the policy restored, the access removed, under %s', async (shell) => {
       const s = synth();
       cluster = blockCluster(s);
-      const run = startExperiment(s, cluster, { HOLD_SECONDS: '3600', PROBE_PAUSE: '1' });
+      const run = startExperiment(s, cluster, { HOLD_SECONDS: '3600', PROBE_PAUSE: '1' }, shell);
       const result = await run.stop('SIGTERM', () => cluster.state.history.length > 0);
       expect(result.status).toBe(143);
       expect(result.json).toMatchObject({ verdict: 'ABORTED', cleanup: 'done' });

@@ -107,10 +107,10 @@ export function runExperiment(synth: Synthesized, cluster: FakeCluster, env: Rec
  * waits FAKE_SLEEP_REAL seconds), for signal tests: `stop(signal)` waits until `ready()` holds,
  * sends the signal and resolves with the exit code, stdout and stderr.
  */
-export function startExperiment(synth: Synthesized, cluster: FakeCluster, env: Record<string, string> = {}) {
+export function startExperiment(synth: Synthesized, cluster: FakeCluster, env: Record<string, string> = {}, shell = 'busybox sh') {
   const dir = join(cluster.dir, 'opt-chaos');
   materializeConfigMap(onlyOfKind(synth.objects, 'ConfigMap'), dir);
-  const [command, args] = shellArgv('busybox sh');
+  const [command, args] = shellArgv(shell);
   const child = spawn(command, [...args, join(dir, `${synth.container.name}.sh`)], {
     env: {
       PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`,
