@@ -7,12 +7,12 @@ import { assertPinnedImage } from './_image';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { BACKUP_MOUNT, SCRIPTS_DIR } from './_nats-box';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
-import { addEphemeralStorage } from './_resources';
+import { addEphemeralStorage, withDefaults } from './_resources';
 import { defaultDrillSchedule, overlapWithBackups } from './_restore-drill-schedule';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule } from './_schedule';
 import { immutableScripts } from './_scripts-config-map';
-import { assertDnsLabel, assertWholeNumber, INT32_MAX, wholeSeconds } from './_validate';
+import { assertDnsLabel, assertMetadata, assertWholeNumber, INT32_MAX, wholeSeconds, wholeSize } from './_validate';
 import { longestRunIntervalSeconds } from './alerts/_schedule-period';
 import { NatsBackupCronJob } from './nats-backup-cron-job';
 
@@ -162,6 +162,7 @@ export class NatsRestoreDrill extends Construct {
     if (!(props.backup instanceof NatsBackupCronJob)) {
       throw invalidProp('backup', 'be a NatsBackupCronJob (the drill mounts its claim and follows its schedule)', props.backup);
     }
+    assertMetadata('metadata', props.metadata);
     const backup = props.backup;
     const settings = backup._settings;
     const backupSpec = ApiObject.of(backup.cronJob).toJson().spec;
@@ -195,7 +196,8 @@ export class NatsRestoreDrill extends Construct {
         command: ['/bin/sh', `${SCRIPTS_DIR}/nats-restore-drill.sh`],
         workingDir: '/tmp',
         securityContext: restrictedContainerSecurity(settings.user, settings.group),
-        resources: { cpu: props.resources?.cpu ?? DEFAULT_RESOURCES.cpu, memory: props.resources?.memory ?? DEFAULT_RESOURCES.memory },
+        // ephemeral storage follows from storeSize (below); checked to be left out
+        resources: withDefaults({ cpu: props.resources?.cpu, memory: props.resources?.memory }, { ...DEFAULT_RESOURCES, ephemeralStorage: {} }).cdk8sPlus,
         envVariables: Object.fromEntries(Object.entries({
           BACKUP_ROOT: BACKUP_MOUNT,
           MAX_BACKUP_AGE_SECONDS: String(checked.maxBackupAgeSeconds),
@@ -281,10 +283,7 @@ function validate(props: NatsRestoreDrillProps, backupSpec: any, backup: NatsBac
 
   const claim = backup.claim instanceof kplus.PersistentVolumeClaim ? backup.claim.storage : undefined;
   const storeSize = props.storeSize ?? claim ?? Size.gibibytes(5);
-  const storeMib = storeSize.toKibibytes() / 1024;
-  if (!Number.isInteger(storeMib) || storeMib < 64 || storeMib > 1024 * 1024 * 1024) {
-    throw invalidProp('storeSize', 'be whole mebibytes, at least 64Mi', `${storeSize.toKibibytes()}Ki`);
-  }
+  wholeSize('storeSize', storeSize, 'Mi', 64);
   if (props.resources?.ephemeralStorage !== undefined) {
     throw invalidProp('resources.ephemeralStorage', 'be left out: the drill\'s ephemeral storage is storeSize plus 256Mi', 'given');
   }

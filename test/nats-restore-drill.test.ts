@@ -121,6 +121,9 @@ describe('NatsRestoreDrill', () => {
     const own512 = synthDrill({ storeSize: Size.mebibytes(512), resources: { memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) } } });
     expect(own512.pod.volumes).toContainEqual({ name: 'store', emptyDir: { sizeLimit: '512Mi' } });
     expect(own512.container.resources.limits).toEqual({ 'cpu': '1', 'memory': '2048Mi', 'ephemeral-storage': '768Mi' });
+    // a request alone keeps a limit: the default one, raised to the request
+    const cpuRequest = synthDrill({ resources: { cpu: { request: kplus.Cpu.millis(2000) } } });
+    expect(cpuRequest.container.resources).toMatchObject({ requests: { cpu: '2000m' }, limits: { cpu: '2000m', memory: '1024Mi' } });
     // an existing claim's size is unknown here: 5Gi
     const existing = synthDrill({}, { existingClaim: kplus.PersistentVolumeClaim.fromClaimName(newChart(), 'c', 'jetstream-backups') });
     expect(existing.env.STORE_LIMIT_KIB).toBe(String(5 * 1024 * 1024));
@@ -185,8 +188,14 @@ describe('NatsRestoreDrill refuses', () => {
       'schedule must be a 5-field cron expression (minute hour day-of-month month day-of-week) such as "0 2 * * *"; its minute field allows 0-59, *, ranges, lists and steps, got "61 * * * *"'],
     ['an allowed backup age shorter than the backup schedule\'s interval', { maxBackupAge: Duration.hours(23) },
       'maxBackupAge must be whole seconds from 1 day to 36500 days (the backup schedule\'s longest interval: a drill right before the next backup would fail), got 23 hours'],
-    ['a store below 64Mi', { storeSize: Size.mebibytes(32) }, 'storeSize must be whole mebibytes, at least 64Mi, got "32768Ki"'],
-    ['a store of fractional mebibytes', { storeSize: Size.kibibytes(70000) }, 'storeSize must be whole mebibytes, at least 64Mi, got "70000Ki"'],
+    ['a store below 64Mi', { storeSize: Size.mebibytes(32) }, 'storeSize must be whole mebibytes, at least 64Mi, got 32Mi'],
+    ['a store of fractional mebibytes', { storeSize: Size.kibibytes(70000) }, 'storeSize must be whole mebibytes, at least 64Mi, got 70000Ki'],
+    ['a store of a fraction of a kibibyte', { storeSize: Size.mebibytes(5e-324) }, 'storeSize must be whole mebibytes, at least 64Mi, got 5.06e-321Ki'],
+    ['a negative cpu limit', { resources: { cpu: { limit: kplus.Cpu.millis(-5e-324) } } }, 'resources.cpu.limit must be whole millicores, at least 1m, such as Cpu.millis(250) or Cpu.units(1.5), got "-5e-324m"'],
+    ['a memory request above its limit', { resources: { memory: { request: Size.gibibytes(2), limit: Size.gibibytes(1) } } },
+      'resources.memory.request must be at most the memory limit (1Gi), got "2Gi"'],
+    ['a namespace with a control character', { metadata: { namespace: 'a\u0000' } },
+      'metadata.namespace must be a DNS-1123 label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit, got "a\\u0000"'],
     ['ephemeral storage in resources', { resources: { ephemeralStorage: { limit: Size.gibibytes(1) } } },
       'resources.ephemeralStorage must be left out: the drill\'s ephemeral storage is storeSize plus 256Mi, got "given"'],
     ['an unpinned server image', { serverImage: 'nats:latest' }, 'serverImage must pin a version tag (name:1.2.3) or a digest (name@sha256:...); the latest tag moves between pulls, got "nats:latest"'],

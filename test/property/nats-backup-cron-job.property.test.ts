@@ -1,10 +1,10 @@
-import { Cron } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
+import { schedule } from './cron.arbitraries';
 import { testProperty } from './harness';
 import { NATS_CONNECTION_PROPS, natsConnectionOptions, natsConnectionSpec, NatsConnectionSpec } from './nats-connection.arbitraries';
 import {
-  defined, described, dnsLabel, duration, either, hostileDuration, hostileNumber, hostileSize, hostileString, metadataProp, prop,
+  defined, dnsLabel, duration, either, hostileDuration, hostileNumber, hostileSize, hostileString, metadataProp, prop,
   size, validDuration, validOrHostile,
 } from './values';
 import { NatsBackupCronJob, NatsBackupCronJobProps } from '../../src';
@@ -20,20 +20,6 @@ const NATS_BACKUP_PROPS = [
   ...NATS_CONNECTION_PROPS, 'metadata', 'schedule', 'timeZone', 'retention', 'keepLast', 'includeMessages', 'monitorUrl', 'existingClaim',
   'claimSize', 'storageClassName', 'accessMode', 'startingDeadline', 'activeDeadline', 'backoffLimit', 'jobsHistoryLimit',
 ];
-
-function cronField(valid: string[]): fc.Arbitrary<string> {
-  return either(fc.constantFrom(...valid), fc.oneof(fc.constantFrom('7', '60', '24', '0-7', '*/0', '1,,2', '*-5', '?', 'L', '@daily', '1 2'), hostileString()));
-}
-
-function schedule(): fc.Arbitrary<Cron> {
-  return fc.record({
-    minute: cronField(['0', '30', '*/15', '0-59/10']),
-    hour: cronField(['2', '*', '*/6', '1-5']),
-    day: cronField(['*', '1', '15', '31']),
-    month: cronField(['*', '1', 'JAN-MAR', '12']),
-    weekDay: cronField(['*', '0', '6', 'MON-FRI', 'sun']),
-  }).map((o) => described(Cron.schedule(o), `Cron.schedule(${JSON.stringify(o)})`));
-}
 
 function backupProps(): fc.Arbitrary<Case['backup']> {
   return fc.record({
