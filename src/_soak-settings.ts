@@ -189,7 +189,8 @@ function mergeThresholds(
 ): Record<string, string[]> {
   const merged: Record<string, string[]> = Object.fromEntries(Object.entries(builtIn).map(([m, e]) => [m, [...e]]));
   for (const [metric, expressions] of Object.entries(extra)) {
-    const prop = `thresholds.extra["${metric}"]`;
+    // JSON quoting: a key with quotes or control characters still reads as one prop
+    const prop = `thresholds.extra[${JSON.stringify(metric)}]`;
     const parsed = assertSoakThreshold(prop, metric, expressions, tagValues);
     parsed.forEach((user, i) => {
       for (const own of (builtIn[metric] ?? []).map((e) => parseThresholdExpression(metric, e))) {

@@ -197,7 +197,8 @@ export class NatsRestoreDrill extends Construct {
         workingDir: '/tmp',
         securityContext: restrictedContainerSecurity(settings.user, settings.group),
         // ephemeral storage follows from storeSize (below); checked to be left out
-        resources: withDefaults({ cpu: props.resources?.cpu, memory: props.resources?.memory }, { ...DEFAULT_RESOURCES, ephemeralStorage: {} }).cdk8sPlus,
+        resources: withDefaults({ cpu: props.resources?.cpu, memory: props.resources?.memory },
+          { ...DEFAULT_RESOURCES, ephemeralStorage: {} }).cdk8sPlus,
         envVariables: Object.fromEntries(Object.entries({
           BACKUP_ROOT: BACKUP_MOUNT,
           MAX_BACKUP_AGE_SECONDS: String(checked.maxBackupAgeSeconds),

@@ -283,6 +283,8 @@ describe('SoakJob refuses', () => {
     ['a malformed metric name', () => synthSoak({ thresholds: { extra: { 'http req': ['rate<0.1'] } } }),
       'thresholds.extra["http req"] must name a k6 metric such as "http_req_duration" or a sub-metric such as "http_req_duration{endpoint:GET /orders}", got "http req"'],
     ['an empty threshold list', () => synthSoak({ thresholds: { extra: { checks: [] } } }), 'thresholds.extra["checks"] must hold at least one expression, got []'],
+    ['a metric name with a line break', () => synthSoak({ thresholds: { extra: { 'a\r\n"b': ['rate<1'] } } }),
+      'thresholds.extra["a\\r\\n\\"b"] must name a k6 metric such as "http_req_duration" or a sub-metric such as "http_req_duration{endpoint:GET /orders}", got "a\\r\\n\\"b"'],
     ['an error rate above 1', () => synthSoak({ thresholds: { maxErrorRate: 5 } }), 'thresholds.maxErrorRate must be a share from 0 to 1, got 5'],
     ['a growth limit below 1', () => synthSoak({ thresholds: { maxLatencyGrowth: 0.9 } }), 'thresholds.maxLatencyGrowth must be a finite ratio of at least 1, got 0.9'],
     ['p99 below p95', () => synthSoak({ thresholds: { p95: Duration.millis(800), p99: Duration.millis(500) } }),

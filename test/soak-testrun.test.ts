@@ -36,6 +36,12 @@ const restricted = (id: number) => ({
   seccompProfile: { type: 'RuntimeDefault' },
 });
 
+/** The k6 pods' resources by default: the SoakJob's own (the initializer runs k6 too). */
+const K6_RESOURCES = {
+  requests: { 'cpu': '250m', 'memory': '256Mi', 'ephemeral-storage': '64Mi' },
+  limits: { 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '256Mi' },
+};
+
 describe('SoakJob k6-operator TestRun', () => {
   test('a TestRun of the same script, split over the runners, only when asked for', () => {
     const { testRun, spec } = synthTestRun();
@@ -70,10 +76,7 @@ describe('SoakJob k6-operator TestRun', () => {
       automountServiceAccountToken: 'false',
       securityContext: K6_POD_SECURITY,
       containerSecurityContext: restricted(12345),
-      resources: {
-        requests: { 'cpu': '250m', 'memory': '256Mi', 'ephemeral-storage': '64Mi' },
-        limits: { 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '256Mi' },
-      },
+      resources: K6_RESOURCES,
       env: [{ name: 'K6_NO_USAGE_REPORT', value: 'true' }, { name: 'SOAK_SECRETS', value: 'unmounted' }],
       volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
       volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
@@ -109,10 +112,7 @@ describe('SoakJob k6-operator TestRun', () => {
       automountServiceAccountToken: 'false',
       securityContext: K6_POD_SECURITY,
       containerSecurityContext: restricted(12345),
-      resources: {
-        requests: { 'cpu': '250m', 'memory': '256Mi', 'ephemeral-storage': '64Mi' },
-        limits: { 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '256Mi' },
-      },
+      resources: K6_RESOURCES,
       env: [{ name: 'K6_NO_USAGE_REPORT', value: 'true' }, { name: 'SOAK_TESTRUN_RUNNERS', value: '4' }],
       volumes: [
         { name: 'output', emptyDir: { sizeLimit: '16Mi' } },

@@ -4,7 +4,8 @@ import * as fc from 'fast-check';
 import { schedule } from './cron.arbitraries';
 import { testProperty } from './harness';
 import {
-  cpu, defined, described, duration, hostileCpu, hostileDuration, hostileNumber, hostileSize, image, metadataProp, prop, size, validDuration, validOrHostile,
+  cpu, defined, described, duration, hostileCpu, hostileDuration, hostileNumber, hostileSize, image, metadataProp, prop, size,
+  validDuration, validOrHostile,
 } from './values';
 import { NatsBackupCronJob, NatsRestoreDrill, NatsRestoreDrillProps } from '../../src';
 
