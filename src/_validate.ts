@@ -141,6 +141,8 @@ export function assertLabelValue(prop: string, value: string): void {
 export function assertLabels(prop: string, labels: Record<string, string>, allowEmpty: boolean = false): void {
   const entries = Object.entries(labels ?? {});
   if (entries.length === 0 && !allowEmpty) throw invalidProp(prop, 'have at least one label: an empty selector selects every pod', labels);
+  // a valid label key, but cdk8s cannot render a map holding it
+  assertRenderableKeys(prop, labels);
   for (const [key, value] of entries) {
     assertLabelKey(`${prop} key`, key);
     assertLabelValue(`${prop}["${key}"]`, value);

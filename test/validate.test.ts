@@ -61,6 +61,9 @@ describe('names', () => {
   test('label sets', () => {
     expect(() => assertLabels('natsPodLabels', {})).toThrow('natsPodLabels must have at least one label: an empty selector selects every pod, got {}');
     expect(() => assertLabels('natsPodLabels', {}, true)).not.toThrow();
+    // a valid label key that cdk8s cannot render (found by npm run fuzz through natsPodLabels and podLabels)
+    expect(() => assertLabels('natsPodLabels', { constructor: 'nats' }))
+      .toThrow('natsPodLabels key must not be "constructor": cdk8s cannot render an object with that key, got "constructor"');
     expect(() => assertLabels('natsPodLabels', { app: 'nats,x!=y' })).toThrow(/^natsPodLabels\["app"\] must be a label value/);
   });
   test('Secret keys', () => {
