@@ -121,6 +121,19 @@ describe('HardeningChecks at synth', () => {
     expect(a.synthYaml()).toContain('kind: PodDisruptionBudget');
   });
 
+  test('an object with a toJson of its own keeps it; two checks on one app both pass the JSON on once', () => {
+    const { app: a, api } = app();
+    const own = ApiObject.of(api);
+    const rendered = own.toJson.bind(own);
+    own.toJson = () => ({ ...rendered(), metadata: { ...rendered().metadata, annotations: { rendered: 'by-its-own-toJson' } } });
+    new HardeningChecks(a, { failOnWarnings: true });
+    new HardeningChecks(a);
+    const yaml = a.synthYaml();
+    expect(yaml).toContain('rendered: by-its-own-toJson');
+    expect(Object.getOwnPropertyDescriptor(own, 'toJson')?.value).toBe(own.toJson);
+    expect(a.synthYaml()).toBe(yaml);
+  });
+
   test('findings() and report() never hand over', () => {
     const { app: a } = app();
     const checks = new HardeningChecks(a);
