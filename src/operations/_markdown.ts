@@ -53,3 +53,8 @@ export function humanSeconds(seconds: number): string {
   if (seconds % 60 === 0) return `${seconds / 60} min`;
   return `${seconds} s`;
 }
+
+/** An instant to the minute in UTC, as the documents list schedule runs: `2026-11-28 02:00 UTC`. */
+export function utcMinute(instant: number): string {
+  return `${new Date(instant).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

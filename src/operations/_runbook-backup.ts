@@ -3,7 +3,7 @@ import { BACKUP_LOG_LINES, LogLine, RESTORE_LOG_LINES } from './_backup-log-line
 import { envOf, jobContainer, RenderContext } from './_context';
 import { BackupEntry, RestoreEntry } from './_inventory';
 import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf } from './_kubectl';
-import { block, bullets, code, doc, humanSeconds, steps, table } from './_markdown';
+import { block, bullets, code, doc, humanSeconds, steps, table, utcMinute } from './_markdown';
 import { longestRunIntervalSeconds } from '../alerts/_schedule-period';
 
 /** A NatsBackupCronJob's section of RUNBOOK.md. */
@@ -44,8 +44,8 @@ export function backupRunbook(entry: BackupEntry, context: RenderContext, alertN
       + (spec.suspend ? ' The CronJob is **suspended** in the manifest: no run starts.' : ''),
     ['Etc/UTC', 'UTC'].includes(timeZone) ? undefined
       : `The CronJob controller reads the schedule in ${code(timeZone)}: a time skipped when the clocks go forward does not run that day, a time repeated when they go back runs twice.`,
-    `The next ${runs.length} runs in UTC, counted from ${utc(context.runsAfter.getTime())}:`,
-    bullets(runs.map(utc)),
+    `The next ${runs.length} runs in UTC, counted from ${utcMinute(context.runsAfter.getTime())}:`,
+    bullets(runs.map(utcMinute)),
     '### Retention',
     `After each successful run, complete backups older than ${code(`RETENTION_DAYS=${env.RETENTION_DAYS}`)} days are deleted, never the newest `
       + `${code(`KEEP_MIN=${env.KEEP_MIN}`)}, and nothing that is not one of its own backups. A failed run deletes nothing. `
@@ -192,8 +192,4 @@ function inspectCommand(entry: BackupEntry, ns: string | undefined): string {
     },
   };
   return kubectl(ns, 'run', name, '--rm', '--attach', '--restart=Never', `--image=${container.image}`, `--overrides='${JSON.stringify(overrides)}'`);
-}
-
-function utc(instant: number): string {
-  return `${new Date(instant).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

@@ -2,7 +2,7 @@ import { nextCronRuns } from '../_cron-runs';
 import { envOf, jobContainer, RenderContext } from './_context';
 import { JobEntry } from './_inventory';
 import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf } from './_kubectl';
-import { block, bullets, code, doc, table } from './_markdown';
+import { block, bullets, code, doc, table, utcMinute } from './_markdown';
 
 /**
  * The section of a Job or CronJob these documents have no guide for (a construct newer than
@@ -31,7 +31,7 @@ export function jobRunbook(entry: JobEntry<unknown>, context: RenderContext): st
     const runs = nextCronRuns(json.spec.schedule, timeZone, context.runsAfter.getTime(), context.nextRuns);
     parts.push(
       `Schedule ${code(json.spec.schedule)} in ${code(timeZone)}; the next runs in UTC:`,
-      bullets(runs.map((r) => `${new Date(r).toISOString().slice(0, 16).replace('T', ' ')} UTC`)),
+      bullets(runs.map(utcMinute)),
       'Run it now and read it:',
       block([
         `job=${name}-manual-$(date +%s)`,
