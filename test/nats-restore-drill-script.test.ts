@@ -208,16 +208,24 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'restore drill against a 
     expect(report).toMatchObject({ drill: 'failed', backup: name, streams: 1, messages: 10 });
   }, 120_000);
 
-  test('a consumer the snapshot lost and the restore does not bring back is missing: the drill fails naming it', async () => {
+  /**
+   * A backup of ORDERS with consumers billing and shipping (2 acknowledged each) whose records name
+   * both, but whose snapshot was taken after shipping was deleted.
+   */
+  async function backupWhoseSnapshotLostShipping(): Promise<void> {
     await production.seedStream({ name: 'ORDERS' }, 5, [
       { durable_name: 'billing', ack_policy: AckPolicy.Explicit }, { durable_name: 'shipping', ack_policy: AckPolicy.Explicit },
     ], 2);
     const name = backup();
-    // a snapshot taken after shipping was deleted, and a restore whose consumer add does nothing
     await production.withJetStream((jsm) => jsm.consumers.delete('ORDERS', 'shipping'));
     rmSync(join(root, name, 'streams', 'ORDERS', 'data'), { recursive: true });
     snapshotNow('ORDERS', join(root, name, 'streams', 'ORDERS', 'data'));
     resum(name);
+  }
+
+  test('a consumer the snapshot lost and the restore does not bring back is missing: the drill fails naming it', async () => {
+    await backupWhoseSnapshotLostShipping();
+    // and a restore whose consumer add does nothing
     const wrappers = writeExecutable(join(work, 'bin'), 'nats', `if [ "$1 $2" = "consumer add" ]; then exit 0; fi\nexec ${NATSCLI_STANDIN}/nats "$@"`);
     const { status, report } = await drill('bash', {}, [wrappers]);
     expect(status).toBe(1);
@@ -226,14 +234,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'restore drill against a 
   }, 120_000);
 
   test('a consumer the snapshot lost is recreated from its configuration by the restore, but its state is not: the drill fails', async () => {
-    await production.seedStream({ name: 'ORDERS' }, 5, [
-      { durable_name: 'billing', ack_policy: AckPolicy.Explicit }, { durable_name: 'shipping', ack_policy: AckPolicy.Explicit },
-    ], 2);
-    const name = backup();
-    await production.withJetStream((jsm) => jsm.consumers.delete('ORDERS', 'shipping'));
-    rmSync(join(root, name, 'streams', 'ORDERS', 'data'), { recursive: true });
-    snapshotNow('ORDERS', join(root, name, 'streams', 'ORDERS', 'data'));
-    resum(name);
+    await backupWhoseSnapshotLostShipping();
     const { status, report } = await drill();
     expect(status).toBe(1);
     expect(report.mismatches).toEqual([
