@@ -1,9 +1,11 @@
 // Stryker (mutation testing of src/): `npm run mutation`. README "Testing" has the scores.
 //
-// The whole suite takes minutes and a mutant runs the tests that cover it, so two things keep a
+// The whole suite takes minutes and a mutant runs the tests that cover it, so three things keep a
 // run practical on a small machine:
 // - incremental (reports/stryker-incremental.json, kept between runs): a rerun tests only mutants
 //   whose code or covering tests changed, and a run of one area adds to the same report;
+// - a mutant loads only the test files holding the tests that cover it, and stops at the first
+//   failing one (scripts/mutation-test-runner.cjs; about twice as fast as jest's own runner);
 // - one area at a time: `--mutate` picks the source files, MUTATION_TESTS (space-separated paths
 //   or globs, relative to the repository) the test files jest runs for them, e.g.
 //     MUTATION_TESTS='test/hardening-checks*.test.ts' npm run mutation -- --mutate 'src/checks/**/*.ts'
@@ -41,6 +43,9 @@ export default {
       ...(tests.length > 0 ? { testMatch: tests.map((t) => `<rootDir>/${t}`) } : {}),
       testPathIgnorePatterns: ['/node_modules/', ...assetSuites],
       collectCoverage: false,
+      // a mutant loads only the test files holding its covering tests and stops at the first
+      // failing one (the file says why)
+      runner: '<rootDir>/scripts/mutation-test-runner.cjs',
     },
   },
   coverageAnalysis: 'perTest',
