@@ -15,8 +15,16 @@ describe('cron schedules as robfig/cron v3.0.1 ParseStandard reads them', () => 
   test.each([
     '0 2 * * *', '*/15 * * * *', '0 0 1 1 *', '0 2 * * 0', '0 2 * * 6', '0 2 * * SUN-SAT', '0 2 * * mon,wed,fri', '0 2 ? * ?',
     '5/10 * * * *', '0 0-23/6 * * *', '0 2 * JAN-dec *', '0 2 31 12 *', '+5 2 * * *', '05 02 * * *',
+    // a step from 1 to the field's maximum; a range whose ends are equal
+    '*/1 * * * *', '*/59 * * * *', '0 */23 * * *', '5-5 * * * *', '0 2 * * 3-3',
   ])('accepts %p', (expression) => {
     expect(() => assertCronSchedule('schedule', cron(expression))).not.toThrow();
+  });
+
+  test('accepts fields separated by several spaces or a tab (strings.Fields)', () => {
+    for (const minute of ['0 ', '0\t', '0 \t ']) {
+      expect(() => assertCronSchedule('schedule', Cron.schedule({ minute, hour: '2', day: '*', month: '*', weekDay: '*' }))).not.toThrow();
+    }
   });
 
   test.each([
@@ -30,6 +38,14 @@ describe('cron schedules as robfig/cron v3.0.1 ParseStandard reads them', () => 
     ['two slashes', '*/2/2 * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
     ['an empty list item', '1,,2 * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
     ['a star with a range', '*-5 * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
+    ['a range of three bounds', '1-2-3 * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
+    ['a range whose start is after its end', '0 2 * * 5-4', DAY_OF_WEEK],
+    ['a step of 0', '*/0 * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
+    ['a step above the minute maximum', '*/60 * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
+    ['a step above the hour maximum', '0 */24 * * *', `${ALLOWED}; its hour field allows 0-23, *, ranges, lists and steps`],
+    ['a step that is no number', '*/x * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
+    ['a number followed by letters', '5x * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
+    ['letters followed by a number', 'x5 * * * *', `${ALLOWED}; its minute field allows 0-59, *, ranges, lists and steps`],
   ])('fails with %s', (_name, expression, message) => {
     expect(() => assertCronSchedule('schedule', cron(expression))).toThrow(`${message}, got "${expression}"`);
   });
@@ -62,6 +78,10 @@ describe('time zones as Go time.LoadLocation and the API server load them', () =
     ['a trailing slash', 'Europe/Berlin/', `${ZONE}, got "Europe/Berlin/"`],
   ])('fails with %s', (_name, zone, message) => {
     expect(() => assertTimeZone('timeZone', zone)).toThrow(message);
+  });
+
+  test('fails with a value that is no string (from a language without static types)', () => {
+    expect(() => assertTimeZone('timeZone', 5 as any)).toThrow(`${ZONE}, got 5`);
   });
 
   test('fails through NatsBackupCronJob with etc/utc', () => {
