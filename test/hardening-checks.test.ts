@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { rulesMarkdown } from '../scripts/rules-md';
 import {
@@ -110,6 +110,7 @@ describe('HardeningChecks on a naive cdk8s-plus-28 Deployment', () => {
     expect(findings.filter((f) => f.severity === Severity.ERROR).every((f) => f.suppressedBecause === 'legacy vendor chart, replaced by orders-api in Q1')).toBe(true);
     expect(checks.report()).toContain('hardening checks: 0 errors, 3 warnings, 8 suppressed');
     expect(checks.report()).toContain('      reason: legacy vendor chart, replaced by orders-api in Q1');
+    expect(checks.report()).toMatch(/\n {2}suppressed readiness-probe Deployment\/naive-web-\w+ \(naive\/web\/Resource\): container main has no readinessProbe\n/);
     const deployment = Testing.synth(chart).find((o) => o.kind === 'Deployment');
     expect(deployment.metadata.annotations['checks.cdk8s-hardening.io/suppress.readiness-probe']).toBe('legacy vendor chart, replaced by orders-api in Q1');
     expect(() => app.synth()).not.toThrow();
@@ -133,6 +134,34 @@ describe('HardeningChecks refuses', () => {
     const chart = libraryChart();
     expect(() => HardeningChecks.suppress(chart, 'readiness-probe', 'because'))
       .toThrow('reason must explain in a sentence why the rule does not apply (at least 10 characters), got "because"');
+  });
+
+  test('fails with a reason of 9 characters, or one that has 10 only with the spaces around it', () => {
+    for (const reason of ['123456789', '    123456789   ']) {
+      expect(() => HardeningChecks.suppress(libraryChart(), 'readiness-probe', reason))
+        .toThrow(`reason must explain in a sentence why the rule does not apply (at least 10 characters), got ${JSON.stringify(reason)}`);
+    }
+  });
+
+  test('a reason of 10 characters is enough; the annotation holds it without the spaces around it', () => {
+    const chart = libraryChart();
+    HardeningChecks.suppress(chart, 'readiness-probe', '  1234567890 ');
+    const deployment = Testing.synth(chart).find((o) => o.kind === 'Deployment');
+    expect(deployment.metadata.annotations['checks.cdk8s-hardening.io/suppress.readiness-probe']).toBe('1234567890');
+  });
+
+  test('fails with a reason or a rule id that is no string (from a language without static types)', () => {
+    expect(() => HardeningChecks.suppress(libraryChart(), 'readiness-probe', 1234567890 as any))
+      .toThrow('reason must explain in a sentence why the rule does not apply (at least 10 characters), got 1234567890');
+    expect(() => HardeningChecks.suppress(libraryChart(), 5 as any, 'the probe lives in the sidecar'))
+      .toThrow(`ruleId must be a rule id such as "readiness-probe": ${RULE_ID}, got 5`);
+  });
+
+  test('a rule id of 40 characters is allowed', () => {
+    const chart = libraryChart();
+    HardeningChecks.suppress(chart, 'r'.repeat(40), 'the probe lives in the sidecar');
+    expect(Testing.synth(chart).find((o) => o.kind === 'Deployment').metadata.annotations[`checks.cdk8s-hardening.io/suppress.${'r'.repeat(40)}`])
+      .toBe('the probe lives in the sidecar');
   });
 
   test('fails with a malformed rule id', () => {
@@ -223,6 +252,16 @@ describe('custom rules', () => {
     new kplus.ConfigMap(chart, 'cm', { data: { a: 'b' } });
     const checks = new HardeningChecks(chart, { rules: [new NoDefaultNamespace()] });
     expect(checks.findings().map((f) => [f.ruleId, f.message])).toEqual([['explicit-namespace', 'has no namespace']]);
+  });
+});
+
+describe('objects rendered by a toJson of their own', () => {
+  test('one without metadata is checked and named by its kind', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    const own = new ApiObject(chart, 'pod', { apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'main', image: 'busybox' }] } });
+    own.toJson = () => ({ apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'main', image: 'busybox' }] } });
+    const findings = new HardeningChecks(chart, { rules: [rule('pinned-image')] }).findings();
+    expect(findings.map((f) => `${f.objectName}: ${f.message}`)).toEqual(['Pod/(no name): container main image "busybox" is not pinned']);
   });
 });
 

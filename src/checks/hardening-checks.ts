@@ -223,7 +223,7 @@ export class HardeningChecks {
     for (const { obj, json } of objects) {
       const path = obj.node.path;
       const annotations = json.metadata?.annotations ?? {};
-      const name = `${json.metadata?.namespace ? `${json.metadata.namespace}/` : ''}${json.kind}/${json.metadata?.name}`;
+      const name = `${json.metadata?.namespace ? `${json.metadata.namespace}/` : ''}${json.kind}/${json.metadata?.name ?? '(no name)'}`;
       for (const rule of this.rules) {
         for (const message of rule.check(json, manifests)) {
           findings.push({
