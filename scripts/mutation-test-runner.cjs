@@ -12,7 +12,9 @@
 // - A run with a pattern runs only the files holding a name it matches (a file never recorded is
 //   run too: this can only leave out files known not to hold a covering test), those with the
 //   most matching names first, and stops after the first file with a failing test: the mutant is
-//   killed, the other files cannot change that.
+//   killed, the other files cannot change that. A file whose only failures are snapshot
+//   mismatches does not stop the run: the report's killedBy then also names the explicit
+//   assertions that fail (a mutant killed by a snapshot alone is one a `jest -u` would accept).
 const fs = require('node:fs');
 const path = require('node:path');
 const TestRunner = require('jest-runner').default;
@@ -33,7 +35,7 @@ class MutationTestRunner extends TestRunner {
       .map(({ test }) => test);
     let failed = false;
     const unsubscribe = [
-      this.on('test-file-success', ([, result]) => { failed ||= result.numFailingTests > 0 || Boolean(result.testExecError); }),
+      this.on('test-file-success', ([, result]) => { failed ||= Boolean(result.testExecError) || result.testResults.some(failsBeyondSnapshots); }),
       this.on('test-file-failure', () => { failed = true; }),
     ];
     try {
@@ -58,6 +60,10 @@ class MutationTestRunner extends TestRunner {
     }
     fs.writeFileSync(RECORD, JSON.stringify({ ...readRecord(), ...record }));
   }
+}
+
+function failsBeyondSnapshots(test) {
+  return test.status === 'failed' && !test.failureMessages.every((message) => /\.toMatch(Inline)?Snapshot\(/.test(message));
 }
 
 function readRecord() {
