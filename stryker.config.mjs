@@ -5,8 +5,7 @@
 // - incremental (reports/stryker-incremental.json, kept between runs): a rerun tests only mutants
 //   whose code or covering tests changed, and a run of one area adds to the same report;
 // - a mutant loads only the test files holding the tests that cover it, and stops at the first
-//   failing one (scripts/mutation-test-runner.cjs; about twice as fast as jest's own runner;
-//   MUTATION_MAX_TEST_FILES=<k> caps the files per mutant, for a quick lower bound);
+//   failing one (scripts/mutation-test-runner.cjs; about twice as fast as jest's own runner);
 // - one area at a time: `--mutate` picks the source files, MUTATION_TESTS (space-separated paths
 //   or globs, relative to the repository) the test files jest runs for them, e.g.
 //     MUTATION_TESTS='test/hardening-checks*.test.ts' npm run mutation -- --mutate 'src/checks/**/*.ts'

@@ -15,10 +15,6 @@
 //   killed, the other files cannot change that. A file whose only failures are snapshot
 //   mismatches does not stop the run: the report's killedBy then also names the explicit
 //   assertions that fail (a mutant killed by a snapshot alone is one a `jest -u` would accept).
-// - MUTATION_MAX_TEST_FILES=<k> runs at most the k files with the most matching names: a survivor
-//   of a helper that every test reaches otherwise runs most of the suite. A mutant that only a
-//   file past the k-th would kill then counts as surviving: the score is a lower bound, and the
-//   survivors are the ones to check without the cap.
 const fs = require('node:fs');
 const path = require('node:path');
 const TestRunner = require('jest-runner').default;
@@ -36,8 +32,7 @@ class MutationTestRunner extends TestRunner {
     const chosen = tests.map((test) => ({ test, matches: matching(test) }))
       .filter(({ matches }) => matches > 0)
       .sort((a, b) => b.matches - a.matches)
-      .map(({ test }) => test)
-      .slice(0, Number(process.env.MUTATION_MAX_TEST_FILES) || undefined);
+      .map(({ test }) => test);
     let failed = false;
     const unsubscribe = [
       this.on('test-file-success', ([, result]) => { failed ||= Boolean(result.testExecError) || result.testResults.some(failsBeyondSnapshots); }),
