@@ -1,73 +1,65 @@
-import { indexOf, ManifestIndex } from '../src/checks/_manifest-index';
+import { indexOf } from '../src/checks/_manifest-index';
+import { podTemplateOf, selectorMatches } from '../src/checks/_manifests';
 
-const deployment = (name: string, labels: Record<string, string>, namespace?: string) => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, ...(namespace ? { namespace } : {}) },
-  spec: { template: { metadata: { labels }, spec: { containers: [] } } },
-});
-const budget = (name: string, selector: any, namespace?: string) => ({
-  apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name, ...(namespace ? { namespace } : {}) }, spec: { selector },
-});
-const binding = (kind: string, name: string, subjects?: any[]) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name }, subjects });
-const names = (objects: any[]) => objects.map((o) => o.metadata?.name ?? '(no metadata)');
-const bySelector = (m: any) => m.spec?.selector;
+// The index must answer exactly what a scan of every manifest answers, on any mix of objects.
+function random(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
 
-describe('ManifestIndex', () => {
-  test('files objects by kind, skipping holes; an absent kind has none', () => {
-    const index = new ManifestIndex([null, deployment('a', { app: 'a' }), undefined, budget('b', { matchLabels: { app: 'a' } })]);
-    expect(names(index.ofKind('Deployment'))).toEqual(['a']);
-    expect(index.ofKind('StatefulSet')).toEqual([]);
-  });
+function pick<T>(rnd: () => number, items: T[]): T {
+  return items[Math.floor(rnd() * items.length)];
+}
 
-  test('selecting: budgets whose selector matches the labels, in that namespace only, by labels or by expressions alone', () => {
-    const index = new ManifestIndex([
-      budget('by-labels', { matchLabels: { app: 'a', tier: 'api' } }),
-      budget('by-expression', { matchExpressions: [{ key: 'app', operator: 'In', values: ['a'] }] }),
-      budget('other-value', { matchLabels: { app: 'b' } }),
-      budget('other-namespace', { matchLabels: { app: 'a' } }, 'elsewhere'),
-      budget('no-selector', undefined),
-      { kind: 'PodDisruptionBudget', spec: { selector: { matchLabels: { app: 'a' } } } },
-    ]);
-    // an object without metadata is in the default namespace ('')
-    expect(names(index.selecting('PodDisruptionBudget', bySelector, '', { app: 'a', tier: 'api' }))).toEqual(['by-expression', 'by-labels', '(no metadata)']);
-    expect(names(index.selecting('PodDisruptionBudget', bySelector, '', { app: 'a' }))).toEqual(['by-expression', '(no metadata)']);
-    expect(names(index.selecting('PodDisruptionBudget', bySelector, 'elsewhere', { app: 'a' }))).toEqual(['other-namespace']);
-    expect(index.selecting('PodDisruptionBudget', bySelector, '', { app: 'c' })).toEqual([]);
-    expect(index.selecting('NetworkPolicy', bySelector, '', { app: 'a' })).toEqual([]);
-  });
+function labels(rnd: () => number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of ['app', 'tier', 'team']) if (rnd() < 0.6) out[key] = pick(rnd, ['a', 'b', 'c']);
+  return out;
+}
 
-  test('selectedBy: the workloads whose pod labels a selector matches, in that namespace only', () => {
-    const index = new ManifestIndex([
-      deployment('a', { app: 'a', tier: 'api' }),
-      deployment('a-elsewhere', { app: 'a' }, 'elsewhere'),
-      deployment('b', { app: 'b' }),
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'no-pods' } },
-    ]);
-    expect(names(index.selectedBy({ matchLabels: { app: 'a' } }, ''))).toEqual(['a']);
-    expect(names(index.selectedBy({ matchLabels: { app: 'a' } }, 'elsewhere'))).toEqual(['a-elsewhere']);
-    expect(names(index.selectedBy({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }, ''))).toEqual(['a', 'b']);
-    expect(index.selectedBy({ matchLabels: { app: 'c' } }, '')).toEqual([]);
-    expect(index.selectedBy({ matchLabels: { app: 'a' } }, 'nowhere')).toEqual([]);
-    // an empty or missing selector matches nothing
-    expect(index.selectedBy({}, '')).toEqual([]);
-    expect(index.selectedBy(undefined, '')).toEqual([]);
-  });
+function selector(rnd: () => number): any {
+  const expressions = rnd() < 0.3 ? [{ key: pick(rnd, ['app', 'tier']), operator: pick(rnd, ['In', 'NotIn', 'Exists', 'DoesNotExist']), values: ['a', 'b'] }] : [];
+  return { matchLabels: labels(rnd), ...(expressions.length ? { matchExpressions: expressions } : {}) };
+}
 
-  test('bindingsOfServiceAccount: RoleBindings and ClusterRoleBindings with that ServiceAccount as a subject, never a user of that name', () => {
-    const index = new ManifestIndex([
-      binding('RoleBinding', 'role', [{ kind: 'ServiceAccount', name: 'backup' }, { kind: 'ServiceAccount', name: 'backup', namespace: 'other' }]),
-      binding('ClusterRoleBinding', 'cluster', [{ kind: 'ServiceAccount', name: 'backup' }]),
-      binding('RoleBinding', 'user', [{ kind: 'User', name: 'backup' }]),
-      binding('RoleBinding', 'no-subjects'),
-    ]);
-    expect(names(index.bindingsOfServiceAccount('backup'))).toEqual(['role', 'cluster']);
-    expect(index.bindingsOfServiceAccount('nobody')).toEqual([]);
-  });
+function manifests(seed: number): any[] {
+  const rnd = random(seed);
+  const out: any[] = [];
+  for (let i = 0; i < 60; i++) {
+    const metadata = { name: `o${i}`, ...(rnd() < 0.7 ? { namespace: pick(rnd, ['x', 'y']) } : {}) };
+    const kind = pick(rnd, ['Deployment', 'StatefulSet', 'Job', 'PodDisruptionBudget', 'NetworkPolicy', 'Service']);
+    if (kind === 'PodDisruptionBudget') out.push({ kind, metadata, spec: { selector: selector(rnd) } });
+    else if (kind === 'NetworkPolicy') out.push({ kind, metadata, spec: { podSelector: selector(rnd) } });
+    else if (kind === 'Service') out.push({ kind, metadata, spec: { selector: labels(rnd) } });
+    else out.push({ kind, metadata, spec: { template: { metadata: { labels: labels(rnd) }, spec: {} } } });
+  }
+  return out;
+}
 
-  test('indexOf builds one index per array', () => {
-    const manifests = [deployment('a', { app: 'a' })];
-    expect(indexOf(manifests)).toBe(indexOf(manifests));
-    expect(indexOf([...manifests])).not.toBe(indexOf(manifests));
+const ns = (m: any) => m.metadata?.namespace ?? '';
+const names = (list: any[]) => list.map((m) => m.metadata.name).sort();
+
+describe('ManifestIndex answers as a full scan does', () => {
+  test.each([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])('seed %i', (seed) => {
+    const all = manifests(seed);
+    const index = indexOf(all);
+    expect(indexOf(all)).toBe(index);
+    const workloads = all.filter((m) => podTemplateOf(m));
+    let matched = 0;
+    for (const w of workloads) {
+      const podLabels = podTemplateOf(w)!.labels;
+      for (const [kind, selectorOf] of [['PodDisruptionBudget', (m: any) => m.spec.selector], ['NetworkPolicy', (m: any) => m.spec.podSelector]] as const) {
+        const scan = all.filter((m) => m.kind === kind && ns(m) === ns(w) && selectorMatches(selectorOf(m), podLabels));
+        expect(names(index.selecting(kind, selectorOf, ns(w), podLabels))).toEqual(names(scan));
+        matched += scan.length;
+      }
+    }
+    for (const pdb of all.filter((m) => m.kind === 'PodDisruptionBudget')) {
+      const scan = workloads.filter((w) => ns(w) === ns(pdb) && selectorMatches(pdb.spec.selector, podTemplateOf(w)!.labels));
+      expect(names(index.selectedBy(pdb.spec.selector, ns(pdb)))).toEqual(names(scan));
+      matched += scan.length;
+    }
+    // the generated mixes do relate objects: the comparison is not between two empty lists
+    expect(matched).toBeGreaterThan(5);
   });
 });
