@@ -90,7 +90,8 @@ describe('CIDR arithmetic', () => {
   test('parses both families to their network number and prefix', () => {
     expect(parseCidr('cidr', '10.1.0.0/16')).toEqual({ family: 4, address: BigInt(0x0a010000), prefix: 16 });
     expect(parseCidr('cidr', 'fd00:ec2::254/128')).toEqual({ family: 6, address: BigInt('0xfd000ec2000000000000000000000254'), prefix: 128 });
-    expect(parseCidr('cidr', '::ffff:10.0.0.0/104').address).toBe(BigInt('0xffff0a000000'));
+    expect(parseCidr('cidr', '::ffff:10.0.0.0/104')).toEqual({ family: 6, address: BigInt('0xffff0a000000'), prefix: 104 });
+    expect(parseCidr('cidr', '1::/16')).toEqual({ family: 6, address: BigInt(2) ** BigInt(112), prefix: 16 });
   });
   test('fails with host bits set', () => {
     expect(() => parseCidr('cidrs[0]', '10.1.2.3/24')).toThrow('cidrs[0] must be a network address with no host bits set (10.1.2.0/24, not 10.1.2.3/24), got "10.1.2.3/24"');
@@ -99,6 +100,9 @@ describe('CIDR arithmetic', () => {
     const c = (v: string) => parseCidr('cidr', v);
     expect(cidrContains(c('0.0.0.0/0'), c('169.254.169.254/32'))).toBe(true);
     expect(cidrContains(c('169.254.0.0/16'), c('169.254.169.0/24'))).toBe(true);
+    // a range contains itself: equal prefixes
+    expect(cidrContains(c('10.0.0.0/8'), c('10.0.0.0/8'))).toBe(true);
+    expect(cidrContains(c('fd00::/8'), c('fd12::/16'))).toBe(true);
     expect(cidrContains(c('169.254.169.0/24'), c('169.254.0.0/16'))).toBe(false);
     expect(cidrContains(c('10.0.0.0/8'), c('11.0.0.0/8'))).toBe(false);
     expect(cidrContains(c('fc00::/7'), c('fd00:ec2::254/128'))).toBe(true);
