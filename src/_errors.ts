@@ -12,12 +12,12 @@ export function invalidProp(prop: string, requirement: string, value: unknown): 
 
 function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
   // JSON would print Infinity and NaN as null
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'an invalid Date' : value.toISOString();
   if (isDuration(value)) return humanDuration(value);
   if (isSize(value)) return humanSize(value);
+  // strings come out quoted and escaped; functions and symbols, which JSON skips, as their text
   return JSON.stringify(value) ?? String(value);
 }
 

@@ -50,21 +50,26 @@ export function parseImage(image: string): ImageReference {
   if (remote.toLowerCase() !== remote) return { invalid: 'the repository name has upper-case letters' };
   const match = REFERENCE.exec(`${domain}/${remainder}`);
   if (match === null) return { invalid: 'it does not follow the grammar' };
-  const path = ANCHORED_NAME.exec(match[1])?.[2] ?? match[1];
+  // match[1] is a name with an optional domain, which anchoredNameRegexp always matches
+  const path = ANCHORED_NAME.exec(match[1])![2];
   if (path.length > PATH_MAX) return { invalid: `the repository path is longer than ${PATH_MAX} characters` };
   const digest = match[3];
   if (digest !== undefined && !SHA256_DIGEST.test(digest)) return { invalid: 'the digest is not sha256: followed by 64 lowercase hex digits' };
   return { tag: match[2], digest };
 }
 
-/** normalize.go splitDockerDomain: the first path element is a registry only if it looks like one. */
+/**
+ * normalize.go splitDockerDomain: the first path element is a registry only if it looks like one.
+ * Its renaming of index.docker.io to docker.io is left out: the domain is never returned and does
+ * not count toward the path.
+ */
 function splitDockerDomain(name: string): [string, string] {
   const slash = name.indexOf('/');
-  if (slash < 0) return ['docker.io', `library/${name}`];
+  if (slash === -1) return ['docker.io', `library/${name}`];
   const maybeDomain = name.slice(0, slash);
   const maybeRemote = name.slice(slash + 1);
   if (maybeDomain === 'localhost' || /[.:]/.test(maybeDomain) || maybeDomain.toLowerCase() !== maybeDomain) {
-    return [maybeDomain === 'index.docker.io' ? 'docker.io' : maybeDomain, maybeRemote];
+    return [maybeDomain, maybeRemote];
   }
   return ['docker.io', name];
 }

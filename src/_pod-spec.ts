@@ -1,7 +1,7 @@
 import { ApiObject, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addEphemeralStorage } from './_resources';
+import { addEphemeralStorage, StorageRequestAndLimit } from './_resources';
 import { addPodSeccompProfile } from './_restricted';
 
 /** Mounts a scripts ConfigMap read-only and executable (volume `scripts`). */
@@ -20,7 +20,7 @@ export function mountScratch(scope: Construct, container: kplus.Container, id: s
  *
  * @param podSpecPath JSON pointer to the pod spec inside the object, e.g. `/spec/template/spec`
  */
-export function patchRestrictedPodSpec(apiObject: ApiObject, podSpecPath: string, ephemeralStorage: kplus.EphemeralStorageResources): void {
+export function patchRestrictedPodSpec(apiObject: ApiObject, podSpecPath: string, ephemeralStorage: StorageRequestAndLimit): void {
   addPodSeccompProfile(apiObject, podSpecPath);
   addEphemeralStorage(apiObject, `${podSpecPath}/containers/0`, ephemeralStorage);
 }

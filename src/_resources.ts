@@ -19,7 +19,7 @@ import { wholeSize } from './_validate';
 export function withDefaults(
   resources: kplus.ContainerResources | undefined,
   defaults: Required<kplus.ContainerResources>,
-): { cdk8sPlus: kplus.ContainerResources; ephemeralStorage: kplus.EphemeralStorageResources } {
+): { cdk8sPlus: kplus.ContainerResources; ephemeralStorage: StorageRequestAndLimit } {
   const cpu = pair('cpu', resources?.cpu, defaults.cpu, (prop, value: kplus.Cpu) => millicores(prop, value), (c) => c.amount);
   // cdk8s-plus writes memory as whole mebibytes (Size.toMebibytes)
   const memory = pair('memory', resources?.memory, defaults.memory, (prop, value: Size) => wholeSize(prop, value, 'Mi'), quantity);
@@ -49,13 +49,14 @@ function pair<T>(
     if (requestAmount! > limitAmount!) throw invalidProp(`${prop}.request`, `be at most the ${resource} limit (${show(limit)})`, show(request));
     return { request, limit };
   }
+  // the defaults are the library's own valid amounts: the prop named here is never shown
   if (request !== undefined) {
     const defaultLimit = defaults.limit!;
-    return { request, limit: amountOf(`${prop}.limit`, defaultLimit) < requestAmount! ? request : defaultLimit };
+    return { request, limit: amountOf(prop, defaultLimit) < requestAmount! ? request : defaultLimit };
   }
   if (limit !== undefined) {
     const defaultRequest = defaults.request!;
-    return { request: amountOf(`${prop}.request`, defaultRequest) > limitAmount! ? limit : defaultRequest, limit };
+    return { request: amountOf(prop, defaultRequest) > limitAmount! ? limit : defaultRequest, limit };
   }
   return { request: defaults.request!, limit: defaults.limit! };
 }
@@ -76,18 +77,20 @@ function millicores(prop: string, cpu: kplus.Cpu): number {
   return value;
 }
 
+/** An ephemeral-storage request and limit, both set (as {@link withDefaults} returns them). */
+export interface StorageRequestAndLimit {
+  readonly request: Size;
+  readonly limit: Size;
+}
+
 /**
  * Adds ephemeral-storage requests and limits to a container of a synthesized object.
  *
  * @param containerPath JSON pointer to the container, e.g. `/spec/template/spec/containers/0`
  */
-export function addEphemeralStorage(apiObject: ApiObject, containerPath: string, storage: kplus.EphemeralStorageResources): void {
-  if (storage.request) {
-    apiObject.addJsonPatch(JsonPatch.add(`${containerPath}/resources/requests/ephemeral-storage`, quantityOf(storage.request)));
-  }
-  if (storage.limit) {
-    apiObject.addJsonPatch(JsonPatch.add(`${containerPath}/resources/limits/ephemeral-storage`, quantityOf(storage.limit)));
-  }
+export function addEphemeralStorage(apiObject: ApiObject, containerPath: string, storage: StorageRequestAndLimit): void {
+  apiObject.addJsonPatch(JsonPatch.add(`${containerPath}/resources/requests/ephemeral-storage`, quantityOf(storage.request)));
+  apiObject.addJsonPatch(JsonPatch.add(`${containerPath}/resources/limits/ephemeral-storage`, quantityOf(storage.limit)));
 }
 
 /**

@@ -44,6 +44,35 @@ describe('image references as distribution/reference v0.6.0 ParseNormalizedNamed
     expect(parseImage(image)).toEqual({ invalid: reason });
   });
 
+  // The limits on both sides, and where the registry ends: the path limit counts the repository
+  // path without the registry, so which first element is a registry shows in what is accepted.
+  test.each([
+    ['1024 characters', `${'abcdefghi.'.repeat(101)}abcdefghij/a:1`, { tag: '1' }],
+    ['a path of 255 characters after a registry', `r.io/${'a'.repeat(255)}:1`, { tag: '1' }],
+    ['a path of 255 characters after localhost', `localhost/${'a'.repeat(255)}:1`, { tag: '1' }],
+    ['a path of 255 characters after a registry named in upper case', `Registry/${'a'.repeat(255)}:1`, { tag: '1' }],
+    ['a path of 255 characters whose first element is no registry', `${'a'.repeat(100)}/${'b'.repeat(154)}:1`, { tag: '1' }],
+    ['65 hex digits: a repository name, not an image id', 'a'.repeat(65), {}],
+    ['an untagged upper-case registry', 'Registry/api', {}],
+  ])('accepts %s', (_, image, expected) => {
+    expect(image.length).toBeLessThanOrEqual(1024);
+    expect(parseImage(image)).toStrictEqual({ tag: undefined, digest: undefined, ...expected });
+  });
+
+  test.each([
+    ['1025 characters', `${'abcdefghi.'.repeat(101)}abcdefghijk/a:1`, 'it is longer than 1024 characters'],
+    ['a path of 256 characters after a registry', `r.io/${'a'.repeat(256)}:1`, 'the repository path is longer than 255 characters'],
+    ['a path of 256 characters whose first element is no registry', `acme/${'a'.repeat(251)}:1`, 'the repository path is longer than 255 characters'],
+    ['a path of 261 characters whose first element is no registry', `${'a'.repeat(100)}/${'b'.repeat(160)}:1`, 'the repository path is longer than 255 characters'],
+    ['upper case in an untagged path', 'acme/apI', 'the repository name has upper-case letters'],
+    ['upper case in a path starting with the tag separator', 'localhost/:A', 'it does not follow the grammar'],
+    ['a path starting with a slash', '/a:1', 'it does not follow the grammar'],
+    ['a name that is no string', 42 as unknown as string, 'it is empty'],
+    ['undefined', undefined as unknown as string, 'it is empty'],
+  ])('refuses %s', (_, image, reason) => {
+    expect(parseImage(image)).toEqual({ invalid: reason });
+  });
+
   test('pinning: a tag other than latest, or a digest', () => {
     expect(imageProblem('nginx:1.27')).toBeUndefined();
     expect(imageProblem(`nginx@${DIGEST}`)).toBeUndefined();
@@ -56,6 +85,7 @@ describe('image references as distribution/reference v0.6.0 ParseNormalizedNamed
   test('the version label: the tag, else the digest prefix', () => {
     expect(imageVersion(`nginx:1.27@${DIGEST}`)).toBe('1.27');
     expect(imageVersion(`nginx@${DIGEST}`)).toBe('0123456789ab');
+    expect(imageVersion('nginx')).toBe('');
   });
 
   test('hostile input stays fast', () => {
