@@ -18,6 +18,7 @@ export const INT32_MAX = 2_147_483_647;
  */
 export function assertWholeNumber(prop: string, value: number, min: number, why: string = '', max: number = INT32_MAX): void {
   if (!Number.isInteger(value) || value < min || value > max) {
+    // Stryker disable next-line EqualityOperator: a refused value never equals max (max is whole and at least min)
     const range = max === INT32_MAX && !(value > max) ? `of at least ${min}` : `from ${min} to ${max}${max === INT32_MAX ? ' (int32)' : ''}`;
     throw invalidProp(prop, `be a whole number ${range}${why}`, value);
   }
@@ -75,7 +76,8 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** Whether a string is a DNS-1123 label: lowercase alphanumerics and '-', at most `maxLength`. */
 export function isDnsLabel(value: string, maxLength: number = 63): boolean {
-  return typeof value === 'string' && value.length > 0 && value.length <= maxLength && DNS_LABEL.test(value);
+  // the patterns below refuse the empty string themselves
+  return typeof value === 'string' && value.length <= maxLength && DNS_LABEL.test(value);
 }
 
 /** Whether a string is a valid Kubernetes label value (empty allowed). */
@@ -96,7 +98,7 @@ export function assertDnsLabel(prop: string, value: string, maxLength: number = 
 
 /** Refuses anything but a DNS-1123 subdomain (names of most objects: ConfigMaps, Secrets, claims, Deployments). */
 export function assertDnsSubdomain(prop: string, value: string, maxLength: number = 253, why: string = ''): void {
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || !DNS_SUBDOMAIN.test(value)
+  if (typeof value !== 'string' || value.length > maxLength || !DNS_SUBDOMAIN.test(value)
     || value.split('.').some((part) => part.length > 63)) {
     throw invalidProp(prop, `be a DNS-1123 subdomain: at most ${maxLength} lowercase letters, digits, '-' and '.', starting and ending with a letter or digit${why}`, value);
   }
@@ -106,11 +108,11 @@ export function assertDnsSubdomain(prop: string, value: string, maxLength: numbe
 export function isQualifiedName(key: string): boolean {
   if (typeof key !== 'string') return false;
   const slash = key.indexOf('/');
-  const name = slash < 0 ? key : key.slice(slash + 1);
-  if (name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) return false;
-  if (slash < 0) return true;
+  const name = key.slice(slash + 1); // the whole key when it has no '/'
+  if (name.length > 63 || !LABEL_NAME.test(name)) return false;
+  if (slash === -1) return true;
   const prefix = key.slice(0, slash);
-  return prefix.length > 0 && prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix) && prefix.split('.').every((part) => part.length <= 63);
+  return prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix) && prefix.split('.').every((part) => part.length <= 63);
 }
 
 /** Refuses a label key the API server would refuse. */
@@ -151,7 +153,7 @@ export function assertLabels(prop: string, labels: Record<string, string>, allow
 
 /** Refuses a Secret or ConfigMap data key the API server would refuse. */
 export function assertSecretKey(prop: string, key: string): void {
-  if (typeof key !== 'string' || key.length === 0 || key.length > 253 || !SECRET_KEY.test(key) || key === '.' || key === '..') {
+  if (typeof key !== 'string' || key.length > 253 || !SECRET_KEY.test(key) || key === '.' || key === '..') {
     throw invalidProp(prop, "be a Secret key: at most 253 letters, digits, '-', '_' and '.', not '.' or '..'", key);
   }
 }
@@ -174,11 +176,11 @@ export function isIpv4(value: string): boolean {
 
 /** Whether a string is an IPv6 address (RFC 4291 text forms, an embedded IPv4 tail allowed). */
 export function isIpv6(value: string): boolean {
-  if (!/^[0-9A-Fa-f:.]+$/.test(value) || value.length > 45) return false;
   let head = value;
   let v4Groups = 0;
   const lastColon = value.lastIndexOf(':');
-  if (value.slice(lastColon + 1).includes('.')) {
+  // a '.' anywhere but in an IPv4 tail after the last ':' fails the tail's own check
+  if (value.includes('.')) {
     if (!isIpv4(value.slice(lastColon + 1))) return false;
     head = value.slice(0, lastColon + 1) + '0';
     v4Groups = 1;
@@ -199,7 +201,7 @@ export function isIpv6(value: string): boolean {
 
 /** Refuses anything but an IPv4 or IPv6 CIDR with a prefix length in range (`10.0.0.0/8`, `fd00::/8`). */
 export function assertCidr(prop: string, value: string): void {
-  const match = /^([^/]+)\/(0|[1-9][0-9]{0,2})$/.exec(value ?? '');
+  const match = /^([^/]+)\/(0|[1-9][0-9]{0,2})$/.exec(value);
   const ok = match !== null && (
     (isIpv4(match[1]) && Number(match[2]) <= 32)
     || (isIpv6(match[1]) && Number(match[2]) <= 128));
@@ -245,11 +247,11 @@ function ipv4Number(ip: string): bigint {
 function ipv6Number(ip: string): bigint {
   let text = ip;
   const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
+  if (text.includes('.')) { // isIpv6 accepted it: the '.' is in an IPv4 tail
     const v4 = ipv4Number(text.slice(lastColon + 1));
     text = `${text.slice(0, lastColon + 1)}${(v4 / pow2(16)).toString(16)}:${(v4 % pow2(16)).toString(16)}`;
   }
-  const [head, tail] = text.includes('::') ? text.split('::') : [text, undefined];
+  const [head, tail] = text.split('::') as [string, string | undefined];
   const groups = (part: string) => (part === '' ? [] : part.split(':'));
   const left = groups(head);
   const right = tail === undefined ? [] : groups(tail);
@@ -272,6 +274,7 @@ export function wholeSize(prop: string, size: Size, unit: 'Ki' | 'Mi' | 'Gi', mi
   const max = Math.floor(Number.MAX_SAFE_INTEGER / kibPerUnit);
   const amount = kib / kibPerUnit;
   if (!Number.isInteger(amount) || amount < min || amount > max) {
+    // Stryker disable next-line EqualityOperator: a refused amount never equals max (max is whole and at least min)
     const range = Number.isFinite(amount) && amount <= max ? `at least ${min}${unit}` : `from ${min}${unit} to ${max}${unit}`;
     throw invalidProp(prop, `be whole ${name}, ${range}${why}`, size);
   }

@@ -2,8 +2,8 @@ import { isIPv4, isIPv6 } from 'net';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  assertCidr, assertDnsLabel, assertDnsSubdomain, assertEnvVarName, assertMetadata, assertNumberInRange, assertPercentOrAbsolute, assertPort,
-  assertSecretKey, assertWholeNumber, INT32_MAX, isDnsLabel, isIpv4, isIpv6, isLabelValue, isQualifiedName,
+  assertCidr, assertDns1035Label, assertDnsLabel, assertDnsSubdomain, assertEnvVarName, assertMetadata, assertNumberInRange,
+  assertPercentOrAbsolute, assertPort, assertSecretKey, assertWholeNumber, INT32_MAX, isDnsLabel, isIpv4, isIpv6, isLabelValue, isQualifiedName,
   wholeMilliseconds, wholeSeconds, wholeSize,
 } from '../src/_validate';
 
@@ -30,6 +30,8 @@ describe('numbers at their limits', () => {
     expect(() => assertWholeNumber('n', 0, 1)).toThrow('n must be a whole number of at least 1, got 0');
     expect(() => assertWholeNumber('n', 10, 0, '', 10)).not.toThrow();
     expect(() => assertWholeNumber('n', 11, 0, '', 10)).toThrow('n must be a whole number from 0 to 10, got 11');
+    // below the minimum of a range with its own maximum: the range still names that maximum
+    expect(() => assertWholeNumber('n', -1, 0, '', 10)).toThrow('n must be a whole number from 0 to 10, got -1');
     expect(() => assertWholeNumber('n', INT32_MAX + 1, 1)).toThrow('n must be a whole number from 1 to 2147483647 (int32), got 2147483648');
   });
 
@@ -153,6 +155,24 @@ describe('names at their limits', () => {
     }
   });
 
+  test('a one-element array is no string, although its text would pass (a jsii caller can pass anything)', () => {
+    const text = (s: string) => [s] as any;
+    expect(isDnsLabel(text('abc'))).toBe(false);
+    expect(isLabelValue(text('abc'))).toBe(false);
+    expect(isQualifiedName(text('abc'))).toBe(false);
+    expect(() => assertDnsSubdomain('name', text('abc'))).toThrow('name must be a DNS-1123 subdomain');
+    expect(() => assertSecretKey('key', text('abc'))).toThrow('key must be a Secret key');
+    expect(() => assertEnvVarName('env', text('ABC'))).toThrow('env must be an environment variable name');
+    expect(() => assertPercentOrAbsolute('maxSurge', { value: text('50%') } as any))
+      .toThrow('maxSurge must be PercentOrAbsolute.percent(n) with n a whole number from 0 to 100, got ["50%"]');
+  });
+
+  test('DNS-1035 labels: the requirement ends where the caller says nothing more', () => {
+    expect(() => assertDns1035Label('service', '1api'))
+      .toThrow(new Error("service must be a DNS-1035 label: at most 63 lowercase letters, digits and '-', starting with a letter and ending with a letter or digit, got \"1api\""));
+    expect(() => assertDns1035Label('service', 'api')).not.toThrow();
+  });
+
   test('metadata: no metadata is fine; each part is named in the error', () => {
     expect(() => assertMetadata('metadata', undefined)).not.toThrow();
     expect(() => assertMetadata('metadata', { labels: { constructor: 'x' } })).toThrow('metadata.labels key must not be "constructor"');
@@ -170,6 +190,8 @@ describe('addresses as Node reads them', () => {
     '::ffff:1.2.3.4', '::ffff:1.2.3.256', '1:2:3:4:5:6:1.2.3.4', '1:2:3:4:5:1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4', '1::1.2.3.4', '1.2.3.4::',
     ':::', '1::2::3', 'g::1', '12345::', '0000:0000:0000:0000:0000:0000:0000:0001', ':1:2:3:4:5:6:7', '1:2:3:4:5:6:7:', 'fe80::1:', '::1.2.3',
     `${'0:'.repeat(7)}0000000`, 'ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255',
+    // eight groups before a second '::'; a '.' before the last ':'; an IPv4 tail without '::'
+    '1:2:3:4:5:6:7:8::9::1', '1.2.3.4:1', '1.2::3:4', '0:0:0:0:0:ffff:1.2.3.4',
   ];
 
   test.each(ipv4)('IPv4 %p as net.isIPv4', (value) => {
@@ -185,6 +207,7 @@ describe('addresses as Node reads them', () => {
     expect(() => assertCidr('cidr', '::1/128')).not.toThrow();
     expect(() => assertCidr('cidr', 'x10.0.0.0/8')).toThrow('cidr must be an IPv4 or IPv6 address range in CIDR notation');
     expect(() => assertCidr('cidr', '10.0.0.0/8/8')).toThrow('cidr must be an IPv4 or IPv6 address range in CIDR notation');
+    expect(() => assertCidr('cidr', 'x/10.0.0.0/8')).toThrow('cidr must be an IPv4 or IPv6 address range in CIDR notation');
     expect(() => assertCidr('cidr', undefined as any)).toThrow('cidr must be an IPv4 or IPv6 address range in CIDR notation (10.0.0.0/8, fd00::/8), got nothing');
   });
 });

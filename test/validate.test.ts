@@ -92,6 +92,9 @@ describe('CIDR arithmetic', () => {
     expect(parseCidr('cidr', 'fd00:ec2::254/128')).toEqual({ family: 6, address: BigInt('0xfd000ec2000000000000000000000254'), prefix: 128 });
     expect(parseCidr('cidr', '::ffff:10.0.0.0/104')).toEqual({ family: 6, address: BigInt('0xffff0a000000'), prefix: 104 });
     expect(parseCidr('cidr', '1::/16')).toEqual({ family: 6, address: BigInt(2) ** BigInt(112), prefix: 16 });
+    // all eight groups, no '::'; an IPv4 tail after six groups
+    expect(parseCidr('cidr', '2001:db8:0:0:0:0:0:0/32')).toEqual({ family: 6, address: BigInt('0x20010db8000000000000000000000000'), prefix: 32 });
+    expect(parseCidr('cidr', '0:0:0:0:0:ffff:10.1.0.0/112')).toEqual({ family: 6, address: BigInt('0xffff0a010000'), prefix: 112 });
   });
   test('fails with host bits set', () => {
     expect(() => parseCidr('cidrs[0]', '10.1.2.3/24')).toThrow('cidrs[0] must be a network address with no host bits set (10.1.2.0/24, not 10.1.2.3/24), got "10.1.2.3/24"');
@@ -104,6 +107,9 @@ describe('CIDR arithmetic', () => {
     expect(cidrContains(c('10.0.0.0/8'), c('10.0.0.0/8'))).toBe(true);
     expect(cidrContains(c('fd00::/8'), c('fd12::/16'))).toBe(true);
     expect(cidrContains(c('169.254.169.0/24'), c('169.254.0.0/16'))).toBe(false);
+    // the same network address: the longer prefix is the smaller range
+    expect(cidrContains(c('10.0.0.0/16'), c('10.0.0.0/8'))).toBe(false);
+    expect(cidrContains(c('fd00::/16'), c('fd00::/8'))).toBe(false);
     expect(cidrContains(c('10.0.0.0/8'), c('11.0.0.0/8'))).toBe(false);
     expect(cidrContains(c('fc00::/7'), c('fd00:ec2::254/128'))).toBe(true);
     expect(cidrContains(c('::/0'), c('10.0.0.0/8'))).toBe(false);
