@@ -206,7 +206,7 @@ export class NatsBackupCronJob extends Construct {
       securityContext: restrictedPodSecurity(this._settings.user, this._settings.group),
       containers: [
         natsBoxContainer('nats-backup', 'nats-backup.sh', this._settings, {
-          NATS_MONITOR_URL: checked.monitoring === MonitoringCapture.OFF ? '' : checked.monitorUrl,
+          NATS_MONITOR_URL: checked.monitoring === MonitoringCapture.OFF ? '' : checked.monitor.url,
           MONITOR_CAPTURE: checked.monitoring,
           RETENTION_DAYS: String(checked.retentionDays),
           KEEP_MIN: String(checked.keepLast),
@@ -239,7 +239,7 @@ export class NatsBackupCronJob extends Construct {
     if (this._settings.networkPolicy) {
       this.networkPolicy = natsEgressPolicy(this, 'NetworkPolicy', name, this.labels, selectorLabels(name, name), this._settings, [
         this._settings.clientPort,
-        ...(checked.monitoring === MonitoringCapture.OFF ? [] : [portOf('monitorUrl', checked.monitorUrl, ['http', 'https'], 8222)]),
+        ...(checked.monitoring === MonitoringCapture.OFF ? [] : [checked.monitor.port]),
       ]);
     }
   }
@@ -277,7 +277,7 @@ function validate(props: NatsBackupCronJobProps) {
     throw invalidProp('monitoring', `be one of ${Object.values(MonitoringCapture).join(', ')}`, monitoring);
   }
   const monitorUrl = props.monitorUrl ?? 'http://nats-headless:8222';
-  portOf('monitorUrl', monitorUrl, ['http', 'https'], 8222);
+  const monitorPort = portOf('monitorUrl', monitorUrl, ['http', 'https'], 8222);
 
   const startingDeadline = Duration.seconds(wholeSeconds('startingDeadline', props.startingDeadline ?? Duration.hours(1), 10, INT32_MAX,
     ' (the CronJob controller checks every 10 seconds)'));
@@ -286,5 +286,6 @@ function validate(props: NatsBackupCronJobProps) {
   assertWholeNumber('backoffLimit', backoffLimit, 0);
   const history = props.jobsHistoryLimit ?? 3;
   assertWholeNumber('jobsHistoryLimit', history, 1, ', so a failed run keeps its logs');
-  return { schedule, timeZone, retentionDays, keepLast, claimSize, monitorUrl, monitoring, startingDeadline, activeDeadline, backoffLimit, history };
+  const monitor = { url: monitorUrl, port: monitorPort };
+  return { schedule, timeZone, retentionDays, keepLast, claimSize, monitor, monitoring, startingDeadline, activeDeadline, backoffLimit, history };
 }

@@ -127,7 +127,7 @@ export class NatsRestoreJob extends Construct {
   constructor(scope: Construct, id: string, props: NatsRestoreJobProps) {
     super(scope, id);
     if ((props.backup === undefined) === (props.claim === undefined)) {
-      throw invalidProp('backup', 'be given, or claim instead, but not both', props.backup && props.claim ? 'both' : 'neither');
+      throw invalidProp('backup', 'be given, or claim instead, but not both', props.backup === undefined ? 'neither' : 'both');
     }
     const settings: NatsBoxSettings = props.backup?._settings ?? resolveNatsBoxSettings(props);
     const backupName = props.backupName ?? 'latest';
@@ -200,18 +200,20 @@ function backupBounds(backupName: string, atOrBefore: Date | undefined, onDay: s
     }
     return { BACKUP_NOT_AFTER: backupNameOf(atOrBefore) };
   }
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(onDay ?? '');
-  const start = day ? new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))) : undefined;
-  if (!day || !start || start.getUTCMonth() !== Number(day[2]) - 1 || start.getUTCDate() !== Number(day[3]) || Number(day[1]) < 1970) {
-    throw invalidProp('latestOnDay', 'be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20"', onDay);
-  }
+  const notADay = () => invalidProp('latestOnDay', 'be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20"', onDay);
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(onDay));
+  if (!day || Number(day[1]) < 1970) throw notADay();
+  // Date.UTC carries a month or day out of range into the next month or year (2026-02-30 is
+  // March 2, 2026-13-01 is January 2027); two-digit days never carry a whole year, so a month
+  // that comes back changed is the one check needed
+  if (new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))).getUTCMonth() !== Number(day[2]) - 1) throw notADay();
   const compact = `${day[1]}${day[2]}${day[3]}`;
   return { BACKUP_NOT_BEFORE: `${compact}T000000Z`, BACKUP_NOT_AFTER: `${compact}T235959Z` };
 }
 
 /** The backup name of the second a time falls in: 2026-11-20T02:30:02.900Z is 20261120T023002Z. */
 function backupNameOf(time: Date): string {
-  return time.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return time.toISOString().replace(/\.\d{3}Z/, 'Z').replace(/[-:]/g, '');
 }
 
 /**
@@ -221,8 +223,7 @@ function backupNameOf(time: Date): string {
  * are valid names: the script never expands them.
  */
 function assertStreamName(prop: string, stream: string): void {
-  const bytes = Buffer.byteLength(stream ?? '', 'utf8');
-  if (typeof stream !== 'string' || bytes === 0 || bytes > 255 || stream.startsWith('-')
+  if (typeof stream !== 'string' || stream === '' || Buffer.byteLength(stream, 'utf8') > 255 || stream.startsWith('-')
     || /[\s.*>/\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(stream)) {
     throw invalidProp(prop, "hold JetStream stream names: 1 to 255 bytes without whitespace, '.', '*', '>', '/', '\\', control characters or a leading '-'", stream);
   }

@@ -193,7 +193,9 @@ describe('NatsBackupCronJob', () => {
       name: 'nats-tls-ca', secret: { secretName: 'nats-ca', defaultMode: 0o440, items: [{ key: 'ca.crt', path: 'ca.crt', mode: 0o440 }] },
     });
     expect(creds.containers[0].volumeMounts).toContainEqual({ name: 'nats-auth', mountPath: '/etc/nats/auth', readOnly: true });
+    // a creds or nkey file is what natscli reads directly: no private context for them
     expect(creds.volumes).not.toContainEqual(contextVolume);
+    expect(envOf(creds)).not.toHaveProperty('NATS_CONTEXT_DIR');
 
     expect(envOf(userpass)).toMatchObject({
       NATS_USER_FILE: '/etc/nats/auth/username', NATS_PASSWORD_FILE: '/etc/nats/auth/pass', NATS_CONTEXT_DIR: '/run/nats-context',
@@ -203,6 +205,8 @@ describe('NatsBackupCronJob', () => {
     expect(userpass.containers[0].volumeMounts).toContainEqual({ name: 'nats-context', mountPath: '/run/nats-context' });
 
     expect(envOf(nkey)).toMatchObject({ NATS_NKEY: '/etc/nats/auth/seed' });
+    expect(nkey.volumes).not.toContainEqual(contextVolume);
+    expect(envOf(nkey)).not.toHaveProperty('NATS_CONTEXT_DIR');
     expect(envOf(token)).toMatchObject({ NATS_TOKEN_FILE: '/etc/nats/auth/token', NATS_CONTEXT_DIR: '/run/nats-context' });
     expect(token.volumes).toContainEqual(contextVolume);
 
@@ -232,6 +236,9 @@ describe('NatsBackupCronJob refuses', () => {
     ['an unknown time zone', { timeZone: 'Mars/Olympus_Mons' }, 'timeZone must be an IANA time zone name such as "Etc/UTC" or "Europe/Berlin", got "Mars/Olympus_Mons"'],
     ['a UTC offset as time zone', { timeZone: '+02:00' }, 'timeZone must be an IANA time zone name such as "Etc/UTC" or "Europe/Berlin", got "+02:00"'],
     ['retention below one day', { retention: Duration.hours(12) }, RETENTION + 'got 12 hours'],
+    ['retention of zero days', { retention: Duration.days(0) }, RETENTION + 'got 0 days'],
+    ['a label key the API server refuses', { metadata: { labels: { 'bad key!': 'x' } } },
+      "metadata.labels key must be a label key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, got \"bad key!\""],
     ['retention of a fractional day count', { retention: Duration.hours(36) }, RETENTION + 'got 1 day 12 hours'],
     ['retention beyond what the script computes exactly', { retention: Duration.days(2e14) }, RETENTION + 'got 200000000000000 days'],
     ['retention of 100 years and a day', { retention: Duration.days(36501) }, RETENTION + 'got 36501 days'],
@@ -281,6 +288,10 @@ describe('NatsBackupCronJob refuses', () => {
     ['a negative backoff limit', { backoffLimit: -1 }, 'backoffLimit must be a whole number of at least 0, got -1'],
     ['a zero history limit', { jobsHistoryLimit: 0 }, 'jobsHistoryLimit must be a whole number of at least 1, so a failed run keeps its logs, got 0'],
   ];
+
+  test.each([1, 36500])('accepts a retention of %p days, the ends of the range', (days) => {
+    expect(synthBackup({ retention: Duration.days(days) }).env.RETENTION_DAYS).toBe(String(days));
+  });
 
   test.each(cases)('fails with %s', (_name, props, message) => {
     expect(() => new NatsBackupCronJob(newChart(), 'backup', props)).toThrow(message);

@@ -66,6 +66,30 @@ describe('NatsRestoreJob', () => {
     expect(plain.BACKUP_NOT_BEFORE).toBeUndefined();
   });
 
+  test.each([
+    ['the first second of 1970', new Date('1970-01-01T00:00:00.000Z'), '19700101T000000Z'],
+    ['the last second of 9999', new Date('9999-12-31T23:59:59.999Z'), '99991231T235959Z'],
+  ])('a time bound at the end of its range: %s', (_, latestAtOrBefore, notAfter) => {
+    expect(synthRestore({ latestAtOrBefore }).env.BACKUP_NOT_AFTER).toBe(notAfter);
+  });
+
+  test.each([['1970-01-01', '19700101'], ['2026-12-31', '20261231'], ['2028-02-29', '20280229']])('the day %s, at the ends of a year and a leap day', (day, compact) => {
+    expect(synthRestore({ latestOnDay: day }).env).toMatchObject({ BACKUP_NOT_BEFORE: `${compact}T000000Z`, BACKUP_NOT_AFTER: `${compact}T235959Z` });
+  });
+
+  test('a stream name of exactly 255 bytes', () => {
+    const stream = `${'é'.repeat(127)}a`;
+    expect(synthRestore({ streams: [stream] }).env.STREAMS).toBe(stream);
+  });
+
+  test('no NetworkPolicy when turned off', () => {
+    const chart = newChart();
+    const claim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'claim', 'jetstream-backups');
+    const restore = new NatsRestoreJob(chart, 'restore', { claim, networkPolicy: false });
+    expect(restore.networkPolicy).toBeUndefined();
+    expect(ofKind(synthValid(chart), 'NetworkPolicy')).toEqual([]);
+  });
+
   test('stream names NATS accepts, glob characters, KV buckets and object stores included, reach the script as they are', () => {
     const streams = ['[st]rc', '?', 'KV_config', 'OBJ_files', '$MQTT_sess', 'a\'b"c$(x)'];
     expect(synthRestore({ streams }).env.STREAMS).toBe(streams.join(' '));
@@ -126,6 +150,10 @@ describe('NatsRestoreJob refuses', () => {
   const cases: Array<[string, Partial<NatsRestoreJobProps>, string]> = [
     ['a malformed backup name', { backupName: '2026-11-27' }, 'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "2026-11-27"'],
     ['a path as backup name', { backupName: '../etc' }, 'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "../etc"'],
+    ['a backup name after a path', { backupName: 'x/20260101T020000Z' },
+      'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "x/20260101T020000Z"'],
+    ['a backup name with a suffix', { backupName: '20260101T020000Z.tmp' },
+      'backupName must be "latest" or a backup directory name such as "20260101T020000Z", got "20260101T020000Z.tmp"'],
     ['a bound with a named backup', { backupName: '20261120T023002Z', latestAtOrBefore: new Date('2026-11-20T03:00:00Z') },
       'latestAtOrBefore must be left out when backupName names a backup (20261120T023002Z); it picks among backups with backupName \'latest\', got 2026-11-20T03:00:00.000Z'],
     ['a day with a named backup', { backupName: '20261120T023002Z', latestOnDay: '2026-11-20' },
@@ -134,6 +162,16 @@ describe('NatsRestoreJob refuses', () => {
       'latestOnDay must be left out when latestAtOrBefore is given: give one of them, got "2026-11-20"'],
     ['an invalid Date', { latestAtOrBefore: new Date('tomorrow') }, 'latestAtOrBefore must be a valid Date between the years 1970 and 9999, got an invalid Date'],
     ['a Date before 1970', { latestAtOrBefore: new Date('1969-12-31T23:59:59Z') }, 'latestAtOrBefore must be a valid Date between the years 1970 and 9999, got 1969-12-31T23:59:59.000Z'],
+    ['a Date after 9999', { latestAtOrBefore: new Date('+010000-01-01T00:00:00Z') },
+      'latestAtOrBefore must be a valid Date between the years 1970 and 9999, got +010000-01-01T00:00:00.000Z'],
+    ['a time that is no Date', { latestAtOrBefore: '2026-11-20T03:00:00Z' as unknown as Date },
+      'latestAtOrBefore must be a valid Date between the years 1970 and 9999, got "2026-11-20T03:00:00Z"'],
+    ['a day before 1970', { latestOnDay: '1969-12-31' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "1969-12-31"'],
+    ['a thirteenth month', { latestOnDay: '2026-13-01' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "2026-13-01"'],
+    ['a day 0', { latestOnDay: '2026-03-00' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "2026-03-00"'],
+    ['a five-digit year', { latestOnDay: '12026-11-20' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "12026-11-20"'],
+    ['a day that is no string', { latestOnDay: 20261120 as unknown as string },
+      'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got 20261120'],
     ['a day that does not exist', { latestOnDay: '2026-02-29' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "2026-02-29"'],
     ['a day in the form of a backup name', { latestOnDay: '20261120' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "20261120"'],
     ['a day with a time', { latestOnDay: '2026-11-20T02:00' }, 'latestOnDay must be a UTC calendar day YYYY-MM-DD from 1970 on, such as "2026-11-20", got "2026-11-20T02:00"'],
@@ -143,6 +181,7 @@ describe('NatsRestoreJob refuses', () => {
     ['a stream name with a leading dash', { streams: ['-f'] }, STREAM + 'got "-f"'],
     ['a stream name with a backslash', { streams: ['a\\b'] }, STREAM + 'got "a\\\\b"'],
     ['an empty stream name', { streams: [''] }, STREAM + 'got ""'],
+    ['a stream name that is no string', { streams: [5 as unknown as string] }, STREAM + 'got 5'],
     ['a stream name over 255 bytes', { streams: ['é'.repeat(128)] }, STREAM + `got "${'é'.repeat(128)}"`],
     ['an empty stream list', { streams: [] }, 'streams must name at least one stream, or be left out to restore every stream, got []'],
     ['an active deadline below a minute', { activeDeadline: Duration.seconds(10) }, 'activeDeadline must be whole seconds from 1 minute to 2147483647 seconds (int32), got 10 seconds'],
