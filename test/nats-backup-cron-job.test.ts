@@ -59,6 +59,15 @@ describe('NatsBackupCronJob', () => {
     });
   });
 
+  test('natscli keeps its context under a writable HOME and the XDG folders in it; the job works in /tmp', () => {
+    const { env, container, pod, cronJob } = synthBackup();
+    expect(env).toMatchObject({ HOME: '/home/nats-backup', XDG_CONFIG_HOME: '/home/nats-backup/.config', XDG_DATA_HOME: '/home/nats-backup/.local/share' });
+    expect(container.workingDir).toBe('/tmp');
+    expect(container.volumeMounts).toContainEqual({ name: 'home', mountPath: '/home/nats-backup' });
+    expect(pod.volumes).toContainEqual({ name: 'home', emptyDir: { sizeLimit: '16Mi' } });
+    expect(cronJob.metadata.labels['app.kubernetes.io/component']).toBe('jetstream-backup');
+  });
+
   test('monitoring off: no monitoring URL, no egress to the monitoring port; required: passed on to the script', () => {
     const off = synthBackup({ monitoring: MonitoringCapture.OFF });
     expect(off.env).toMatchObject({ NATS_MONITOR_URL: '', MONITOR_CAPTURE: 'off' });

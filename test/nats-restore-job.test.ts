@@ -35,6 +35,10 @@ describe('NatsRestoreJob', () => {
     expect(job.spec.activeDeadlineSeconds).toBe(3600);
     expect(job.spec.ttlSecondsAfterFinished).toBe(86400);
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
+    expect(job.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(job.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'jetstream-restore', 'app.kubernetes.io/name': 'nats-restore' });
+    expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('jetstream-restore');
+    expect(job.spec.template.spec.containers[0].workingDir).toBe('/tmp');
   });
 
   test('restores the latest backup from the backup\'s claim, mounted read-only, with the backup\'s scripts and connection', () => {
