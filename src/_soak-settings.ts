@@ -155,7 +155,7 @@ function breakerSettings(props: SoakJobProps): SoakScriptSettings['breaker'] {
   if (statuses.length === 0 && breaker.header === undefined) {
     throw invalidProp('circuitBreaker', 'name statuses or a header, or breaker openings cannot be recognised', breaker);
   }
-  if (breaker.header !== undefined && !HEADER_NAME.test(breaker.header)) {
+  if (breaker.header !== undefined && (typeof breaker.header !== 'string' || !HEADER_NAME.test(breaker.header))) {
     throw invalidProp('circuitBreaker.header', 'be an HTTP header name: letters, digits and !#$%&\'*+-.^_`|~', breaker.header);
   }
   if (breaker.headerValue !== undefined) {

@@ -120,7 +120,17 @@ describe('SoakJob', () => {
       'http_req_duration{window:late}': ['max>=0'],
       'circuit_breaker_open_rate': ['rate<=0.01'],
     });
-    expect(options.summaryTrendStats).toContain('p(99)');
+    // the trend statistics the summary and the stability analysis read, p(99) included
+    expect(options.summaryTrendStats).toEqual(['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)']);
+  });
+
+  test('the container runs the runner on the script from /tmp, writes to /output and reports no usage; the pods are soak-test components', () => {
+    const { container, job, objects } = synthSoak();
+    expect(container.workingDir).toBe('/tmp');
+    expect(containerEnv(container)).toEqual({ SCRIPT: '/scripts/soak.js', OUTPUT_DIR: '/output', K6_NO_USAGE_REPORT: 'true' });
+    expect(job.metadata.labels['app.kubernetes.io/component']).toBe('soak-test');
+    expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('soak-test');
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.policyTypes).toEqual(['Ingress', 'Egress']);
   });
 
   test('thresholds, breaker tracking and growth limit are configurable', () => {
@@ -164,6 +174,45 @@ describe('SoakJob', () => {
     expect(passes(0.0001)).toBe(false);
   });
 
+  describe('the ends of each range are accepted', () => {
+    const configOf = (props: Partial<SoakJobProps>) => loadK6Script(synthSoak(props).soak.script);
+    test('shares of 1: every request may fail or meet an open breaker', () => {
+      const { options } = configOf({ thresholds: { maxErrorRate: 1, maxCircuitBreakerOpenRate: 1 } });
+      expect(options.thresholds.http_req_failed).toEqual(['rate<=1']);
+      expect(options.thresholds.circuit_breaker_open_rate).toEqual(['rate<=1']);
+    });
+
+    test('a latency growth of exactly 1 and a p99 equal to the p95', () => {
+      const { options, config } = configOf({ thresholds: { maxLatencyGrowth: 1, p95: Duration.millis(800), p99: Duration.millis(800) } });
+      expect(config.analysis.maxLatencyGrowth).toBe(1);
+      expect(options.thresholds.http_req_duration).toEqual(['p(95)<800', 'p(99)<800']);
+    });
+
+    test('expected and breaker statuses of 100 and 599', () => {
+      const { config } = configOf({
+        endpoints: [{ path: '/a', expectedStatus: 100 }, { path: '/b', expectedStatus: 599 }], circuitBreaker: { statuses: [100, 599] },
+      });
+      expect(config.endpoints.map((e: any) => e.expectedStatus)).toEqual([200, 100, 599]);
+      expect(config.breaker.statuses).toEqual([100, 599]);
+    });
+
+    test('a breaker recognised by its header alone', () => {
+      expect(configOf({ circuitBreaker: { statuses: [], header: 'X-Breaker' } }).config.breaker).toEqual({ statuses: [], header: 'x-breaker', headerValue: null });
+    });
+
+    test('secret headers without a bearer token: no token file', () => {
+      const chart = newChart();
+      const soak = new SoakJob(chart, 'soak', {
+        target: SoakTarget.url('https://api.example.com', SoakDestination.cidrs(['203.0.113.0/24'])),
+        endpoints: ENDPOINTS,
+        secretHeaders: [{ name: 'X-Api-Key', secret: kplus.Secret.fromSecretName(chart, 'key', 'soak-api-key'), key: 'key' }],
+      });
+      const { config } = loadK6Script(soak.script, { files: { '/var/run/secrets/soak/secret-header-0/value': 'k' } });
+      expect(config.authTokenFile).toBeNull();
+      expect(config.secretHeaders).toEqual([{ name: 'X-Api-Key', file: '/var/run/secrets/soak/secret-header-0/value' }]);
+    });
+  });
+
   describe('thresholds.extra on a metric with built-in thresholds', () => {
     test('a stricter bound is added: both stay visible and k6 fails on either', () => {
       const { options } = loadK6Script(synthSoak({ thresholds: { extra: { http_req_duration: ['p(95)<300', 'avg<200'], http_req_failed: ['rate<0.001'] } } }).soak.script);
@@ -174,6 +223,17 @@ describe('SoakJob', () => {
     test('an expression equal to a built-in one is kept once', () => {
       const { options } = loadK6Script(synthSoak({ thresholds: { extra: { http_req_duration: ['p(99)<1500', 'p(90)<400'] } } }).soak.script);
       expect(options.thresholds.http_req_duration).toEqual(['p(95)<500', 'p(99)<1500', 'p(90)<400']);
+    });
+
+    test('bounds as strict as the built-in ones, or stricter with <=, are added', () => {
+      const { options } = loadK6Script(synthSoak({ thresholds: { extra: { http_req_failed: ['rate<=0.01', 'rate<0.01'], http_req_duration: ['p(95)<=499'] } } }).soak.script);
+      expect(options.thresholds.http_req_failed).toEqual(['rate<=0.01', 'rate<0.01']);
+      expect(options.thresholds.http_req_duration).toEqual(['p(95)<500', 'p(99)<1500', 'p(95)<=499']);
+    });
+
+    test('an upper bound on a window sub-metric is no built-in limit to loosen', () => {
+      const { options } = loadK6Script(synthSoak({ thresholds: { extra: { 'http_req_duration{window:early}': ['max<5000'] } } }).soak.script);
+      expect(options.thresholds['http_req_duration{window:early}']).toEqual(['max>=0', 'max<5000']);
     });
 
     test('the window sub-metrics keep their always-true threshold next to the user\'s', () => {
@@ -286,6 +346,44 @@ describe('SoakJob refuses', () => {
     ['a metric name with a line break', () => synthSoak({ thresholds: { extra: { 'a\r\n"b': ['rate<1'] } } }),
       'thresholds.extra["a\\r\\n\\"b"] must name a k6 metric such as "http_req_duration" or a sub-metric such as "http_req_duration{endpoint:GET /orders}", got "a\\r\\n\\"b"'],
     ['an error rate above 1', () => synthSoak({ thresholds: { maxErrorRate: 5 } }), 'thresholds.maxErrorRate must be a share from 0 to 1, got 5'],
+    ['an error rate below 0', () => synthSoak({ thresholds: { maxErrorRate: -0.01 } }), 'thresholds.maxErrorRate must be a share from 0 to 1, got -0.01'],
+    ['a breaker rate just above 1', () => synthSoak({ thresholds: { maxCircuitBreakerOpenRate: 1.01 } }),
+      'thresholds.maxCircuitBreakerOpenRate must be a share from 0 to 1, got 1.01'],
+    ['a blank endpoint name', () => synthSoak({ endpoints: [{ path: '/a', name: ' ' }] }), 'endpoints[0].name must be a non-empty name, got " "'],
+    ['one header twice in different case', () => synthSoak({ endpoints: [{ path: '/a', headers: { 'X-Tenant': 'a', 'x-tenant': 'b' } }] }),
+      'endpoints[0].headers must name each header once, ignoring case (HTTP header names are case-insensitive), and none of secretHeaders, got "x-tenant"'],
+    ['an endpoint header that a secret header also sets, in another case', () => synthSoak({
+      endpoints: [{ path: '/a', headers: { 'x-tenant': 'a' } }],
+      secretHeaders: [{ name: 'X-Tenant', secret: kplus.Secret.fromSecretName(newChart(), 's', 'keys'), key: 'k' }],
+    }), 'endpoints[0].headers must name each header once, ignoring case (HTTP header names are case-insensitive), and none of secretHeaders, got "x-tenant"'],
+    ['two secret headers differing in case', () => synthSoak({
+      secretHeaders: ['X-Tenant', 'x-TENANT'].map((name) => ({ name, secret: kplus.Secret.fromSecretName(newChart(), 's', 'keys'), key: 'k' })),
+    }), 'secretHeaders[1].name must name a header once, ignoring case (Authorization comes from authTokenSecret), got "x-TENANT"'],
+    ['a secret header name that is no string', () => synthSoak({
+      secretHeaders: [{ name: ['X-Tenant'] as unknown as string, secret: kplus.Secret.fromSecretName(newChart(), 's', 'keys'), key: 'k' }],
+    }), 'secretHeaders[0].name must be an HTTP header name: letters, digits and !#$%&\'*+-.^_`|~, got ["X-Tenant"]'],
+    ['a secret header from a Secret whose name is no DNS subdomain', () => synthSoak({
+      secretHeaders: [{ name: 'X-Tenant', secret: kplus.Secret.fromSecretName(newChart(), 's', 'Keys!'), key: 'k' }],
+    }), 'secretHeaders[0].secret must be a DNS-1123 subdomain'],
+    ['a breaker header value with a leading space', () => synthSoak({ circuitBreaker: { header: 'X-Breaker', headerValue: ' open' } }),
+      'circuitBreaker.headerValue must be non-empty without leading or trailing spaces (received header values are trimmed), got " open"'],
+    ['a label key the API server refuses', () => synthSoak({ metadata: { name: 'orders-soak', labels: { 'bad key!': 'x' } } }), 'metadata.labels key must be a label key'],
+    ['an endpoint path that is no string', () => synthSoak({ endpoints: [{ path: ['/a'] as unknown as string }] }),
+      'endpoints[0].path must be an absolute URL path such as "/api/orders", got ["/a"]'],
+    ['an expected status of 99', () => synthSoak({ endpoints: [{ path: '/a', expectedStatus: 99 }] }), 'endpoints[0].expectedStatus must be an HTTP status from 100 to 599, got 99'],
+    ['an expected status of 600', () => synthSoak({ endpoints: [{ path: '/a', expectedStatus: 600 }] }), 'endpoints[0].expectedStatus must be an HTTP status from 100 to 599, got 600'],
+    ['a fractional expected status', () => synthSoak({ endpoints: [{ path: '/a', expectedStatus: 200.5 }] }),
+      'endpoints[0].expectedStatus must be an HTTP status from 100 to 599, got 200.5'],
+    ...[99, 600, 503.5].map((status): [string, () => unknown, string] => [`a breaker status of ${status}`,
+      () => synthSoak({ circuitBreaker: { statuses: [503, status] } }), `circuitBreaker.statuses must hold HTTP statuses from 100 to 599, got ${status}`]),
+    ['a breaker header that is no header name', () => synthSoak({ circuitBreaker: { header: 'X Breaker' } }),
+      'circuitBreaker.header must be an HTTP header name: letters, digits and !#$%&\'*+-.^_`|~, got "X Breaker"'],
+    ['a breaker header that is no string', () => synthSoak({ circuitBreaker: { header: ['X-Breaker'] as unknown as string } }),
+      'circuitBreaker.header must be an HTTP header name: letters, digits and !#$%&\'*+-.^_`|~, got ["X-Breaker"]'],
+    ['an empty breaker header value', () => synthSoak({ circuitBreaker: { header: 'X-Breaker', headerValue: '' } }),
+      'circuitBreaker.headerValue must be non-empty without leading or trailing spaces (received header values are trimmed), got ""'],
+    ['a breaker header value with a line break', () => synthSoak({ circuitBreaker: { header: 'X-Breaker', headerValue: 'open\n' } }),
+      'circuitBreaker.headerValue must contain no control characters (newlines, tabs, escapes), got "open\\n"'],
     ['a growth limit below 1', () => synthSoak({ thresholds: { maxLatencyGrowth: 0.9 } }), 'thresholds.maxLatencyGrowth must be a finite ratio of at least 1, got 0.9'],
     ['p99 below p95', () => synthSoak({ thresholds: { p95: Duration.millis(800), p99: Duration.millis(500) } }),
       'thresholds.p99 must be at least the p95 limit (800 ms), got 500 millis'],
@@ -429,6 +527,11 @@ describe('a PRODUCTION soak that changes state', () => {
       `acknowledgeProductionWrites must be true for a PRODUCTION soak whose endpoints change state (${method} for 24 hours create, change or delete real records), got nothing`);
     expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [{ ...WRITE, method }], acknowledgeProductionWrites: false }))
       .toThrow(/^acknowledgeProductionWrites must be true for a PRODUCTION soak whose endpoints change state .*, got false$/);
+  });
+
+  test('the error names each state-changing method once', () => {
+    expect(() => synthSoak({ profile: SoakProfile.PRODUCTION, endpoints: [WRITE, { ...WRITE, method: HttpMethod.DELETE }, { ...WRITE, path: '/api/carts' }] }))
+      .toThrow('(POST, DELETE for 24 hours create, change or delete real records)');
   });
 
   test('synthesizes with the acknowledgement, and other profiles or read-only endpoints need none', () => {

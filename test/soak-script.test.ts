@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as ts from 'typescript';
 import { HardenedDeployment, HttpMethod, SoakJob, SoakJobProps, SoakProfile, SoakTarget } from '../src';
+import { fillTemplate } from '../src/_soak-script';
 import { newChart } from './support/charts';
 import { canonicalHeaderKey, K6Response, k6ResponseHeaders, loadK6Script } from './support/k6-script-runtime';
 import { typeCheckK6Script } from './support/k6-typecheck';
@@ -181,6 +182,8 @@ describe('the run\'s windows: early 20 %, steady 60 %, late 20 %', () => {
     ['PRODUCTION', SoakProfile.PRODUCTION, [[0, 17280], [17280, 51840], [69120, 17280]]],
     // 61 s: 12.2 rounds to 12, 36.6 to 37, and the late window takes the remaining 12
     ['custom(61 s)', SoakProfile.custom(Duration.seconds(61), 2), [[0, 12], [12, 37], [49, 12]]],
+    // 62 s: 12.4 rounds to 12 and 37.2 to 37; the late window takes 13, not the 12 that 12.4 rounds to
+    ['custom(62 s)', SoakProfile.custom(Duration.seconds(62), 2), [[0, 12], [12, 37], [49, 13]]],
   ])('%s: start and length of each window', (_name, profile, expected) => {
     const { options } = loadK6Script(soakScript({ profile, acknowledgeProductionWrites: true }));
     const windows = ['early', 'steady', 'late'].map((w) => [parseInt(options.scenarios[w].startTime, 10), parseInt(options.scenarios[w].duration, 10)]);
@@ -189,6 +192,18 @@ describe('the run\'s windows: early 20 %, steady 60 %, late 20 %', () => {
     [0.2, 0.6, 0.2].forEach((share, i) => expect(Math.abs(windows[i][1] - share * total)).toBeLessThanOrEqual(1));
     expect(Object.keys(options.scenarios)).toEqual(['early', 'steady', 'late']);
     for (const w of ['early', 'steady', 'late']) expect(options.scenarios[w].tags).toEqual({ window: w });
+  });
+});
+
+describe('fillTemplate', () => {
+  test('each placeholder must occur exactly once', () => {
+    expect(() => fillTemplate('a', { __X__: '1' })).toThrow('template placeholder __X__ occurs 0 times, expected once');
+    expect(() => fillTemplate('__X__ __X__', { __X__: '1' })).toThrow('template placeholder __X__ occurs 2 times, expected once');
+    expect(fillTemplate('[__X__]', { __X__: '1' })).toBe('[1]');
+  });
+
+  test('a placeholder holding pattern characters matches only itself', () => {
+    expect(fillTemplate('A.B AxB (C+) CC', { 'A.B': '1', '(C+)': '2' })).toBe('1 AxB 2 CC');
   });
 });
 
