@@ -196,5 +196,10 @@ describe('SoakJob TestRun refuses', () => {
   test('fails with TestRun props but no TestRun', () => {
     expect(() => synthTestRun({ testRunParallelism: undefined, testRunOperatorNamespace: 'k6' }))
       .toThrow('testRunOperatorNamespace must come with testRunParallelism, got "k6"');
+    const starter = 'ghcr.io/grafana/k6-operator:starter-v1.6.0';
+    expect(() => synthTestRun({ testRunParallelism: undefined, testRunStarterImage: starter }))
+      .toThrow(`testRunStarterImage must come with testRunParallelism, got "${starter}"`);
+    expect(() => synthTestRun({ testRunParallelism: undefined, testRunStarterImage: starter, testRunOperatorNamespace: 'k6' }))
+      .toThrow(`testRunStarterImage must come with testRunParallelism, got "${starter}"`);
   });
 });
