@@ -318,8 +318,8 @@ function healthEgress(props: ChaosExperimentProps, target: ChaosTargetInfo, heal
  */
 export function assertHealthUrl(url: string): void {
   assertNoControlCharacters('healthUrl', url);
-  const match = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)(:(\d{1,5}))?(\/[-A-Za-z0-9._~!$&'()*+,;=:@/?%]*)?$/.exec(url ?? '');
-  const encodedOk = match !== null && !/%(?![0-9A-Fa-f]{2})/.test(url);
+  const match = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?)(:(\d{1,5}))?(\/[-A-Za-z0-9._~!$&'()*+,;=:@/?%]*)?$/.exec(url);
+  const encodedOk = !/%(?![0-9A-Fa-f]{2})/.test(url);
   const portOk = match !== null && (match[4] === undefined || (Number(match[4]) >= 1 && Number(match[4]) <= 65535));
   if (!match || !encodedOk || !portOk) {
     throw invalidProp('healthUrl', 'be an http:// or https:// URL with a host, an optional port and a path of URL characters '

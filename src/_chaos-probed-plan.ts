@@ -112,11 +112,13 @@ function rolloutTimeoutSeconds(props: ChaosExperimentProps, target: ChaosTargetI
 function activeDeadlineSeconds(props: ChaosExperimentProps, hold: number, timeout: number): number {
   const waited = hold + timeout;
   const seconds = props.activeDeadline === undefined ? waited + 300 : wholeSeconds('activeDeadline', props.activeDeadline, 1);
-  if (hold > 0 && hold >= seconds) {
+  // seconds is at least 1: a hold of 0 (rollout, drain) is always below it
+  if (hold >= seconds) {
     throw invalidProp('holdTime', `be below the Job deadline (${props.activeDeadline!.toHumanString()})`, Duration.seconds(hold));
   }
+  // a hold (observability-block, no timeout) passed the check above: only a recovery timeout can reach the deadline here
   if (waited >= seconds) {
-    throw invalidProp('activeDeadline', `exceed ${hold > 0 ? 'holdTime' : 'recoveryTimeout'} (${waited} seconds) so the verdict comes before the kill`, props.activeDeadline);
+    throw invalidProp('activeDeadline', `exceed recoveryTimeout (${waited} seconds) so the verdict comes before the kill`, props.activeDeadline);
   }
   return seconds;
 }
@@ -159,7 +161,8 @@ function observabilityRules(props: ChaosExperimentProps, target: ChaosTargetInfo
     throw invalidProp('observabilityEgress', 'name the egress rules of the target\'s NetworkPolicy that lead to the observability stack '
       + '(the EgressRule.toPods or EgressRule.toCidr given to the HardenedDeployment)', props.observabilityEgress);
   }
-  const allowed = (target.hardened?.networkPolicyEgress ?? []).map(canonicalJson);
+  // targetPolicy found the target's NetworkPolicy: a HardenedDeployment's, whose egress chaosTargetInfo reads as a list
+  const allowed = target.hardened!.networkPolicyEgress!.map(canonicalJson);
   return rules.map((rule) => {
     const json = kplus.k8s.toJson_NetworkPolicyEgressRule(rule._toKube())!;
     if (!allowed.includes(canonicalJson(json))) {

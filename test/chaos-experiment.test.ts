@@ -2,7 +2,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ChaosDirection, ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment, RecoverySla } from '../src';
+import { ChaosDirection, ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment, HealthProbe, IngressRule, RecoverySla } from '../src';
 import { API_SERVER, CHART_NATS_LABELS, IMAGE, OTLP_EGRESS_JSON, chaosChart, otlpEgress, synthExperiment } from './support/chaos';
 import { toYaml } from './support/charts';
 import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
@@ -38,10 +38,11 @@ describe('RecoverySla', () => {
     expect(RecoverySla.BASELINE).not.toContain(RecoverySla.ZERO_DOWNTIME);
   });
 
-  test('within: an SLA of your own, named', () => {
+  test('within: an SLA of your own, named (custom unless named)', () => {
     const sla = RecoverySla.within(Duration.minutes(2), 'partition-tight');
     expect([sla.name, sla.maxRecovery!.toSeconds(), sla.gracefulDegradation]).toEqual(['partition-tight', 120, false]);
     expect(RecoverySla.within(Duration.days(1)).maxRecovery!.toSeconds()).toBe(86400);
+    expect(RecoverySla.within(Duration.seconds(20)).name).toBe('custom');
   });
 });
 
@@ -67,6 +68,7 @@ describe('ChaosExperiment', () => {
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: deadline, ttlSecondsAfterFinished: 86400 });
     expect(pod.restartPolicy).toBe('Never');
     expect(container.command).toEqual(['/bin/sh', `/opt/chaos/${scenario}.sh`]);
+    expect(container.workingDir).toBe('/tmp');
     expect(container.image).toBe('alpine/k8s:1.28.13');
     expect(container.imagePullPolicy).toBe('Always');
     expect(container.securityContext).toEqual(restrictedContainerSecurityContext(65532, 65532));
@@ -201,9 +203,16 @@ describe('ChaosExperiment', () => {
     new kplus.k8s.KubePodDisruptionBudget(budgets, 'pdb', {
       metadata: { name: 'hand-made' }, spec: { maxUnavailable: kplus.k8s.IntOrString.fromString('50%'), selector: { matchLabels: api.matchLabels } },
     });
-    // the same labels in another namespace do not count
+    // the same labels in another namespace do not count, whether the chart or the budget's metadata says it
     new kplus.k8s.KubePodDisruptionBudget(new Chart(chart.node.scope as App, 'elsewhere', { namespace: 'other' }), 'pdb', {
       metadata: { name: 'elsewhere' }, spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: api.matchLabels } },
+    });
+    new kplus.k8s.KubePodDisruptionBudget(budgets, 'moved', {
+      metadata: { name: 'moved', namespace: 'other' }, spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: api.matchLabels } },
+    });
+    // nor does a budget of other pods in the target's namespace
+    new kplus.k8s.KubePodDisruptionBudget(budgets, 'workers', {
+      metadata: { name: 'workers' }, spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { 'app.kubernetes.io/name': 'orders-worker' } } },
     });
     const chaos = new Chart(new App(), 'chaos', { namespace: 'orders' });
     const drain = new ChaosExperiment(chaos, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });
@@ -224,6 +233,20 @@ describe('ChaosExperiment', () => {
     expect(apiPolicy.spec.egress).toContainEqual(JSON.parse(env.OBSERVABILITY_EGRESS)[0]);
     // the Job reaches the API pods, never the observability stack
     expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER, TO_API_PODS]);
+  });
+
+  test('observability-block finds a rule in the target\'s policy whatever the order of its labels', () => {
+    const { chart, api } = chaosChart();
+    // the policy comes out with its keys sorted, the rule as given: name before component
+    const labels = { 'app.kubernetes.io/name': 'opentelemetry-collector', 'app.kubernetes.io/component': 'collector' };
+    const collector = () => EgressRule.toPods({ labels, namespaceName: 'observability', ports: [4318] });
+    api.addEgressRule(collector());
+    const block = new ChaosExperiment(chart, 'block', { scenario: ChaosScenario.OBSERVABILITY_BLOCK, target: api, apiServer: API_SERVER, observabilityEgress: [collector()] });
+    const env = containerEnv(ApiObject.of(block.job).toJson().spec.template.spec.containers[0]);
+    expect(JSON.parse(env.OBSERVABILITY_EGRESS)).toEqual([{
+      to: [{ podSelector: { matchLabels: labels }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } } }],
+      ports: [{ port: 4318, protocol: 'TCP' }],
+    }]);
   });
 
   test('the Job\'s NetworkPolicy selects the Job\'s pods', () => {
@@ -276,6 +299,15 @@ describe('ChaosExperiment', () => {
     });
   });
 
+  test('nats-kill naming the experiment\'s own namespace as the NATS namespace: Role, RoleBinding and egress as within one namespace', () => {
+    const { objects, container } = synthExperiment({
+      scenario: ChaosScenario.NATS_KILL, nats: { statefulSetName: 'nats', namespaceName: 'orders', podLabels: CHART_NATS_LABELS },
+    });
+    for (const kind of ['Role', 'RoleBinding']) expect([onlyOfKind(objects, kind).metadata.namespace, onlyOfKind(objects, kind).metadata.name]).toEqual(['orders', 'orders-nats-kill']);
+    expect(containerEnv(container)).toMatchObject({ NATS_NAMESPACE: 'orders', ACCESS_NAMESPACE: 'orders', ACCESS_BINDING: 'orders-nats-kill' });
+    expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress[2]).toEqual({ to: [{ podSelector: { matchLabels: CHART_NATS_LABELS } }], ports: [{ port: 8222, protocol: 'TCP' }] });
+  });
+
   test('network-block: switches the API\'s own NetworkPolicy (get and patch on it by name); no pod write, no chaos policy', () => {
     const { objects, container, all } = synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, direction: ChaosDirection.INGRESS });
     expect(onlyOfKind(objects, 'Role').rules).toEqual([
@@ -286,6 +318,11 @@ describe('ChaosExperiment', () => {
     ]);
     expect(containerEnv(container)).toMatchObject({ HOLD_SECONDS: '60', DIRECTION: 'Ingress', TARGET_POLICY: 'orders-api' });
     expect(ofKind(all, 'NetworkPolicy').map((p) => p.metadata.name)).toEqual(['orders-api', 'orders-network-block']);
+  });
+
+  test('network-block cuts both directions unless told otherwise', () => {
+    const { container } = synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK });
+    expect(containerEnv(container)).toMatchObject({ HOLD_SECONDS: '60', DIRECTION: 'Both', TARGET_POLICY: 'orders-api' });
   });
 
   test('no label takes a pod out of the API\'s NetworkPolicy: its selector is the workload\'s labels only', () => {
@@ -314,6 +351,25 @@ describe('ChaosExperiment', () => {
     expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER, { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] }]);
   });
 
+  test('as many healthy answers as fit the recovery timeout: 45 answers 2 seconds apart take 88 of its 90 seconds', () => {
+    expect(containerEnv(synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 45 }).container).HEALTH_SUCCESSES).toBe('45');
+  });
+
+  test('a deadline one second past holdTime + recoveryTimeout (60 + 270 seconds)', () => {
+    const { job } = synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, activeDeadline: Duration.seconds(331) });
+    expect(job.spec.activeDeadlineSeconds).toBe(331);
+  });
+
+  test.each([
+    'http://[fd00::1]:8080/readyz',
+    'http://a/readyz',
+    'http://orders-api:8080',
+    'http://orders-api:1/readyz',
+    'http://orders-api:65535/readyz',
+  ])('a health URL as written: %s (a bracketed IPv6 host, a one-letter host, no path, the lowest and highest port)', (healthUrl) => {
+    expect(containerEnv(synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl }).container).HEALTH_URL).toBe(healthUrl);
+  });
+
   test('a plain cdk8s-plus Deployment target (api-kill): Deployment readiness only, no health URL, no probe egress', () => {
     const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
     const plain = new kplus.Deployment(chart, 'plain', { metadata: { name: 'plain' }, containers: [{ image: IMAGE }] });
@@ -325,6 +381,38 @@ describe('ChaosExperiment', () => {
     expect(env.TARGET_SELECTOR).toBe(`cdk8s.io/metadata.addr=${plain.matchLabels['cdk8s.io/metadata.addr']}`);
     expect(job.metadata.name).toBe('chaos-kill-c8fd6549');
     expect(onlyOfKind(objects, 'NetworkPolicy').spec.egress).toEqual([DNS, TO_API_SERVER]);
+  });
+
+  test.each([
+    ['without a Service', { service: false }],
+    ['whose readiness probe is no HTTP GET', { readiness: HealthProbe.tcp() }],
+  ])('a HardenedDeployment target %s (api-kill): no default health URL, Deployment readiness only', (_name, props) => {
+    const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+    const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, service: true, ...props });
+    new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: api, apiServer: API_SERVER, metadata: { name: 'orders-api-kill' } });
+    const objects = synthValid(chart);
+    expect(containerEnv(onlyOfKind(objects, 'Job').spec.template.spec.containers[0]).HEALTH_URL).toBe('');
+    expect(objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'orders-api-kill').spec.egress).toEqual([DNS, TO_API_SERVER]);
+  });
+
+  test('a Job probing the target through its Service must be among the target\'s ingress peers; one told where its health URL leads need not', () => {
+    const { chart, api } = chaosChart();
+    api.addIngressRule(IngressRule.fromIngressController());
+    new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: api, apiServer: API_SERVER, metadata: { name: 'orders-api-kill' } });
+    expect(() => Testing.synth(chart)).toThrow('[chaos/kill] target must admit the chaos Job\'s pods: its NetworkPolicy admits only its ingress rules on port 8080 '
+      + '(pods {"app.kubernetes.io/name":"ingress-nginx","app.kubernetes.io/component":"controller"} in ingress-nginx); '
+      + 'add IngressRule.fromPods({ labels: { \'app.kubernetes.io/name\': \'orders-api-kill\' } }) to its ingress, got "chaos/api"');
+    const outside = chaosChart();
+    outside.api.addIngressRule(IngressRule.fromIngressController());
+    new ChaosExperiment(outside.chart, 'kill', {
+      scenario: ChaosScenario.API_KILL,
+      target: outside.api,
+      apiServer: API_SERVER,
+      metadata: { name: 'orders-api-kill' },
+      healthUrl: 'https://orders.example.com/readyz',
+      healthEgress: [EgressRule.toCidr('203.0.113.0/24', [443])],
+    });
+    expect(containerEnv(onlyOfKind(synthValid(outside.chart), 'Job').spec.template.spec.containers[0]).HEALTH_URL).toBe('https://orders.example.com/readyz');
   });
 
   test('a target is read as it stands, not rendered: containers added after the experiment are fine', () => {
@@ -368,12 +456,19 @@ describe('ChaosExperiment refuses', () => {
     ['a huge SLA, blamed on the SLA itself', () => RecoverySla.within(Duration.days(1e6)), 'maxRecovery must be whole seconds from 1 second to 1 day, got 1000000 days'],
     ['graceful degradation as the SLA of a timed scenario', () => synthExperiment({ scenario: ChaosScenario.API_KILL, sla: RecoverySla.OBSERVABILITY_FAILURE }),
       'sla must have a recovery time for api-kill (graceful degradation has none to measure), got "observability-failure"'],
+    ['an SLA over a day made without RecoverySla.within (a plain object)', () => synthExperiment({
+      scenario: ChaosScenario.API_KILL, sla: { name: 'two-days', maxRecovery: Duration.days(2), gracefulDegradation: false } as unknown as RecoverySla,
+    }), 'sla must be whole seconds from 1 second to 1 day, got 2 days'],
     ['a hold time not below the Job deadline', () => synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, holdTime: Duration.minutes(10), activeDeadline: Duration.minutes(10) }),
       'holdTime must be below the Job deadline (10 minutes), got 10 minutes'],
     ['a deadline that leaves no time for the verdict', () => synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, holdTime: Duration.minutes(5), activeDeadline: Duration.minutes(8) }),
       'activeDeadline must exceed holdTime + recoveryTimeout (570 seconds) so the verdict comes before the kill, got 8 minutes'],
+    ['a deadline of exactly holdTime + recoveryTimeout', () => synthExperiment({ scenario: ChaosScenario.NETWORK_BLOCK, activeDeadline: Duration.seconds(330) }),
+      'activeDeadline must exceed holdTime + recoveryTimeout (330 seconds) so the verdict comes before the kill, got 5 minutes 30 seconds'],
     ['a fractional deadline', () => synthExperiment({ scenario: ChaosScenario.API_KILL, activeDeadline: Duration.millis(600_500) }),
       'activeDeadline must be whole seconds from 1 second to 2147483647 seconds (int32), got 10 minutes 500 millis'],
+    ['a fractional deadline on rollout', () => synthExperiment({ scenario: ChaosScenario.ROLLOUT, activeDeadline: Duration.millis(900_500) }),
+      'activeDeadline must be whole seconds from 1 second to 2147483647 seconds (int32), got 15 minutes 500 millis'],
     ['a fractional ttl', () => synthExperiment({ scenario: ChaosScenario.API_KILL, ttlAfterFinished: Duration.millis(1500) }),
       'ttlAfterFinished must be whole seconds from 0 seconds to 2147483647 seconds (int32), got 1 second 500 millis'],
     ['a health URL without scheme', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'orders-api/readyz' }),
@@ -388,6 +483,12 @@ describe('ChaosExperiment refuses', () => {
       'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/ready%zz"'],
     ['a health URL with a port out of range', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api:99999/readyz' }),
       'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api:99999/readyz"'],
+    ['a health URL with port 0', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api:0/readyz' }),
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api:0/readyz"'],
+    ['a health URL with a percent sign and a single hex digit', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/ready%2' }),
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/ready%2"'],
+    ['a health URL after other text', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'curl http://orders-api/readyz' }),
+      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "curl http://orders-api/readyz"'],
     ['a health URL with a control character', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/readyz\n' }),
       'healthUrl must contain no control characters (newlines, tabs, escapes), got "http://orders-api/readyz\\n"'],
     ['a recovery timeout below the SLA', () => synthExperiment({ scenario: ChaosScenario.API_KILL, recoveryTimeout: Duration.seconds(10) }),
@@ -407,6 +508,8 @@ describe('ChaosExperiment refuses', () => {
       'healthSuccesses must be a whole number from 1 to 100, got 2147483647'],
     ['health successes that cannot fit in the timeout', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 50 }),
       'healthSuccesses must fit 50 healthy answers 2 seconds apart within the recovery timeout (90 seconds), got 50'],
+    ['one healthy answer more than fits the recovery timeout', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthSuccesses: 46 }),
+      'healthSuccesses must fit 46 healthy answers 2 seconds apart within the recovery timeout (90 seconds), got 46'],
     ['a poll interval that leaves no room for the answers', () => synthExperiment({ scenario: ChaosScenario.API_KILL, pollInterval: Duration.seconds(45) }),
       'pollInterval must let 3 healthy answers 45 seconds apart within the recovery timeout (90 seconds), got 45 seconds'],
     ['a recovery timeout that leaves no room for the answers', () => synthExperiment({
@@ -445,6 +548,8 @@ describe('ChaosExperiment refuses', () => {
       'observabilityEgress must be left out: it applies to observability-block only, got "network-block"'],
     ['observability-block without the observability egress', () => synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, observabilityEgress: [] }),
       'observabilityEgress must name the egress rules of the target\'s NetworkPolicy that lead to the observability stack (the EgressRule.toPods or EgressRule.toCidr given to the HardenedDeployment), got []'],
+    ['observability-block with the observability egress left out', () => synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, observabilityEgress: undefined }),
+      'observabilityEgress must name the egress rules of the target\'s NetworkPolicy that lead to the observability stack (the EgressRule.toPods or EgressRule.toCidr given to the HardenedDeployment), got nothing'],
     ['observability egress the target\'s policy does not allow', () => synthExperiment({ scenario: ChaosScenario.OBSERVABILITY_BLOCK, observabilityEgress: [EgressRule.toCidr('203.0.113.0/24', [443])] }),
       'observabilityEgress must be egress rules of the target\'s NetworkPolicy (HardenedDeployment egress or addEgressRule, added before the experiment): '
       + 'the block removes exactly those for the hold time, got {"ports":[{"port":443,"protocol":"TCP"}],"to":[{"ipBlock":{"cidr":"203.0.113.0/24"}}]}'],
@@ -490,12 +595,21 @@ describe('ChaosExperiment refuses', () => {
       new kplus.k8s.KubePodDisruptionBudget(chart, 'loose', { metadata: { name: 'loose' }, spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(2), selector: { matchLabels: api.matchLabels } } });
       return new ChaosExperiment(chart, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });
     }, 'target must have a disruption budget that keeps at least one pod for drain: loose lets all 2 pods go at once, got "chaos/api"'],
+    ['drain under a budget that sets neither minAvailable nor maxUnavailable', () => {
+      const { chart, api } = chaosChart('orders', false);
+      new kplus.k8s.KubePodDisruptionBudget(chart, 'open', { metadata: { name: 'open' }, spec: { selector: { matchLabels: api.matchLabels } } });
+      return new ChaosExperiment(chart, 'drain', { scenario: ChaosScenario.DRAIN, target: api, apiServer: API_SERVER });
+    }, 'target must have a disruption budget that keeps at least one pod for drain: open lets all 2 pods go at once, got "chaos/api"'],
     ['an unpinned image', () => synthExperiment({ scenario: ChaosScenario.API_KILL, image: 'alpine/k8s:latest' }),
       'image must pin a version tag (name:1.2.3) or a digest (name@sha256:...); the latest tag moves between pulls, got "alpine/k8s:latest"'],
     ['a Job name over 63 characters', () => synthExperiment({ scenario: ChaosScenario.API_KILL, metadata: { name: `orders-api-kill-${'x'.repeat(48)}` } }),
       `metadata.name must be a DNS-1123 label: at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit (a Job name: its pods carry it in a label), got "orders-api-kill-${'x'.repeat(48)}"`],
     ['no API server address', () => synthExperiment({ scenario: ChaosScenario.API_KILL, apiServer: { cidrs: [], port: 443 } }),
       'apiServer.cidrs must list the addresses of the Kubernetes API server endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), got []'],
+    ['no API server at all (a caller without types)', () => synthExperiment({ scenario: ChaosScenario.API_KILL, apiServer: undefined as any }),
+      'apiServer.cidrs must list the addresses of the Kubernetes API server endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), got nothing'],
+    ['API server addresses that are not a list', () => synthExperiment({ scenario: ChaosScenario.API_KILL, apiServer: { cidrs: '10.0.0.10/32' as any, port: 6443 } }),
+      'apiServer.cidrs must list the addresses of the Kubernetes API server endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), got "10.0.0.10/32"'],
     ['an API server address that is no CIDR', () => synthExperiment({ scenario: ChaosScenario.API_KILL, apiServer: { cidrs: ['10.0.0.0/33'], port: 443 } }),
       'apiServer.cidrs must be an IPv4 or IPv6 address range in CIDR notation (10.0.0.0/8, fd00::/8), got "10.0.0.0/33"'],
     ['an API server port out of range', () => synthExperiment({ scenario: ChaosScenario.API_KILL, apiServer: { cidrs: ['10.0.0.10/32'], port: 0 } }),
@@ -514,6 +628,14 @@ describe('ChaosExperiment refuses', () => {
       'nats.namespaceName must be left out unless the experiment\'s namespace is known (a namespace on the chart or in metadata): the RoleBinding in the NATS namespace must name the ServiceAccount with its namespace, got "messaging"'],
     ['a health URL on nats-kill', () => synthExperiment({ ...natsWith({}), healthUrl: 'http://nats:8222/healthz' }),
       'healthUrl must be left out for nats-kill (it targets `nats`), got "nats-kill"'],
+    ['a target on nats-kill', () => {
+      const { chart, api } = chaosChart();
+      return new ChaosExperiment(chart, 'kill', { ...natsWith({}), target: api, apiServer: API_SERVER });
+    }, 'target must be left out for nats-kill (it targets `nats`), got "nats-kill"'],
+    ['health egress on nats-kill', () => synthExperiment({ ...natsWith({}), healthEgress: [EgressRule.toCidr('203.0.113.0/24', [443])] }),
+      'healthEgress must be left out for nats-kill (it targets `nats`), got "nats-kill"'],
+    ['a NATS server on api-kill', () => synthExperiment({ scenario: ChaosScenario.API_KILL, nats: { statefulSetName: 'nats', podLabels: CHART_NATS_LABELS } }),
+      'nats must be left out for api-kill (it targets `target`), got "api-kill"'],
     ['network-block on a Deployment without its own NetworkPolicy', () => {
       const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
       const plain = new kplus.Deployment(chart, 'plain', { containers: [{ image: IMAGE }] });
@@ -524,6 +646,25 @@ describe('ChaosExperiment refuses', () => {
       const plain = new kplus.Deployment(chart, 'plain', { containers: [{ image: IMAGE }] });
       return new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: plain, apiServer: API_SERVER, healthUrl: 'http://plain/readyz' });
     }, 'healthEgress must be given with a healthUrl for a target that is not a HardenedDeployment: the Job\'s NetworkPolicy must know where the health URL leads, got nothing'],
+    ['health egress without a health URL to probe', () => {
+      const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+      const plain = new kplus.Deployment(chart, 'plain', { containers: [{ image: IMAGE }] });
+      return new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: plain, apiServer: API_SERVER, healthEgress: [EgressRule.toWorkload(plain, [8080])] });
+    }, 'healthEgress must be left out without a health URL to probe, got "given"'],
+    ['a health URL without egress for a worker that serves no port', () => {
+      const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+      const worker = new HardenedDeployment(chart, 'worker', {
+        image: IMAGE, metadata: { name: 'orders-worker' }, readiness: HealthProbe.exec(['/app/worker', 'health', '--ready']), liveness: HealthProbe.exec(['/app/worker', 'health', '--live']),
+      });
+      return new ChaosExperiment(chart, 'kill', { scenario: ChaosScenario.API_KILL, target: worker, apiServer: API_SERVER, healthUrl: 'http://orders-worker-health/readyz' });
+    }, 'healthEgress must be given with a healthUrl for a HardenedDeployment that serves no port (a worker): the Job\'s NetworkPolicy must know where the health URL leads, got nothing'],
+    ['network-block on a HardenedDeployment without its NetworkPolicy', () => {
+      const chart = new Chart(Testing.app(), 'chaos', { namespace: 'orders' });
+      const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, networkPolicy: false });
+      return new ChaosExperiment(chart, 'block', { scenario: ChaosScenario.NETWORK_BLOCK, target: api, apiServer: API_SERVER });
+    }, 'target must be a HardenedDeployment with its NetworkPolicy for network-block: the partition switches that policy to deny and back, got "chaos/api"'],
+    ['metadata labels that are no labels', () => synthExperiment({ scenario: ChaosScenario.API_KILL, metadata: { name: 'orders-api-kill', labels: { 'bad key!': 'x' } } }),
+      'metadata.labels key must be a label key: an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, got "bad key!"'],
   ];
   test.each(cases)('fails with %s', (_name, build, message) => {
     expect(build).toThrow(message);
@@ -548,5 +689,10 @@ describe('ChaosExperiment refuses', () => {
     const other = new Chart(Testing.app(), 'other', { namespace: 'chaos' });
     expect(() => new ChaosExperiment(other, 'kill', { scenario: ChaosScenario.API_KILL, target: api, apiServer: API_SERVER }))
       .toThrow('target must live in the experiment\'s namespace (chaos): the Role is namespaced, got "orders"');
+    // a chart without a namespace: the experiment, or the target, lands in the default one
+    expect(() => new ChaosExperiment(new Chart(Testing.app(), 'unset'), 'kill', { scenario: ChaosScenario.API_KILL, target: api, apiServer: API_SERVER }))
+      .toThrow('target must live in the experiment\'s namespace (the default): the Role is namespaced, got "orders"');
+    expect(() => new ChaosExperiment(other, 'kill-unset', { scenario: ChaosScenario.API_KILL, target: chaosChart(null).api, apiServer: API_SERVER }))
+      .toThrow('target must live in the experiment\'s namespace (chaos): the Role is namespaced, got "the default"');
   });
 });

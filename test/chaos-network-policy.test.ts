@@ -81,6 +81,14 @@ describe('ChaosNetworkPolicy refuses', () => {
       .toThrow('podLabels["app"] must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, or empty, got "nats,app.kubernetes.io/instance!=x"');
   });
 
+  test('fails with a workload whose selector labels are no labels', () => {
+    const chart = newChart();
+    const plain = new kplus.Deployment(chart, 'plain', { select: false, containers: [{ image: IMAGE }] });
+    plain.select(kplus.LabelSelector.of({ labels: { 'nats,app.kubernetes.io/instance!': 'x' } }));
+    expect(() => new ChaosNetworkPolicy(chart, 'block', { workload: plain }))
+      .toThrow('workload key must be a label key: an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, got "nats,app.kubernetes.io/instance!"');
+  });
+
   test('fails with a duration that is not whole seconds', () => {
     expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { app: 'x' }, duration: Duration.millis(30_500) }))
       .toThrow('duration must be whole seconds from 1 second to 2147483647 seconds (int32), got 30 seconds 500 millis');
@@ -89,5 +97,15 @@ describe('ChaosNetworkPolicy refuses', () => {
   test('fails with a scenario that is not a label value', () => {
     expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { app: 'x' }, scenario: 'network block!' }))
       .toThrow('scenario must be a label value: at most 63 letters, digits, dashes, dots and underscores, got "network block!"');
+    // an empty label value is valid, but names no scenario
+    expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { app: 'x' }, scenario: '' }))
+      .toThrow('scenario must be a label value: at most 63 letters, digits, dashes, dots and underscores, got ""');
+  });
+
+  test('fails with metadata the API server refuses', () => {
+    expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { app: 'x' }, metadata: { labels: { 'bad key!': 'x' } } }))
+      .toThrow('metadata.labels key must be a label key: an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending with a letter or digit, got "bad key!"');
+    expect(() => new ChaosNetworkPolicy(newChart(), 'block', { podLabels: { app: 'x' }, metadata: { name: 'Orders_Partition' } }))
+      .toThrow('metadata.name must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit, got "Orders_Partition"');
   });
 });
