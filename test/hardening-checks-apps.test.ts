@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 import { exampleApps } from '../examples/api-service/apps';
 import { HardenedDeployment, HardeningChecks } from '../src';
@@ -110,5 +111,39 @@ describe('HardeningChecks over every App of a program', () => {
     const given = alsoCheck(p).map((s) => (s instanceof App ? `the app writing to ${s.outdir}` : s.node.path));
     expect(() => new HardeningChecks(p.app, { alsoCheck: alsoCheck(p) })).toThrow(
       `alsoCheck must hold scopes apart from the checked scope and from each other (${what.split('OUT').join(p.outdir)}), got ${JSON.stringify(given)}`);
+  });
+});
+
+describe('what a report says it checked', () => {
+  let outdir = '';
+  afterEach(() => rmSync(outdir, { recursive: true, force: true }));
+
+  test('one App: its output directory and its charts, leaving out constructs that are no charts', () => {
+    const p = program();
+    outdir = p.outdir;
+    new Construct(p.app, 'settings');
+    expect(new HardeningChecks(p.app).report().split('\n')[0])
+      .toBe(`hardening checks of the app writing to ${p.outdir} (chart orders): 0 errors, 0 warnings, 0 suppressed`);
+  });
+
+  test('an App without charts says so', () => {
+    outdir = mkdtempSync(join(tmpdir(), 'checks-apps-'));
+    expect(new HardeningChecks(new App({ outdir })).report()).toBe(`hardening checks of the app writing to ${outdir} (charts none): 0 errors, 0 warnings, 0 suppressed`);
+  });
+
+  test('a construct tree without an App is named by its root\'s id, or as the root', () => {
+    const named = new Construct(undefined as any, 'platform');
+    new Chart(named, 'orders');
+    expect(new HardeningChecks(named).report()).toBe('hardening checks of the construct tree platform (chart orders): 0 errors, 0 warnings, 0 suppressed');
+    const unnamed = new Construct(undefined as any, '');
+    expect(new HardeningChecks(unnamed).report()).toBe('hardening checks of the construct tree (root) (charts none): 0 errors, 0 warnings, 0 suppressed');
+  });
+
+  test('charts checked together are each named by their path', () => {
+    const p = program();
+    outdir = p.outdir;
+    const report = new HardeningChecks(p.production, { alsoCheck: [p.adhoc] }).report().split('\n');
+    expect(report[0]).toBe('hardening checks of orders: 0 errors, 0 warnings, 0 suppressed');
+    expect(report).toContain('hardening checks of adhoc: 0 errors, 0 warnings, 0 suppressed');
   });
 });

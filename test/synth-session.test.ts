@@ -43,6 +43,15 @@ describe('SynthSession handovers', () => {
     expect(replaced.toJson).toBe(theirs);
   });
 
+  test('a handover someone removed before the end is simply gone', () => {
+    const obj = configMap(new Chart(Testing.app(), 'c'), 'cm');
+    const session = new SynthSession();
+    session.handOver(obj, {});
+    delete (obj as any).toJson;
+    expect(() => session.end()).not.toThrow();
+    expect(obj.toJson()).toMatchObject({ kind: 'ConfigMap' });
+  });
+
   test('results are kept per validation for the run', () => {
     const session = new SynthSession();
     const a = {};
