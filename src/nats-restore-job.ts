@@ -223,7 +223,7 @@ function backupNameOf(time: Date): string {
  * are valid names: the script never expands them.
  */
 function assertStreamName(prop: string, stream: string): void {
-  if (typeof stream !== 'string' || stream === '' || Buffer.byteLength(stream, 'utf8') > 255 || stream.startsWith('-')
+  if (typeof stream !== 'string' || stream === '' || Buffer.byteLength(stream) > 255 || stream.startsWith('-')
     || /[\s.*>/\\\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(stream)) {
     throw invalidProp(prop, "hold JetStream stream names: 1 to 255 bytes without whitespace, '.', '*', '>', '/', '\\', control characters or a leading '-'", stream);
   }
