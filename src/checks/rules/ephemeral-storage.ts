@@ -19,7 +19,8 @@ export class EphemeralStorageRule extends HardeningRule {
 
   public check(manifest: any, _manifests: any[]): string[] {
     return containersOf(podTemplateOf(manifest)?.spec)
-      .filter(({ container }) => !container.resources?.requests?.['ephemeral-storage'] || !container.resources?.limits?.['ephemeral-storage'])
+      // the limit is only read once a request was found, so resources is set by then
+      .filter(({ container }) => !container.resources?.requests?.['ephemeral-storage'] || !container.resources.limits?.['ephemeral-storage'])
       .map(({ name }) => `${name} has no ephemeral-storage request and limit`);
   }
 }

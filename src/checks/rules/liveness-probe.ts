@@ -21,7 +21,8 @@ export class LivenessProbeRule extends HardeningRule {
   public check(manifest: any, _manifests: any[]): string[] {
     if (!isLongRunning(manifest)) return [];
     const problems: string[] = [];
-    for (const { container, name } of containersOf({ containers: podTemplateOf(manifest)?.spec.containers })) {
+    // every long-running kind has a pod template
+    for (const { container, name } of containersOf({ containers: podTemplateOf(manifest)!.spec.containers })) {
       const live = container.livenessProbe;
       const ready = container.readinessProbe;
       if (!live) problems.push(`${name} has no livenessProbe`);

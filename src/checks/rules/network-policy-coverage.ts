@@ -27,7 +27,8 @@ export class NetworkPolicyCoverageRule extends HardeningRule {
     const labels = podTemplateOf(manifest)!.labels;
     const types = new Set<string>();
     for (const policy of indexOf(manifests).selecting('NetworkPolicy', (m) => m.spec?.podSelector, manifest.metadata?.namespace ?? '', labels)) {
-      for (const t of policy.spec?.policyTypes ?? ['Ingress']) types.add(t);
+      // a policy is only selected through its spec.podSelector, so it has a spec
+      for (const t of policy.spec.policyTypes ?? ['Ingress']) types.add(t);
     }
     return ['Ingress', 'Egress'].filter((t) => !types.has(t)).map((t) => `no NetworkPolicy covers ${t} for its pods`);
   }

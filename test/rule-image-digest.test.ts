@@ -1,0 +1,50 @@
+import { ImageDigestRule } from '../src';
+
+// The rule alone, on one Pod with an init container and a container, each image given in turn.
+const rule = new ImageDigestRule();
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
+function pod(image: string | undefined, initImage: string | undefined = `busybox:1.36@${DIGEST}`): any {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p' },
+    spec: {
+      initContainers: [{ name: 'setup', ...(initImage === undefined ? {} : { image: initImage }) }],
+      containers: [{ name: 'api', ...(image === undefined ? {} : { image }) }],
+    },
+  };
+}
+
+const problems = (image: string | undefined, initImage?: string): string[] => {
+  const p = pod(image, initImage);
+  return rule.check(p, [p]);
+};
+
+describe('image-digest', () => {
+  test.each([
+    [`ghcr.io/acme/api:1.0.0@${DIGEST}`],
+    [`ghcr.io/acme/api@${DIGEST}`],
+    [`localhost:5000/api@${DIGEST}`],
+  ])('accepts %s', (image) => {
+    expect(problems(image)).toEqual([]);
+  });
+
+  test.each<[string | undefined, string]>([
+    ['ghcr.io/acme/api:1.0.0', 'container api image "ghcr.io/acme/api:1.0.0" has no digest'],
+    ['ghcr.io/acme/api', 'container api image "ghcr.io/acme/api" has no digest'],
+    [`ghcr.io/acme/api@sha256:${'a'.repeat(63)}`, `container api image "ghcr.io/acme/api@sha256:${'a'.repeat(63)}" has no digest`],
+    ['', 'container api image "" has no digest'],
+    [undefined, 'container api image "" has no digest'],
+  ])('flags %p', (image, expected) => {
+    expect(problems(image)).toEqual([expected]);
+  });
+
+  test('init containers are checked too', () => {
+    expect(problems(`ghcr.io/acme/api@${DIGEST}`, 'busybox:1.36')).toEqual(['init container setup image "busybox:1.36" has no digest']);
+  });
+
+  test('objects without pods are not its concern', () => {
+    expect(rule.check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, [])).toEqual([]);
+  });
+});
