@@ -118,6 +118,13 @@ describe('soak tests and chaos experiments must be admitted', () => {
     expect(synthError(p.onDemand)).toContain('[elsewhere/soak] target must admit the soak pods');
   });
 
+  test('a soak Job\'s own namespace, set on its metadata, is the one its pods must be admitted from', () => {
+    const p = program([IngressRule.fromPods({ labels: { 'app.kubernetes.io/component': 'soak-test' } })]);
+    // in the chart of the target's namespace, but placed in another one
+    new SoakJob(p.tests, 'soak', { metadata: { name: 'load-soak', namespace: 'load' }, target: SoakTarget.deployment(p.api), endpoints: [{ path: '/api/orders' }] });
+    expect(synthError(p.onDemand)).toContain('[tests/soak] target must admit the soak pods');
+  });
+
   test('a chaos Job probing through the Service is checked too; one told where its health URL leads is not', () => {
     const p = program([IngressRule.fromIngressController()]);
     new ChaosExperiment(p.tests, 'kill', { metadata: { name: 'orders-api-kill' }, scenario: ChaosScenario.API_KILL, target: p.api, apiServer: API_SERVER });

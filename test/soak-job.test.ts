@@ -331,6 +331,7 @@ describe('SoakJob refuses', () => {
     ['no endpoints', () => synthSoak({ endpoints: [] }), 'endpoints must name at least one API endpoint (the health endpoint alone is no workload), got []'],
     ['weights summing to zero', () => synthSoak({ endpoints: [{ path: '/a', weight: 0 }], healthWeight: 0 }), 'endpoints must have weights that sum to more than 0, got [0,0]'],
     ['a negative weight', () => synthSoak({ endpoints: [{ path: '/a', weight: -1 }] }), 'endpoints[0].weight must be 0 or more, got -1'],
+    ['a negative health weight', () => synthSoak({ healthWeight: -1 }), 'healthWeight must be 0 or more, got -1'],
     ['a malformed base URL', () => SoakTarget.url('orders-api:80', SoakDestination.internet()), 'baseUrl must be an http:// or https:// URL with a host, such as "http://orders-api.shop.svc:80", got "orders-api:80"'],
     ['a base URL with a bad port', () => SoakTarget.url('http://orders-api:99999', SoakDestination.internet()), 'baseUrl must be an http:// or https:// URL with a host, such as "http://orders-api.shop.svc:80", got "http://orders-api:99999"'],
     ['a relative endpoint path', () => synthSoak({ endpoints: [{ path: 'api/orders' }] }), 'endpoints[0].path must be an absolute URL path such as "/api/orders", got "api/orders"'],
