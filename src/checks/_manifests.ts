@@ -68,5 +68,6 @@ export function podsOf(value: number | string, replicas: number): number {
 /** Whether a container's probe port is declared by the container (number or name). */
 export function declaresPort(container: any, port: number | string | undefined): boolean {
   if (port === undefined) return true;
-  return (container.ports ?? []).some((p: any) => p.containerPort === port || (p.name !== undefined && p.name === port));
+  // port is defined here, so a port without a name never matches by name
+  return (container.ports ?? []).some((p: any) => p.containerPort === port || p.name === port);
 }

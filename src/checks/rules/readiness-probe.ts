@@ -19,7 +19,8 @@ export class ReadinessProbeRule extends HardeningRule {
 
   public check(manifest: any, _manifests: any[]): string[] {
     if (!isLongRunning(manifest)) return [];
-    return containersOf({ containers: podTemplateOf(manifest)?.spec.containers })
+    // every long-running kind has a pod template
+    return containersOf({ containers: podTemplateOf(manifest)!.spec.containers })
       .filter(({ container }) => !container.readinessProbe)
       .map(({ name }) => `${name} has no readinessProbe`);
   }

@@ -25,7 +25,8 @@ export class ReplicasAndBudgetRule extends HardeningRule {
     const problems: string[] = [];
     const replicas = replicasOf(manifest);
     if (replicas < 2) problems.push(`runs ${replicas} replica${replicas === 1 ? '' : 's'}`);
-    const labels = podTemplateOf(manifest)?.labels ?? {};
+    // Deployments and StatefulSets have a pod template, whose labels are {} when it has none
+    const labels = podTemplateOf(manifest)!.labels;
     const budgets = indexOf(manifests).selecting('PodDisruptionBudget', (m) => m.spec?.selector, manifest.metadata?.namespace ?? '', labels);
     if (budgets.length !== 1) problems.push(`${budgets.length === 0 ? 'no' : budgets.length} PodDisruptionBudgets select its pods`);
     return problems;

@@ -23,8 +23,9 @@ export class ServiceAccountTokenRule extends HardeningRule {
     const spec = podTemplateOf(manifest)?.spec;
     if (!spec || spec.automountServiceAccountToken === false) return [];
     const account = spec.serviceAccountName ?? 'default';
+    // the index returns only bindings that list a ServiceAccount subject of this name, so each has subjects
     const bound = indexOf(manifests).bindingsOfServiceAccount(account).some((m) => (m.kind === 'ClusterRoleBinding' || sameNamespace(m, manifest))
-      && (m.subjects ?? []).some((s: any) => s.kind === 'ServiceAccount' && s.name === account
+      && m.subjects.some((s: any) => s.kind === 'ServiceAccount' && s.name === account
         && (s.namespace ?? m.metadata?.namespace ?? '') === (manifest.metadata?.namespace ?? '')));
     return bound ? [] : [`mounts the token of ServiceAccount ${account}, which no RoleBinding in scope uses`];
   }

@@ -19,7 +19,8 @@ export class TopologySpreadRule extends HardeningRule {
 
   public check(manifest: any, _manifests: any[]): string[] {
     if ((manifest.kind !== 'Deployment' && manifest.kind !== 'StatefulSet') || replicasOf(manifest) < 2) return [];
-    const keys = (podTemplateOf(manifest)?.spec.topologySpreadConstraints ?? []).map((c: any) => c.topologyKey);
+    // Deployments and StatefulSets have a pod template
+    const keys = (podTemplateOf(manifest)!.spec.topologySpreadConstraints ?? []).map((c: any) => c.topologyKey);
     return keys.some((k: string) => k === 'kubernetes.io/hostname' || k === 'topology.kubernetes.io/zone')
       ? [] : ['has no topologySpreadConstraint on hostname or zone'];
   }
