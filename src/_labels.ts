@@ -30,7 +30,8 @@ export function recommendedLabels(options: RecommendedLabelsOptions): Record<str
     'app.kubernetes.io/component': options.component,
     'app.kubernetes.io/managed-by': MANAGED_BY,
   };
-  if (options.version !== undefined && isLabelValue(options.version)) {
+  // undefined is no label value
+  if (isLabelValue(options.version)) {
     labels['app.kubernetes.io/version'] = options.version;
   }
   if (options.partOf !== undefined) labels['app.kubernetes.io/part-of'] = options.partOf;

@@ -81,7 +81,7 @@ export function isDnsLabel(value: string, maxLength: number = 63): boolean {
 }
 
 /** Whether a string is a valid Kubernetes label value (empty allowed). */
-export function isLabelValue(value: string): boolean {
+export function isLabelValue(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
 }
 

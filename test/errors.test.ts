@@ -40,4 +40,9 @@ describe('invalidProp shows the refused value', () => {
     expect(got({ toHumanString: 'x' })).toBe('{"toHumanString":"x"}');
     expect(got({ toKibibytes: 1 })).toBe('{"toKibibytes":1}');
   });
+
+  test('a function is shown as its text even when it carries such a method', () => {
+    const fn = Object.assign(function f() { return 1; }, { toHumanString: () => '5 minutes', toKibibytes: () => 1024 });
+    expect(got(fn)).toBe('function f() { return 1; }');
+  });
 });
