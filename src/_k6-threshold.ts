@@ -74,10 +74,8 @@ export function parseThresholdMetric(prop: string, metric: string): ThresholdMet
   const open = metric.indexOf('{');
   const name = open < 0 ? metric : metric.slice(0, open);
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw refuse();
-  if (open < 0) {
-    if (metric.includes('}')) throw refuse();
-    return { name, tags: [] };
-  }
+  // without '{' the name is the whole metric, which the pattern above keeps free of '}'
+  if (open < 0) return { name, tags: [] };
   // ParseMetricName: the first '{' opens, the last '}' closes and must end the name
   if (!metric.endsWith('}')) throw refuse();
   const tags = metric.slice(open + 1, -1).split(',').map((pair): [string, string] => {

@@ -1,4 +1,5 @@
-import { SoakDestination, SoakJob, SoakTarget } from '../src';
+import { Duration } from 'cdk8s';
+import { SoakDestination, SoakJob, SoakProfile, SoakTarget } from '../src';
 import { cidrContains, parseCidr } from '../src/_validate';
 import { newChart } from './support/charts';
 import { CLUSTER_DNS_EGRESS } from './support/expected';
@@ -95,5 +96,37 @@ describe('SoakDestination refuses', () => {
       'baseUrl must contain no control characters (newlines, tabs, escapes), got "https://api.example.com/v1\\u0000"'],
   ])('fails with %s', (_name, build, message) => {
     expect(build).toThrow(message);
+  });
+});
+
+describe('SoakTarget.url base URLs', () => {
+  test.each<[string, number, string]>([
+    ['http://api.example.com', 80, 'http://api.example.com'],
+    ['https://api.example.com', 443, 'https://api.example.com'],
+    ['http://api.example.com:1', 1, 'http://api.example.com:1'],
+    ['https://api.example.com:65535/v1/', 65535, 'https://api.example.com:65535/v1'],
+  ])('%s goes to port %d', (baseUrl, port, stored) => {
+    const target = SoakTarget.url(baseUrl, SoakDestination.internet());
+    expect([target.podPort, target.baseUrl]).toEqual([port, stored]);
+  });
+
+  test.each([
+    ['http://api.example.com:0'],
+    ['http://api.example.com:65536'],
+    ['http://api.example.com:123456'],
+    ['xhttp://api.example.com'],
+    [' https://api.example.com'],
+    ['https://api.example.com/orders?page=1'],
+    ['https://api.example.com#top'],
+  ])('refuses %s', (baseUrl) => {
+    expect(() => SoakTarget.url(baseUrl, SoakDestination.internet())).toThrow(
+      `baseUrl must be an http:// or https:// URL with a host, such as "http://orders-api.shop.svc:80", got ${JSON.stringify(baseUrl)}`);
+  });
+});
+
+describe('SoakProfile', () => {
+  test('custom keeps its duration and virtual users under the name custom', () => {
+    const profile = SoakProfile.custom(Duration.minutes(90), 3);
+    expect([profile.name, profile.duration.toSeconds(), profile.vus]).toEqual(['custom', 5400, 3]);
   });
 });
