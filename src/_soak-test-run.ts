@@ -58,8 +58,6 @@ export interface SoakTestRunOptions {
 
 export interface SoakTestRun {
   readonly testRun: ApiObject;
-  /** The runners' ingress from the starter and the operator, and the starter's egress to the runners. */
-  readonly networkPolicies: kplus.k8s.KubeNetworkPolicy[];
 }
 
 /** The selector of the runner pods, from the labels the operator puts on them (helpers.go newLabels, runner.go). */
@@ -74,7 +72,8 @@ export function soakTestRun(scope: Construct, o: SoakTestRunOptions): SoakTestRu
   }
   assertPinnedImage('testRunStarterImage', o.starterImage);
   // the operator publishes moving `latest`, `latest-runner` and `latest-starter` tags (hack/release/promote-latest-tags.sh)
-  if (!o.starterImage.includes('@sha256:') && /:latest[^:/]*$/i.test(o.starterImage)) {
+  // assertPinnedImage parsed it: with no digest, ':latest' can only start the tag (ports are digits, IPv6 hosts hex)
+  if (!o.starterImage.includes('@sha256:') && /:latest/i.test(o.starterImage)) {
     throw invalidProp('testRunStarterImage', 'pin a version tag (starter-v1.6.0) or a digest (name@sha256:...); the latest-* tags move between pulls', o.starterImage);
   }
   assertDnsLabel('testRunOperatorNamespace', o.operatorNamespace);
@@ -132,8 +131,9 @@ export function soakTestRun(scope: Construct, o: SoakTestRunOptions): SoakTestRu
       },
     },
   });
-  const networkPolicies = o.networkPolicy ? operatorPolicies(scope, o, starterLabels) : [];
-  return { testRun, networkPolicies };
+  // the runners' ingress from the starter and the operator, and the starter's egress to the runners
+  if (o.networkPolicy) operatorPolicies(scope, o, starterLabels);
+  return { testRun };
 }
 
 function operatorPolicies(scope: Construct, o: SoakTestRunOptions, starterLabels: Record<string, string>): kplus.k8s.KubeNetworkPolicy[] {
@@ -189,9 +189,10 @@ function containerSecurityContext(id: number) {
 function resourcesOf(r: SoakTestRunOptions['resources']) {
   const side = (pick: 'request' | 'limit') => {
     const out: Record<string, string> = {};
-    if (r.cpu[pick]) out.cpu = r.cpu[pick]!.amount;
-    if (r.memory[pick]) out.memory = quantity(r.memory[pick]!);
-    if (r.ephemeralStorage[pick]) out['ephemeral-storage'] = quantity(r.ephemeralStorage[pick]!);
+    // the SoakJob hands over its resources as withDefaults returns them: every request and limit set
+    out.cpu = r.cpu[pick]!.amount;
+    out.memory = quantity(r.memory[pick]!);
+    out['ephemeral-storage'] = quantity(r.ephemeralStorage[pick]!);
     return out;
   };
   return { requests: side('request'), limits: side('limit') };

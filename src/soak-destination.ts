@@ -1,5 +1,5 @@
 import { invalidProp } from './_errors';
-import { cidrContains, parseCidr } from './_validate';
+import { cidrContains, isIpv4, isIpv6, parseCidr } from './_validate';
 
 /**
  * An address range a soak pod may open connections to: a NetworkPolicy `ipBlock`.
@@ -65,7 +65,8 @@ export class SoakDestination {
         if (cidrContains(closedRange, range)) {
           throw invalidProp(prop, `not lie inside ${closed}, where the cloud metadata endpoint answers`, cidr);
         }
-        if (cidrContains(range, closedRange) && !except.some((e) => cidrContains(parseCidr('', e), closedRange))) except.push(closed);
+        // the closed ranges are disjoint: none is already covered by another
+        if (cidrContains(range, closedRange)) except.push(closed);
       }
       return except.length > 0 ? { cidr, exceptCidrs: except } : { cidr };
     }));
@@ -95,7 +96,8 @@ export class SoakDestination {
 
   /** Whether an IP address literal lies in one of the open ranges. */
   public allows(ip: string): boolean {
-    const address = parseCidr('', `${ip}/${ip.includes(':') ? 128 : 32}`);
+    if (typeof ip !== 'string' || !(isIpv4(ip) || isIpv6(ip))) throw invalidProp('ip', 'be an IPv4 or IPv6 address literal', ip);
+    const address = parseCidr('ip', `${ip}/${isIpv6(ip) ? 128 : 32}`);
     const inside = (cidr: string) => cidrContains(parseCidr('', cidr), address);
     return this.ipBlocks.some((b) => inside(b.cidr) && !(b.exceptCidrs ?? []).some(inside));
   }

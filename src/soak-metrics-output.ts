@@ -183,7 +183,8 @@ function remoteWritePort(url: string): number {
   } catch {
     throw invalidProp('url', requirement, url);
   }
-  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.hostname === '' || parsed.username !== '' || parsed.password !== '' || /\s/.test(url)) {
+  // no hostname check: WHATWG URL parsing refuses an http(s) URL without a host (host-missing)
+  if (!['http:', 'https:'].includes(parsed.protocol) || parsed.username !== '' || parsed.password !== '' || /\s/.test(url)) {
     throw invalidProp('url', requirement, url);
   }
   return parsed.port ? Number(parsed.port) : parsed.protocol === 'https:' ? 443 : 80;

@@ -77,6 +77,26 @@ describe('SoakMetricsOutput.prometheusRemoteWrite on a SoakJob', () => {
     expect(synthSoak({ metricsOutput: mimir }).policy.spec.egress[2]).toEqual({ to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ port: 443, protocol: 'TCP' }] });
   });
 
+  test('the bearer token key defaults to token', () => {
+    const chart = newChart();
+    const token = kplus.Secret.fromSecretName(chart, 'token', 'remote-write-token');
+    const { env } = synthSoak({ metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token }) });
+    expect(env.K6_PROMETHEUS_RW_BEARER_TOKEN).toEqual({ secretKeyRef: { name: 'remote-write-token', key: 'token' } });
+  });
+
+  test('the k6-operator TestRun runners get the bearer token by Secret reference too', () => {
+    const chart = newChart();
+    const token = kplus.Secret.fromSecretName(chart, 'token', 'remote-write-token');
+    const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, bearerTokenKey: 'rw-token' });
+    const { objects } = synthSoak({ metricsOutput, testRunParallelism: 2 });
+    const env = onlyOfKind(objects, 'TestRun').spec.runner.env;
+    expect(env.filter((e: any) => e.name === 'K6_PROMETHEUS_RW_BEARER_TOKEN')).toEqual([
+      { name: 'K6_PROMETHEUS_RW_BEARER_TOKEN', valueFrom: { secretKeyRef: { name: 'remote-write-token', key: 'rw-token' } } },
+    ]);
+    const without = synthSoak({ metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS }), testRunParallelism: 2 });
+    expect(onlyOfKind(without.objects, 'TestRun').spec.runner.env.map((e: any) => e.name)).not.toContain('K6_PROMETHEUS_RW_BEARER_TOKEN');
+  });
+
   test('the k6-operator TestRun runners push the same way', () => {
     const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS });
     const { objects } = synthSoak({ metricsOutput, testRunParallelism: 2 });
@@ -93,7 +113,22 @@ describe('SoakMetricsOutput.prometheusRemoteWrite on a SoakJob', () => {
     expect(SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, nativeHistograms: true }).trendStats).toEqual([]);
   });
 
+  test('the port of a URL without one is its scheme\'s: 80 for http, 443 for https', () => {
+    expect(SoakMetricsOutput.prometheusRemoteWrite({ url: 'http://prometheus-operated.monitoring.svc/api/v1/write', egress: PROMETHEUS }).port).toBe(80);
+    expect(SoakMetricsOutput.prometheusRemoteWrite({ url: 'https://mimir.example.com/api/v1/push', egress: PROMETHEUS }).port).toBe(443);
+    expect(SoakMetricsOutput.prometheusRemoteWrite({ url: 'https://mimir.example.com:8443/api/v1/push', egress: PROMETHEUS }).port).toBe(8443);
+  });
+
+  test('fails on a bearer token key that is not a Secret key', () => {
+    const token = kplus.Secret.fromSecretName(newChart(), 'token', 'remote-write-token');
+    expect(() => SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, bearerTokenKey: 'rw/token' }))
+      .toThrow('bearerTokenKey must be a Secret key: at most 253 letters, digits, \'-\', \'_\' and \'.\', not \'.\' or \'..\', got "rw/token"');
+  });
+
   test.each([
+    ['a URL that does not parse', { url: '/api/v1/write' }, 'url must be an http(s) URL with a host, such as "http://prometheus-operated.monitoring.svc:9090/api/v1/write", without credentials, got "/api/v1/write"'],
+    ['a URL with a user name only', { url: 'http://admin@prometheus:9090/api/v1/write' }, 'url must be an http(s) URL with a host, such as "http://prometheus-operated.monitoring.svc:9090/api/v1/write", without credentials, got "http://admin@prometheus:9090/api/v1/write"'],
+    ['a URL with a password only', { url: 'http://:secret@prometheus:9090/api/v1/write' }, 'url must be an http(s) URL with a host, such as "http://prometheus-operated.monitoring.svc:9090/api/v1/write", without credentials, got "http://:secret@prometheus:9090/api/v1/write"'],
     ['a URL without scheme', { url: 'prometheus:9090/api/v1/write' }, 'url must be an http(s) URL with a host, such as "http://prometheus-operated.monitoring.svc:9090/api/v1/write", without credentials, got "prometheus:9090/api/v1/write"'],
     ['a URL with credentials', { url: 'http://admin:secret@prometheus:9090/api/v1/write' }, 'url must be an http(s) URL with a host, such as "http://prometheus-operated.monitoring.svc:9090/api/v1/write", without credentials, got "http://admin:secret@prometheus:9090/api/v1/write"'],
     ['a ws URL', { url: 'ws://prometheus:9090/' }, 'url must be an http(s) URL with a host, such as "http://prometheus-operated.monitoring.svc:9090/api/v1/write", without credentials, got "ws://prometheus:9090/"'],

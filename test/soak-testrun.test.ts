@@ -1,3 +1,4 @@
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { HardenedDeployment, SoakJob, SoakJobProps, SoakProfile, SoakTarget } from '../src';
 import { newChart } from './support/charts';
@@ -127,6 +128,22 @@ describe('SoakJob k6-operator TestRun', () => {
     });
   });
 
+  test('the initializer and runners get the SoakJob\'s resources, its defaults filled in', () => {
+    const { spec } = synthTestRun({
+      resources: {
+        cpu: { request: kplus.Cpu.millis(500) },
+        memory: { limit: Size.mebibytes(128) },
+        ephemeralStorage: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
+      },
+    });
+    const resources = {
+      requests: { 'cpu': '500m', 'memory': '128Mi', 'ephemeral-storage': '32Mi' },
+      limits: { 'cpu': '1', 'memory': '128Mi', 'ephemeral-storage': '128Mi' },
+    };
+    expect(spec.runner.resources).toEqual(resources);
+    expect(spec.initializer.resources).toEqual(resources);
+  });
+
   test('a runner\'s verdict says it covers its share only and is not enforced', () => {
     const { soak } = synthTestRun();
     const data = { metrics: { http_reqs: { values: { count: 10 } } }, state: { testRunDurationMs: 1000 } };
@@ -169,6 +186,44 @@ describe('SoakJob k6-operator TestRun', () => {
     expect(ofKind(synthTestRun({ networkPolicy: false }).objects, 'NetworkPolicy')).toEqual([]);
   });
 
+  test('SoakJob.testRun is the synthesized TestRun', () => {
+    const { soak } = synthTestRun();
+    expect(soak.testRun?.kind).toBe('TestRun');
+    expect(soak.testRun?.name).toBe('orders-soak');
+  });
+
+  test('parallelism from 1 runner up to one per VU', () => {
+    const one = synthTestRun({ testRunParallelism: 1 }).spec;
+    expect(one.parallelism).toBe(1);
+    expect(one.runner.env).toContainEqual({ name: 'SOAK_TESTRUN_RUNNERS', value: '1' });
+    const perVu = synthTestRun({ testRunParallelism: 25 }).spec;
+    expect(perVu.parallelism).toBe(25);
+    expect(perVu.runner.env).toContainEqual({ name: 'SOAK_TESTRUN_RUNNERS', value: '25' });
+  });
+
+  test('the starter\'s labels: its own instance and component, the starter image\'s tag as version', () => {
+    const { spec, objects } = synthTestRun();
+    const labels = {
+      'app.kubernetes.io/name': 'orders-soak',
+      'app.kubernetes.io/instance': 'orders-soak-starter',
+      'app.kubernetes.io/component': 'soak-test-starter',
+      'app.kubernetes.io/version': 'starter-v1.6.0',
+    };
+    expect(spec.starter.metadata.labels).toMatchObject(labels);
+    expect(ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'orders-soak-starter').metadata.labels).toMatchObject(labels);
+  });
+
+  test('a name of the longest length the operator\'s names allow: 51 characters, 50 from 1001 runners on', () => {
+    const longest = `a${'b'.repeat(50)}`;
+    expect(synthTestRun({ metadata: { name: longest } }).testRun.metadata.name).toBe(longest);
+    // up to 1000 runners the longest Service suffix, -service-999, is no longer than -initializer (12)
+    const runners = (n: number) => ({ profile: SoakProfile.custom(Duration.hours(1), n), testRunParallelism: n });
+    expect(synthTestRun({ metadata: { name: longest }, ...runners(999) }).spec.parallelism).toBe(999);
+    expect(() => synthTestRun({ metadata: { name: longest }, ...runners(1001) })).toThrow('metadata.name must start with a letter and have at most 50 characters '
+      + `with a TestRun (the k6-operator names its Jobs and Services after it, adding up to 13), got "${longest}"`);
+    expect(synthTestRun({ metadata: { name: longest.slice(0, 50) }, ...runners(1001) }).testRun.metadata.name).toBe(longest.slice(0, 50));
+  });
+
   test('the default operator namespace is the one of its kustomize bundle, k6-operator-system', () => {
     const { objects } = synthTestRun();
     const runners = ofKind(objects, 'NetworkPolicy').find((p) => p.metadata.name === 'orders-soak-runners');
@@ -183,6 +238,8 @@ describe('SoakJob TestRun refuses', () => {
     ['fractional parallelism', { testRunParallelism: 1.5 }, "testRunParallelism must be a whole number from 1 to the profile's VUs (25), got 1.5"],
     ['an unpinned starter', { testRunStarterImage: 'ghcr.io/grafana/k6-operator:latest-starter' },
       'testRunStarterImage must pin a version tag (starter-v1.6.0) or a digest (name@sha256:...); the latest-* tags move between pulls, got "ghcr.io/grafana/k6-operator:latest-starter"'],
+    ['a starter without a tag', { testRunStarterImage: 'ghcr.io/grafana/k6-operator' },
+      'testRunStarterImage must pin a version tag (name:1.2.3) or a digest (name@sha256:...); an image without a tag runs whatever latest is, got "ghcr.io/grafana/k6-operator"'],
     ['an invalid operator namespace', { testRunOperatorNamespace: 'K6_Operator' },
       'testRunOperatorNamespace must be a DNS-1123 label: at most 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit, got "K6_Operator"'],
     ['a name the operator\'s Job names would push past 63', { metadata: { name: `a${'b'.repeat(51)}` } },
