@@ -71,7 +71,8 @@ export function settle(props: HardenedDeploymentProps): DeploymentSettings {
 
 /** An IANA service name (a container port name): at most 15 characters, a letter, no double dash. */
 function assertPortName(portName: string): void {
-  if (typeof portName !== 'string' || !isDnsLabel(portName, 15) || !/[a-z]/.test(portName) || portName.includes('--')) {
+  // isDnsLabel refuses a non-string first, so the string checks after it only see strings
+  if (!isDnsLabel(portName, 15) || !/[a-z]/.test(portName) || portName.includes('--')) {
     throw invalidProp('portName', 'be an IANA service name: 1-15 lowercase letters, digits and single dashes, with a letter', portName);
   }
 }

@@ -534,7 +534,8 @@ export class HardenedDeployment extends kplus.Deployment {
 
 /** The HTTP path of an HTTP probe on the serving port, else undefined. */
 function httpPathOnPort(probe: HealthProbe, port: number | undefined): string | undefined {
-  return probe.path !== undefined && port !== undefined && probe._portWith(port) === port ? probe.path : undefined;
+  // a probe without a path (TCP, exec) gives undefined either way
+  return port !== undefined && probe._portWith(port) === port ? probe.path : undefined;
 }
 
 function toDeploymentProps(props: HardenedDeploymentProps, settings: DeploymentSettings): kplus.DeploymentProps {

@@ -55,7 +55,8 @@ export class HealthProbe {
    * @param command the program and its arguments, such as `['/app/healthcheck', '--ready']`
    */
   public static exec(command: string[]): HealthProbe {
-    if (!Array.isArray(command) || command.length === 0 || typeof command[0] !== 'string' || command[0].trim() === ''
+    // an empty array has no command[0]: the typeof test refuses it
+    if (!Array.isArray(command) || typeof command[0] !== 'string' || command[0].trim() === ''
       || command.some((word) => typeof word !== 'string' || word.includes('\u0000'))) {
       throw invalidProp('HealthProbe.exec command', 'hold the program and its arguments: a non-empty program name, no NUL characters', command);
     }

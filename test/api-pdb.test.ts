@@ -69,6 +69,27 @@ describe('ApiPdb', () => {
     expect(budget.metadata.labels).toEqual({ 'app.kubernetes.io/managed-by': 'cdk8s-hardening' });
   });
 
+  test('selects by label expressions when the workload selects by them alone', () => {
+    const chart = newChart();
+    const plain = new kplus.Deployment(chart, 'plain', { replicas: 3, select: false, containers: [{ image: IMAGE }] });
+    plain.select(kplus.LabelSelector.of({ expressions: [kplus.LabelExpression.in('app', ['plain', 'legacy'])] }));
+    new ApiPdb(chart, 'pdb', { workload: plain });
+    const budget = onlyOfKind(Testing.synth(chart), 'PodDisruptionBudget');
+    expect(budget.spec.selector).toEqual({ matchLabels: {}, matchExpressions: [{ key: 'app', operator: 'In', values: ['plain', 'legacy'] }] });
+  });
+
+  test('copies only the app.kubernetes.io labels of the workload', () => {
+    const chart = newChart();
+    const plain = new kplus.Deployment(chart, 'plain', {
+      replicas: 3,
+      metadata: { labels: { 'team': 'orders', 'app.kubernetes.io/name': 'plain', 'example.com/app.kubernetes.io': 'x' } },
+      containers: [{ image: IMAGE }],
+    });
+    new ApiPdb(chart, 'pdb', { workload: plain });
+    const budget = onlyOfKind(Testing.synth(chart), 'PodDisruptionBudget');
+    expect(budget.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'plain', 'app.kubernetes.io/managed-by': 'cdk8s-hardening' });
+  });
+
   test('works with a StatefulSet', () => {
     const chart = newChart();
     const service = new kplus.Service(chart, 'svc', { clusterIP: 'None', ports: [{ port: 4222 }] });

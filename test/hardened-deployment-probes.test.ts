@@ -135,6 +135,22 @@ describe('HardenedDeployment probes of an API', () => {
     expect(deployment.readinessPath).toBeUndefined();
   });
 
+  test('the same HTTP path on another port is another check: accepted, each probe on its port', () => {
+    const { container } = synth({ readiness: HealthProbe.http('/healthz', 9090), liveness: HealthProbe.http('/healthz') });
+    expect(container.ports).toEqual([{ containerPort: 8080, name: 'http', protocol: 'TCP' }, { containerPort: 9090, protocol: 'TCP' }]);
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 9090, scheme: 'HTTP' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 8080, scheme: 'HTTP' });
+  });
+
+  test('an exec probe keeps the command it was given, not later changes to the array', () => {
+    const command = ['/app/health', '--ready'];
+    const readiness = HealthProbe.exec(command);
+    command.push('--verbose');
+    expect(readiness.command).toEqual(['/app/health', '--ready']);
+    const { container } = synth({ readiness, liveness: HealthProbe.tcp() });
+    expect(container.readinessProbe.exec).toEqual({ command: ['/app/health', '--ready'] });
+  });
+
   test('a probe on its own port equal to the container port declares it once', () => {
     const { container } = synth({ port: 3000, readiness: HealthProbe.http('/ready', 3000), liveness: HealthProbe.tcp(3000) });
     expect(container.ports).toEqual([{ containerPort: 3000, name: 'http', protocol: 'TCP' }]);
@@ -221,6 +237,14 @@ describe('HardenedDeployment probes refuse', () => {
       'HealthProbe.exec command must hold the program and its arguments: a non-empty program name, no NUL characters, got [" ","x"]'],
     ['a NUL in an argument', () => HealthProbe.exec(['/health', 'a\u0000b']),
       'HealthProbe.exec command must hold the program and its arguments: a non-empty program name, no NUL characters, got ["/health","a\\u0000b"]'],
+    ['a path that is no string', () => HealthProbe.http(['/ready'] as any), 'HealthProbe.http path must be an absolute HTTP path such as "/healthz", got ["/ready"]'],
+    ['a relative path holding a slash', () => HealthProbe.http('api/readyz'), 'HealthProbe.http path must be an absolute HTTP path such as "/healthz", got "api/readyz"'],
+    ['a command that is no array', () => HealthProbe.exec('/app/health' as any),
+      'HealthProbe.exec command must hold the program and its arguments: a non-empty program name, no NUL characters, got "/app/health"'],
+    ['a program that is no string', () => HealthProbe.exec([42] as any),
+      'HealthProbe.exec command must hold the program and its arguments: a non-empty program name, no NUL characters, got [42]'],
+    ['an argument that is no string', () => HealthProbe.exec(['/health', 42] as any),
+      'HealthProbe.exec command must hold the program and its arguments: a non-empty program name, no NUL characters, got ["/health",42]'],
   ])('HealthProbe fails with %s', (_name, make, message) => {
     expect(make).toThrow(message);
   });

@@ -1,6 +1,6 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { EgressRule, HardenedDeployment } from '../src';
+import { EgressRule, HardenedDeployment, HealthProbe, IngressRule } from '../src';
 import { newChart, toYaml } from './support/charts';
 import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
 import { onlyOfKind, synthValid } from './support/manifests';
@@ -279,6 +279,69 @@ describe('HardenedDeployment', () => {
     expect(deployment.service).toBeUndefined();
   });
 
+  test('a writable path with a dot inside a segment is accepted', () => {
+    const { manifest } = synthDeployment({ writablePaths: ['/var/app.d'] });
+    expect(manifest.spec.template.spec.containers[0].volumeMounts.map((m: any) => m.mountPath)).toEqual(['/tmp', '/var/app.d']);
+  });
+
+  test('readinessPath and livenessPath name only HTTP probes on the serving port', () => {
+    const { deployment } = synthDeployment({ readiness: HealthProbe.http('/ready', 9090) });
+    expect(deployment.port).toBe(8080);
+    expect(deployment.readinessPath).toBeUndefined();
+    expect(deployment.livenessPath).toBe('/livez');
+  });
+
+  test('a refused name leaves nothing behind in the chart', () => {
+    const chart = newChart();
+    expect(() => new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'Orders' } })).toThrow(
+      'metadata.name must be a DNS-1123 subdomain: at most 63 lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit (it is also the value of the app.kubernetes.io/name and instance labels), got "Orders"');
+    expect(() => new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: '1api' }, service: true })).toThrow(
+      `metadata.name must be a DNS-1035 label: ${DNS_LABEL.replace('starting and', 'starting with a letter and')} (it also names the Service), got "1api"`);
+    expect(chart.node.children).toHaveLength(0);
+  });
+
+  test('a generated name starting with a digit is fine without a Service and refused with one', () => {
+    expect(synthDeployment().deployment.name).toMatch(/^test-api-/);
+    const name = new HardenedDeployment(newChart('1st'), 'api', { image: IMAGE }).name;
+    expect(name).toMatch(/^1st-api-[0-9a-z]+$/);
+    expect(() => new HardenedDeployment(newChart('1st'), 'api', { image: IMAGE, service: true })).toThrow(
+      `metadata.name must be a DNS-1035 label: ${DNS_LABEL.replace('starting and', 'starting with a letter and')} (it also names the Service), got "${name}"`);
+  });
+
+  test('an invalid startupTimeout is reported before a conflict between the probes', () => {
+    expect(() => new HardenedDeployment(newChart(), 'api', {
+      image: IMAGE, startupTimeout: Duration.seconds(0), readinessPath: '/healthz', livenessPath: '/healthz',
+    })).toThrow('startupTimeout must be whole seconds from 1 second to 2147483647 seconds (int32), got 0 seconds');
+  });
+
+  test('addIngressRule refuses what is not an IngressRule', () => {
+    const { deployment } = synthDeployment();
+    expect(() => deployment.addIngressRule({} as IngressRule)).toThrow(
+      'rule must be an IngressRule (IngressRule.fromPods, fromWorkload, fromNamespace, fromIngressController or fromCidr), got {}');
+  });
+
+  test('the NetworkPolicy refuses no peer until an ingress rule is given', () => {
+    expect(synthDeployment().deployment._ingressRefusal({ app: 'soak' }, 'shop', 8080)).toBeUndefined();
+    expect(synthDeployment({ networkPolicy: false }).deployment._ingressRefusal({ app: 'soak' }, 'shop', 8080)).toBeUndefined();
+  });
+
+  test('the NetworkPolicy names the ingress rules that keep a peer out', () => {
+    expect(synthDeployment({ ingress: [] }).deployment._ingressRefusal({ app: 'soak' }, 'shop', 8080))
+      .toBe('its NetworkPolicy admits only its ingress rules on port 8080 (none ([] admits nobody))');
+    const { deployment } = synthDeployment({
+      ingress: [IngressRule.fromPods({ labels: { app: 'web' } }), IngressRule.fromPods({ labels: { app: 'soak' }, namespaceName: 'load' })],
+    });
+    expect(deployment._ingressRefusal({ app: 'soak' }, 'shop', 8080))
+      .toBe('its NetworkPolicy admits only its ingress rules on port 8080 (pods {"app":"web"}; pods {"app":"soak"} in load)');
+  });
+
+  test('a rule without a namespace admits peers of the Deployment\'s own namespace only', () => {
+    const { deployment } = synthDeployment({ metadata: { namespace: 'shop' }, ingress: [IngressRule.fromPods({ labels: { app: 'soak' } })] });
+    expect(deployment._ingressRefusal({ app: 'soak' }, 'shop', 8080)).toBeUndefined();
+    expect(deployment._ingressRefusal({ app: 'soak' }, 'load', 8080))
+      .toBe('its NetworkPolicy admits only its ingress rules on port 8080 (pods {"app":"soak"})');
+  });
+
   test('stays a cdk8s-plus Deployment', () => {
     const { deployment } = synthDeployment();
     expect(deployment).toBeInstanceOf(kplus.Deployment);
@@ -400,6 +463,15 @@ describe('HardenedDeployment refuses', () => {
       'writablePaths must hold each path once (two volumes cannot mount on one path), got "/tmp"'],
     ['a writable path with a trailing slash', { writablePaths: ['/tmp/'] }, `writablePaths must hold ${NORMALIZED_PATHS}, got "/tmp/"`],
     ['a writable path with ..', { writablePaths: ['/var/../tmp'] }, `writablePaths must hold ${NORMALIZED_PATHS}, got "/var/../tmp"`],
+    ['a writable path with .', { writablePaths: ['/var/./tmp'] }, `writablePaths must hold ${NORMALIZED_PATHS}, got "/var/./tmp"`],
+    ['a relative writable path with a slash', { writablePaths: ['var/cache'] }, `writablePaths must hold ${NORMALIZED_PATHS}, got "var/cache"`],
+    ['a writable path that is not a string (from JavaScript)', { writablePaths: [['/data'] as any] }, `writablePaths must hold ${NORMALIZED_PATHS}, got ["/data"]`],
+    ['a relative readiness path with a slash', { readinessPath: 'health/ready' },
+      'readinessPath must be an absolute HTTP path such as "/healthz", got "health/ready"'],
+    ['a readiness probe that is the default liveness probe', { readiness: HealthProbe.http('/livez') },
+      'liveness must differ from readiness, or a failing dependency restarts every pod, got "GET /livez on port 8080"'],
+    ['a liveness probe that is the default readiness probe', { liveness: HealthProbe.http('/readyz') },
+      'liveness must differ from readiness, or a failing dependency restarts every pod, got "GET /readyz on port 8080"'],
   ];
 
   test.each(cases)('fails with %s', (_name, props, message) => {

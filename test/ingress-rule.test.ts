@@ -4,7 +4,8 @@ import { join } from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment, HardenedDeploymentProps, HardeningChecks, IngressRule, SoakJob, SoakTarget,
+  ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment, HardenedDeploymentProps, HardeningChecks, HealthProbe, IngressRule, SoakJob,
+  SoakTarget,
 } from '../src';
 import { newChart } from './support/charts';
 import { synthValid } from './support/manifests';
@@ -151,6 +152,63 @@ describe('soak tests and chaos experiments must be admitted', () => {
     expect(synthError(p.onDemand)).toBe('');
   });
 
+  test('an address range cannot be judged for a soak Job in another namespace either: no refusal', () => {
+    const p = program([IngressRule.fromCidr('10.0.0.0/8')]);
+    const elsewhere = new Chart(p.onDemand, 'elsewhere', { namespace: 'load' });
+    new SoakJob(elsewhere, 'soak', { metadata: { name: 'load-soak' }, target: SoakTarget.deployment(p.api), endpoints: [{ path: '/api/orders' }] });
+    expect(synthError(p.onDemand)).toBe('');
+  });
+
+  test('pods of other labels are kept out, and so are pods matching only some of a rule\'s labels', () => {
+    const p = program([IngressRule.fromPods({ labels: { app: 'checkout' } })]);
+    new SoakJob(p.tests, 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(p.api), endpoints: [{ path: '/api/orders' }] });
+    expect(synthError(p.onDemand)).toContain('[tests/soak] target must admit the soak pods: its NetworkPolicy admits only its ingress rules on port 8080 (pods {"app":"checkout"}); '
+      + 'add IngressRule.fromPods({ labels: { \'app.kubernetes.io/name\': \'orders-soak\' } }) to its ingress, got "orders/api"');
+    const q = program([IngressRule.fromPods({ labels: { 'app.kubernetes.io/name': 'orders-soak', 'app.kubernetes.io/component': 'chaos-experiment' } })]);
+    new SoakJob(q.tests, 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(q.api), endpoints: [{ path: '/api/orders' }] });
+    expect(synthError(q.onDemand)).toContain('[tests/soak] target must admit the soak pods');
+  });
+
+  test('a whole namespace admits a soak Job of that namespace, not one of another', () => {
+    const p = program([IngressRule.fromNamespace('orders')]);
+    new SoakJob(p.tests, 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(p.api), endpoints: [{ path: '/api/orders' }] });
+    expect(synthError(p.onDemand)).toBe('');
+    const q = program([IngressRule.fromNamespace('load')]);
+    new SoakJob(q.tests, 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(q.api), endpoints: [{ path: '/api/orders' }] });
+    expect(synthError(q.onDemand)).toContain('[tests/soak] target must admit the soak pods: its NetworkPolicy admits only its ingress rules on port 8080 (every pod of namespace load)');
+  });
+
+  test('pods of a named namespace: a soak Job there is admitted, the same pods in the Deployment\'s namespace are not', () => {
+    const rule = () => IngressRule.fromPods({ labels: { 'app.kubernetes.io/name': 'orders-soak' }, namespaceName: 'load' });
+    const p = program([rule()]);
+    new SoakJob(new Chart(p.onDemand, 'load', { namespace: 'load' }), 'soak', {
+      metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(p.api), endpoints: [{ path: '/api/orders' }],
+    });
+    expect(synthError(p.onDemand)).toBe('');
+    const q = program([rule()]);
+    new SoakJob(q.tests, 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(q.api), endpoints: [{ path: '/api/orders' }] });
+    expect(synthError(q.onDemand)).toContain('[tests/soak] target must admit the soak pods: its NetworkPolicy admits only its ingress rules on port 8080 '
+      + '(pods {"app.kubernetes.io/name":"orders-soak"} in load)');
+  });
+
+  test('a namespace left to kubectl apply -n on either side may be the same one: no refusal', () => {
+    // the soak Job's namespace is unknown
+    const p = program([IngressRule.fromPods({ labels: { 'app.kubernetes.io/name': 'orders-soak' } })]);
+    new SoakJob(new Chart(p.onDemand, 'anywhere'), 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(p.api), endpoints: [{ path: '/api/orders' }] });
+    expect(synthError(p.onDemand)).toBe('');
+    // the Deployment's namespace is unknown
+    outdir = mkdtempSync(join(tmpdir(), 'ingress-'));
+    const app = new App({ outdir });
+    const api = new HardenedDeployment(new Chart(app, 'orders'), 'api', {
+      image: IMAGE, metadata: { name: 'orders-api' }, service: true, ingress: [IngressRule.fromPods({ labels: { 'app.kubernetes.io/name': 'orders-soak' } })],
+    });
+    const onDemand = new App({ outdir: join(outdir, 'on-demand') });
+    new SoakJob(new Chart(onDemand, 'tests', { namespace: 'orders' }), 'soak', {
+      metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(api), endpoints: [{ path: '/api/orders' }],
+    });
+    expect(synthError(onDemand)).toBe('');
+  });
+
   test('a rule on other ports does not admit the container port', () => {
     const p = program([IngressRule.fromPods({ labels: { 'app.kubernetes.io/name': 'orders-soak' }, ports: [9090] })]);
     new SoakJob(p.tests, 'soak', { metadata: { name: 'orders-soak' }, target: SoakTarget.deployment(p.api), endpoints: [{ path: '/api/orders' }] });
@@ -171,6 +229,8 @@ describe('IngressRule refuses', () => {
     ['no ports', () => IngressRule.fromNamespace('monitoring', []), 'ports must hold at least one port, or be left out for the Deployment\'s port, got []'],
     ['port 0', () => IngressRule.fromCidr('10.0.0.0/8', [0]), 'ports must be a port number from 1 to 65535, got 0'],
     ['a malformed CIDR', () => IngressRule.fromCidr('10.0.0.0/33'), 'cidr must be an IPv4 or IPv6 address range in CIDR notation (10.0.0.0/8, fd00::/8), got "10.0.0.0/33"'],
+    ['a label key cdk8s cannot render', () => IngressRule.fromPods({ labels: { constructor: 'x' } }),
+      'labels key must not be "constructor": cdk8s cannot render an object with that key, got "constructor"'],
     ['a workload that selects no labels', () => IngressRule.fromWorkload(new kplus.Deployment(new Chart(Testing.app(), 'c'), 'plain', { select: false, containers: [{ image: IMAGE }] })),
       'workload must select its pods by label: an empty selector admits every pod, got "c/plain"'],
   ])('fails with %s', (_name, make, message) => {
@@ -182,6 +242,16 @@ describe('IngressRule refuses', () => {
       .toThrow('ingress must be left out with networkPolicy: false (without a policy every source gets in), got 1');
     const api = new HardenedDeployment(newChart(), 'api', { image: IMAGE, networkPolicy: false });
     expect(() => api.addIngressRule(IngressRule.fromIngressController())).toThrow('networkPolicy must be enabled to add ingress rules, got false');
+  });
+
+  test.each([
+    ['pods of the own namespace', IngressRule.fromPods({ labels: { app: 'checkout' } }), '"pods {\\"app\\":\\"checkout\\"}"'],
+    ['a whole namespace', IngressRule.fromNamespace('monitoring'), '"every pod of namespace monitoring"'],
+    ['an address range', IngressRule.fromCidr('10.0.0.0/8'), '"addresses 10.0.0.0/8"'],
+  ])('fails on a worker with a rule that names no ports: %s', (_name, rule, peers) => {
+    const worker = { readiness: HealthProbe.exec(['/app/health', '--ready']), liveness: HealthProbe.exec(['/app/health', '--live']) };
+    expect(() => new HardenedDeployment(newChart(), 'app', { image: IMAGE, ...worker, ingress: [rule] }))
+      .toThrow(`ingress must name its ports: the Deployment serves no port of its own (a worker), got ${peers}`);
   });
 
   test('fails with something else as a rule', () => {
