@@ -244,13 +244,14 @@ describe('IngressRule refuses', () => {
     expect(() => api.addIngressRule(IngressRule.fromIngressController())).toThrow('networkPolicy must be enabled to add ingress rules, got false');
   });
 
+  // the rules are built inside the test, where the description each one carries is made
   test.each([
-    ['pods of the own namespace', IngressRule.fromPods({ labels: { app: 'checkout' } }), '"pods {\\"app\\":\\"checkout\\"}"'],
-    ['a whole namespace', IngressRule.fromNamespace('monitoring'), '"every pod of namespace monitoring"'],
-    ['an address range', IngressRule.fromCidr('10.0.0.0/8'), '"addresses 10.0.0.0/8"'],
+    ['pods of the own namespace', () => IngressRule.fromPods({ labels: { app: 'checkout' } }), '"pods {\\"app\\":\\"checkout\\"}"'],
+    ['a whole namespace', () => IngressRule.fromNamespace('monitoring'), '"every pod of namespace monitoring"'],
+    ['an address range', () => IngressRule.fromCidr('10.0.0.0/8'), '"addresses 10.0.0.0/8"'],
   ])('fails on a worker with a rule that names no ports: %s', (_name, rule, peers) => {
     const worker = { readiness: HealthProbe.exec(['/app/health', '--ready']), liveness: HealthProbe.exec(['/app/health', '--live']) };
-    expect(() => new HardenedDeployment(newChart(), 'app', { image: IMAGE, ...worker, ingress: [rule] }))
+    expect(() => new HardenedDeployment(newChart(), 'app', { image: IMAGE, ...worker, ingress: [rule()] }))
       .toThrow(`ingress must name its ports: the Deployment serves no port of its own (a worker), got ${peers}`);
   });
 
