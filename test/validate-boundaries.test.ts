@@ -119,7 +119,8 @@ describe('names at their limits', () => {
     expect(() => assertDnsSubdomain('name', subdomain(254))).toThrow('name must be a DNS-1123 subdomain: at most 253');
     expect(() => assertDnsSubdomain('name', `${a(63)}.b`)).not.toThrow();
     expect(() => assertDnsSubdomain('name', `${a(64)}.b`)).toThrow('name must be a DNS-1123 subdomain');
-    expect(() => assertDnsSubdomain('name', '')).toThrow('name must be a DNS-1123 subdomain');
+    expect(() => assertDnsSubdomain('name', '')).toThrow(new Error(
+      "name must be a DNS-1123 subdomain: at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, got \"\""));
     expect(() => assertDnsSubdomain('name', 5 as any)).toThrow('name must be a DNS-1123 subdomain');
     expect(() => assertDnsSubdomain('name', a(20), 20, ' (why)')).not.toThrow();
     expect(() => assertDnsSubdomain('name', a(21), 20, ' (why)')).toThrow("at most 20 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (why)");
