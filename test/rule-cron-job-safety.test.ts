@@ -1,4 +1,5 @@
 import { CronJobSafetyRule } from '../src';
+import { problemsAfter } from './support/rule-check';
 
 // The rule alone, on one CronJob that meets it, changed one field at a time.
 const rule = new CronJobSafetyRule();
@@ -17,11 +18,7 @@ function compliantCronJob(): any {
   };
 }
 
-const problems = (change: (cronJob: any) => void): string[] => {
-  const cronJob = compliantCronJob();
-  change(cronJob);
-  return rule.check(cronJob, [cronJob]);
-};
+const problems = (change: (cronJob: any) => void): string[] => problemsAfter(rule, compliantCronJob, change);
 
 describe('cron-job-safety', () => {
   test('a CronJob with a deadline, Forbid and no TTL has no problems', () => {

@@ -1,4 +1,5 @@
 import { EphemeralStorageRule } from '../src';
+import { podOf, problemsAfter } from './support/rule-check';
 
 // The rule alone, on one Pod whose containers set ephemeral-storage requests and limits, changed
 // one field at a time.
@@ -10,22 +11,13 @@ const resources = () => ({
 });
 
 function compliantPod(): any {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p' },
-    spec: {
-      initContainers: [{ name: 'setup', image: 'busybox:1.36', resources: resources() }],
-      containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', resources: resources() }],
-    },
-  };
+  return podOf({
+    initContainers: [{ name: 'setup', image: 'busybox:1.36', resources: resources() }],
+    containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', resources: resources() }],
+  });
 }
 
-const problems = (change: (pod: any) => void): string[] => {
-  const pod = compliantPod();
-  change(pod);
-  return rule.check(pod, [pod]);
-};
+const problems = (change: (pod: any) => void): string[] => problemsAfter(rule, compliantPod, change);
 const api = (pod: any) => pod.spec.containers[0];
 
 describe('ephemeral-storage', () => {

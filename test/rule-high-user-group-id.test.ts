@@ -1,26 +1,18 @@
 import { HighUserGroupIdRule } from '../src';
+import { podOf, problemsAfter } from './support/rule-check';
 
 // The rule alone, on one Pod whose ids are set at the pod level, changed one field at a time: the
 // container's securityContext overrides the pod's, field by field.
 const rule = new HighUserGroupIdRule();
 
 function compliantPod(): any {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p' },
-    spec: {
-      securityContext: { runAsUser: 65532, runAsGroup: 65532 },
-      containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }],
-    },
-  };
+  return podOf({
+    securityContext: { runAsUser: 65532, runAsGroup: 65532 },
+    containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }],
+  });
 }
 
-const problems = (change: (pod: any) => void): string[] => {
-  const pod = compliantPod();
-  change(pod);
-  return rule.check(pod, [pod]);
-};
+const problems = (change: (pod: any) => void): string[] => problemsAfter(rule, compliantPod, change);
 const api = (pod: any) => pod.spec.containers[0];
 
 describe('high-user-group-id', () => {

@@ -1,25 +1,18 @@
 import { ImageDigestRule } from '../src';
+import { checkAlone, podOf } from './support/rule-check';
 
 // The rule alone, on one Pod with an init container and a container, each image given in turn.
 const rule = new ImageDigestRule();
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 function pod(image: string | undefined, initImage: string | undefined = `busybox:1.36@${DIGEST}`): any {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p' },
-    spec: {
-      initContainers: [{ name: 'setup', ...(initImage === undefined ? {} : { image: initImage }) }],
-      containers: [{ name: 'api', ...(image === undefined ? {} : { image }) }],
-    },
-  };
+  return podOf({
+    initContainers: [{ name: 'setup', ...(initImage === undefined ? {} : { image: initImage }) }],
+    containers: [{ name: 'api', ...(image === undefined ? {} : { image }) }],
+  });
 }
 
-const problems = (image: string | undefined, initImage?: string): string[] => {
-  const p = pod(image, initImage);
-  return rule.check(p, [p]);
-};
+const problems = (image: string | undefined, initImage?: string): string[] => checkAlone(rule, pod(image, initImage));
 
 describe('image-digest', () => {
   test.each([

@@ -1,4 +1,5 @@
 import { ImagePullAlwaysRule } from '../src';
+import { checkAlone, podOf } from './support/rule-check';
 
 // The rule alone, on one Pod with an init container and a container, each pull policy given in turn.
 const rule = new ImagePullAlwaysRule();
@@ -7,18 +8,10 @@ function pod(policy: string | undefined, initPolicy: string | undefined = 'Alway
   const container = (name: string, imagePullPolicy: string | undefined) => ({
     name, image: 'ghcr.io/acme/api:1.0.0', ...(imagePullPolicy === undefined ? {} : { imagePullPolicy }),
   });
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p' },
-    spec: { initContainers: [container('setup', initPolicy)], containers: [container('api', policy)] },
-  };
+  return podOf({ initContainers: [container('setup', initPolicy)], containers: [container('api', policy)] });
 }
 
-const problems = (policy: string | undefined, initPolicy?: string): string[] => {
-  const p = pod(policy, initPolicy);
-  return rule.check(p, [p]);
-};
+const problems = (policy: string | undefined, initPolicy?: string): string[] => checkAlone(rule, pod(policy, initPolicy));
 
 describe('image-pull-always', () => {
   test('Always has no problems', () => {

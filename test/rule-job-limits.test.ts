@@ -1,4 +1,5 @@
 import { JobLimitsRule } from '../src';
+import { problemsAfter } from './support/rule-check';
 
 // The rule alone, on one Job that sets all three limits, each left out in turn.
 const rule = new JobLimitsRule();
@@ -17,11 +18,7 @@ function compliantJob(): any {
   };
 }
 
-const problems = (change: (job: any) => void): string[] => {
-  const job = compliantJob();
-  change(job);
-  return rule.check(job, [job]);
-};
+const problems = (change: (job: any) => void): string[] => problemsAfter(rule, compliantJob, change);
 
 describe('job-limits', () => {
   test('a Job with a TTL, a backoff limit and a deadline has no problems', () => {

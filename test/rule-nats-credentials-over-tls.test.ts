@@ -1,22 +1,15 @@
 import { NatsCredentialsOverTlsRule } from '../src';
+import { checkAlone, podOf } from './support/rule-check';
 
 // The rule alone, on one Pod whose container gets its NATS server and credentials from the
 // environment, each variable given in turn.
 const rule = new NatsCredentialsOverTlsRule();
 
 function pod(env: any[] | undefined): any {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p' },
-    spec: { containers: [{ name: 'backup', image: 'natsio/nats-box:0.14.5', ...(env === undefined ? {} : { env }) }] },
-  };
+  return podOf({ containers: [{ name: 'backup', image: 'natsio/nats-box:0.14.5', ...(env === undefined ? {} : { env }) }] });
 }
 
-const problems = (env: any[] | undefined): string[] => {
-  const p = pod(env);
-  return rule.check(p, [p]);
-};
+const problems = (env: any[] | undefined): string[] => checkAlone(rule, pod(env));
 const password = { name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats', key: 'password' } } };
 const url = (value: string) => ({ name: 'NATS_URL', value });
 

@@ -1,4 +1,5 @@
 import { PodSecurityRestrictedRule } from '../src';
+import { podOf, problemsAfter } from './support/rule-check';
 
 // The rule alone, on one Pod the restricted profile admits, changed one field at a time: each
 // case pins the exact problems, so a check that stops looking (or looks at the wrong level of the
@@ -6,28 +7,19 @@ import { PodSecurityRestrictedRule } from '../src';
 const rule = new PodSecurityRestrictedRule();
 
 function compliantPod(): any {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'p' },
-    spec: {
-      securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
-      volumes: [{ name: 'tmp', emptyDir: {} }],
-      containers: [{
-        name: 'api',
-        image: 'ghcr.io/acme/api:1.0.0',
-        ports: [{ containerPort: 8080 }],
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-      }],
-    },
-  };
+  return podOf({
+    securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+    volumes: [{ name: 'tmp', emptyDir: {} }],
+    containers: [{
+      name: 'api',
+      image: 'ghcr.io/acme/api:1.0.0',
+      ports: [{ containerPort: 8080 }],
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    }],
+  });
 }
 
-const problems = (change: (pod: any) => void): string[] => {
-  const pod = compliantPod();
-  change(pod);
-  return rule.check(pod, [pod]);
-};
+const problems = (change: (pod: any) => void): string[] => problemsAfter(rule, compliantPod, change);
 const api = (pod: any) => pod.spec.containers[0];
 
 describe('pod-security-restricted', () => {

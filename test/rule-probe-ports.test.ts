@@ -1,10 +1,11 @@
 import { ProbePortsRule } from '../src';
+import { podOf } from './support/rule-check';
 
 // The rule alone, on one container with a declared port probed in each way a probe can name a port.
 const rule = new ProbePortsRule();
 const declared = [{ containerPort: 8080, name: 'http' }];
 const problems = (fields: any): string[] =>
-  rule.check({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'api', ports: declared, ...fields }] } }, []);
+  rule.check(podOf({ containers: [{ name: 'api', ports: declared, ...fields }] }), []);
 
 describe('probe-ports', () => {
   test.each<[string, any]>([

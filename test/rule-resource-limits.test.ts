@@ -1,10 +1,10 @@
 import { ResourceLimitsRule } from '../src';
+import { podOf } from './support/rule-check';
 
 // The rule alone, on containers that set all, some or none of the cpu and memory requests and limits.
 const rule = new ResourceLimitsRule();
-const pod = (spec: any): any => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec });
 const full = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '1', memory: '128Mi' } };
-const problems = (resources: any): string[] => rule.check(pod({ containers: [{ name: 'api', resources }] }), []);
+const problems = (resources: any): string[] => rule.check(podOf({ containers: [{ name: 'api', resources }] }), []);
 
 describe('resource-limits', () => {
   test('requests and limits for cpu and memory have no problems', () => {
