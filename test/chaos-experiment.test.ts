@@ -445,6 +445,9 @@ describe('ChaosExperiment', () => {
   });
 });
 
+const HEALTH_URL_REFUSED = 'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters '
+  + '(percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got ';
+
 describe('ChaosExperiment refuses', () => {
   const natsWith = (nats: object) => ({ scenario: ChaosScenario.NATS_KILL, nats: { statefulSetName: 'nats', podLabels: CHART_NATS_LABELS, ...nats } });
   const cases: Array<[string, () => unknown, string]> = [
@@ -472,23 +475,23 @@ describe('ChaosExperiment refuses', () => {
     ['a fractional ttl', () => synthExperiment({ scenario: ChaosScenario.API_KILL, ttlAfterFinished: Duration.millis(1500) }),
       'ttlAfterFinished must be whole seconds from 0 seconds to 2147483647 seconds (int32), got 1 second 500 millis'],
     ['a health URL without scheme', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'orders-api/readyz' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "orders-api/readyz"'],
+      HEALTH_URL_REFUSED + '"orders-api/readyz"'],
     ['a health URL with a curl glob range', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/readyz/[1-99999]' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/readyz/[1-99999]"'],
+      HEALTH_URL_REFUSED + '"http://orders-api/readyz/[1-99999]"'],
     ['a health URL with a curl glob set', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-{a,b}/readyz' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-{a,b}/readyz"'],
+      HEALTH_URL_REFUSED + '"http://orders-{a,b}/readyz"'],
     ['a health URL with a space', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/ready z' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/ready z"'],
+      HEALTH_URL_REFUSED + '"http://orders-api/ready z"'],
     ['a health URL with a broken percent-encoding', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/ready%zz' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/ready%zz"'],
+      HEALTH_URL_REFUSED + '"http://orders-api/ready%zz"'],
     ['a health URL with a port out of range', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api:99999/readyz' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api:99999/readyz"'],
+      HEALTH_URL_REFUSED + '"http://orders-api:99999/readyz"'],
     ['a health URL with port 0', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api:0/readyz' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api:0/readyz"'],
+      HEALTH_URL_REFUSED + '"http://orders-api:0/readyz"'],
     ['a health URL with a percent sign and a single hex digit', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/ready%2' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "http://orders-api/ready%2"'],
+      HEALTH_URL_REFUSED + '"http://orders-api/ready%2"'],
     ['a health URL after other text', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'curl http://orders-api/readyz' }),
-      'healthUrl must be an http:// or https:// URL with a host, an optional port and a path of URL characters (percent-encode spaces, quotes, braces and brackets), such as "http://orders-api.orders.svc/readyz", got "curl http://orders-api/readyz"'],
+      HEALTH_URL_REFUSED + '"curl http://orders-api/readyz"'],
     ['a health URL with a control character', () => synthExperiment({ scenario: ChaosScenario.API_KILL, healthUrl: 'http://orders-api/readyz\n' }),
       'healthUrl must contain no control characters (newlines, tabs, escapes), got "http://orders-api/readyz\\n"'],
     ['a recovery timeout below the SLA', () => synthExperiment({ scenario: ChaosScenario.API_KILL, recoveryTimeout: Duration.seconds(10) }),
