@@ -6,6 +6,7 @@ import { loadK6Script } from './support/k6-script-runtime';
 import { onlyOfKind, synthValid } from './support/manifests';
 import { ASSETS } from './support/scripts';
 
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 const URL = 'http://prometheus-operated.monitoring.svc:9090/api/v1/write';
 const PROMETHEUS = EgressRule.toPods({ labels: { 'app.kubernetes.io/name': 'prometheus' }, namespaceName: 'monitoring', ports: [9090] });
 
@@ -118,6 +119,109 @@ describe('SoakDashboard', () => {
     });
   });
 
+  test('panel ids, kinds, titles and places: stats on top, then per-window series in pairs, the failing endpoints beside the checks', () => {
+    const { dashboard } = synthDashboard();
+    expect(dashboard.panels.map((p: any) => [p.id, p.type, p.title, p.gridPos])).toEqual([
+      [1, 'stat', 'Verdict', { x: 0, y: 0, w: 6, h: 5 }],
+      [2, 'stat', 'Requests', { x: 6, y: 0, w: 6, h: 5 }],
+      [3, 'stat', 'Failed requests', { x: 12, y: 0, w: 6, h: 5 }],
+      [4, 'stat', 'Circuit breaker opens', { x: 18, y: 0, w: 6, h: 5 }],
+      [5, 'timeseries', 'Request rate per window', { x: 0, y: 5, w: 12, h: 8 }],
+      [6, 'timeseries', 'Error rate per window', { x: 12, y: 5, w: 12, h: 8 }],
+      [7, 'timeseries', 'p95 latency per window', { x: 0, y: 13, w: 12, h: 8 }],
+      [8, 'timeseries', 'p99 latency per window', { x: 12, y: 13, w: 12, h: 8 }],
+      [9, 'timeseries', 'Circuit breaker opens per window', { x: 0, y: 21, w: 12, h: 8 }],
+      [10, 'timeseries', 'Breaker-open share per window', { x: 12, y: 21, w: 12, h: 8 }],
+      [11, 'timeseries', 'Checks passed per window', { x: 0, y: 29, w: 12, h: 8 }],
+      [12, 'table', 'Failing endpoints', { x: 12, y: 29, w: 12, h: 8 }],
+    ]);
+  });
+
+  test('stat panels: one range query reduced to its last non-null value (not one value per row), their unit, the verdict as RUNNING, PASS or FAIL', () => {
+    const { dashboard } = synthDashboard();
+    const stats = dashboard.panels.filter((p: any) => p.type === 'stat');
+    expect(stats.map((p: any) => [p.title, p.fieldConfig])).toEqual([
+      ['Verdict', {
+        defaults: {
+          mappings: [{ type: 'value', options: { 0: { text: 'RUNNING', color: 'blue' }, 1: { text: 'PASS', color: 'green' }, 2: { text: 'FAIL', color: 'red' } } }],
+          noValue: 'no Job',
+        },
+        overrides: [],
+      }],
+      ['Requests', { defaults: { unit: 'short' }, overrides: [] }],
+      ['Failed requests', { defaults: { unit: 'percentunit' }, overrides: [] }],
+      ['Circuit breaker opens', { defaults: { unit: 'short' }, overrides: [] }],
+    ]);
+    for (const p of stats) {
+      expect(p.options).toEqual({ reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', textMode: 'value' });
+      expect(p.targets).toStrictEqual([{ refId: 'A', datasource: DATASOURCE, expr: expect.any(String), range: true }]);
+    }
+  });
+
+  test('time series panels: one range query, a line per window named after it, their unit, a list legend and a shared tooltip', () => {
+    const { dashboard } = synthDashboard();
+    const series = dashboard.panels.filter((p: any) => p.type === 'timeseries');
+    expect(series.map((p: any) => [p.title, p.fieldConfig])).toEqual([
+      ['Request rate per window', { defaults: { unit: 'reqps' }, overrides: [] }],
+      ['Error rate per window', { defaults: { unit: 'percentunit' }, overrides: [] }],
+      ['p95 latency per window', { defaults: { unit: 's' }, overrides: [] }],
+      ['p99 latency per window', { defaults: { unit: 's' }, overrides: [] }],
+      ['Circuit breaker opens per window', { defaults: { unit: 'reqps' }, overrides: [] }],
+      ['Breaker-open share per window', { defaults: { unit: 'percentunit' }, overrides: [] }],
+      ['Checks passed per window', { defaults: { unit: 'percentunit' }, overrides: [] }],
+    ]);
+    for (const p of series) {
+      expect(p.options).toEqual({ legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'none' } });
+      expect(p.targets).toStrictEqual([{ refId: 'A', datasource: DATASOURCE, expr: expect.any(String), legendFormat: '{{window}}', range: true }]);
+    }
+  });
+
+  test('the failing endpoints table: an instant query in table format (one row per series, its labels as columns), no range query', () => {
+    const { dashboard } = synthDashboard();
+    const table = dashboard.panels.find((p: any) => p.type === 'table');
+    expect(table.fieldConfig).toEqual({ defaults: {}, overrides: [] });
+    expect(table.options).toEqual({ showHeader: true });
+    expect(table.targets).toStrictEqual([{ refId: 'A', datasource: DATASOURCE, expr: expect.any(String), instant: true, format: 'table' }]);
+  });
+
+  test('dashboard settings: tags, UTC, 30 s refresh, the last 6 hours, a Prometheus data source variable and a single Job picked among the pushed testids', () => {
+    const { dashboard } = synthDashboard();
+    expect(Object.keys(dashboard)).toEqual([
+      'uid', 'title', 'description', 'tags', 'editable', 'schemaVersion', 'version', 'timezone', 'refresh', 'time', 'templating', 'panels',
+    ]);
+    expect(dashboard.tags).toEqual(['cdk8s-hardening', 'k6', 'soak']);
+    expect(dashboard.version).toBe(1);
+    expect(dashboard.timezone).toBe('utc');
+    expect(dashboard.refresh).toBe('30s');
+    expect(dashboard.time).toEqual({ from: 'now-6h', to: 'now' });
+    expect(dashboard.templating).toEqual({
+      list: [
+        { type: 'datasource', name: 'datasource', label: 'Prometheus', query: 'prometheus', hide: 0 },
+        {
+          type: 'query',
+          name: 'testid',
+          label: 'Soak Job',
+          datasource: DATASOURCE,
+          definition: 'label_values(k6_http_reqs_total, testid)',
+          query: { query: 'label_values(k6_http_reqs_total, testid)', refId: 'testid' },
+          // on time range change, sorted alphabetically, shown
+          refresh: 2,
+          sort: 1,
+          hide: 0,
+        },
+      ],
+    });
+  });
+
+  test.each([
+    ['trend statistics', undefined],
+    ['native histograms', SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, nativeHistograms: true })],
+  ])('the descriptions, with %s', (_name, metricsOutput) => {
+    const { dashboard } = synthDashboard({ metricsOutput });
+    const panels = dashboard.panels.map((p: any) => ({ title: p.title, description: p.description }));
+    expect({ description: dashboard.description, panels }).toMatchSnapshot();
+  });
+
   test.each([
     ['trend statistics (the default)', undefined, false],
     ['native histograms', SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, nativeHistograms: true }), true],
@@ -157,12 +261,37 @@ describe('SoakDashboard', () => {
   });
 
   test.each([
-    ['an output without p(95)', { metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, trendStats: ['p(99)'] }) },
-      'metricsOutput must push p(95) and p(99) (trendStats) or native histograms: the dashboard draws both percentiles, got ["p(99)"]'],
     ['a uid with a slash', { uid: 'soak/dash' }, 'uid must be 1 to 40 letters, digits, "-" or "_", got "soak/dash"'],
     ['an empty title', { title: ' ' }, 'title must not be empty, got " "'],
-    ['a sidecar label with a space', { sidecarLabels: { grafana_dashboard: 'a b' } }, 'sidecarLabels'],
+    ['a sidecar label with a space', { sidecarLabels: { grafana_dashboard: 'a b' } },
+      'sidecarLabels["grafana_dashboard"] must be a label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', '
+      + 'starting and ending with a letter or digit, or empty, got "a b"'],
   ])('fails on %s', (_name, props, message) => {
-    expect(() => new SoakDashboard(newChart(), 'dashboard', props as SoakDashboardProps)).toThrow(message);
+    expect(() => new SoakDashboard(newChart(), 'dashboard', props as SoakDashboardProps)).toThrow(new Error(message));
+  });
+
+  test.each([
+    ['only p(95)', ['p(95)'], 'got ["p(95)"]'],
+    ['only p(99)', ['p(99)'], 'got ["p(99)"]'],
+    ['neither percentile', ['avg', 'p(90)', 'max'], 'got ["avg","p(90)","max"]'],
+  ])('refuses an output pushing Trend statistics with %s: the latency panels need both', (_name, trendStats, got) => {
+    const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, trendStats });
+    expect(() => new SoakDashboard(newChart(), 'dashboard', { metricsOutput })).toThrow(new Error(
+      `metricsOutput must push p(95) and p(99) (trendStats) or native histograms: the dashboard draws both percentiles, ${got}`));
+  });
+
+  test.each([
+    ['both percentiles among other statistics', { trendStats: ['med', 'p(99)', 'avg', 'p(95)'] }, [
+      'max by (window) (k6_http_req_duration_p95{testid="$testid"})',
+      'max by (window) (k6_http_req_duration_p99{testid="$testid"})',
+    ]],
+    ['native histograms, whatever trendStats says', { nativeHistograms: true, trendStats: ['avg'] }, [
+      'histogram_quantile(0.95, sum by (window) (rate(k6_http_req_duration_seconds{testid="$testid"}[$__rate_interval])))',
+      'histogram_quantile(0.99, sum by (window) (rate(k6_http_req_duration_seconds{testid="$testid"}[$__rate_interval])))',
+    ]],
+  ])('accepts an output pushing %s, and draws p95 and p99 from it', (_name, options, latency) => {
+    const { dashboard } = synthDashboard({ metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, ...options }) });
+    const expr = (title: string) => dashboard.panels.find((p: any) => p.title === title).targets[0].expr;
+    expect([expr('p95 latency per window'), expr('p99 latency per window')]).toEqual(latency);
   });
 });
