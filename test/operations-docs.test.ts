@@ -21,27 +21,37 @@ function render(docs: OperationsDocs): Record<string, string> {
   return Object.fromEntries(docs.render().map((d) => [d.fileName, d.markdown]));
 }
 
-describe('OperationsDocs of the example', () => {
+/**
+ * The example's documents, rendered anew in each test that reads them: rendered once while the file
+ * is collected, they would count as no test's work, and a mutation run would never see a test fail.
+ */
+function exampleDocs(): Record<string, string> {
   const { app, onDemand } = exampleApps('dist');
-  const docs = render(new OperationsDocs(app, { onDemand: [onDemand], runsAfter: RUNS_AFTER }));
+  return render(new OperationsDocs(app, { onDemand: [onDemand], runsAfter: RUNS_AFTER }));
+}
 
+describe('OperationsDocs of the example', () => {
   test.each(OperationsDocs.FILE_NAMES)('%s snapshot', (fileName) => {
+    const docs = exampleDocs();
     expect(docs[fileName]).toMatchSnapshot();
   });
 
   test('the documents are the four of the issue, titled with the Deployment', () => {
+    const docs = exampleDocs();
     expect(Object.keys(docs)).toEqual(['RUNBOOK.md', 'DEPLOYMENT-CHECKLIST.md', 'CHAOS-BASELINE.md', 'SOAK-BASELINE.md']);
     expect(docs['RUNBOOK.md'].split('\n')[0]).toBe('# Runbook: orders-api');
     expect(docs['SOAK-BASELINE.md'].split('\n')[0]).toBe('# Soak baseline: orders-api');
   });
 
   test('the next runs of the backup schedule are listed in UTC from runsAfter', () => {
+    const docs = exampleDocs();
     const expected = nextCronRuns('0 2 * * *', 'Etc/UTC', RUNS_AFTER.getTime(), 5).map((r) => `- ${new Date(r).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
     expect(expected[0]).toBe('- 2026-11-28 02:00 UTC');
     expect(docs['RUNBOOK.md']).toContain(`The next 5 runs in UTC, counted from 2026-11-27 10:30 UTC:\n\n${expected.join('\n')}`);
   });
 
   test('the runbook covers rollout, rollback to a revision, pause and resume, scaling, the budget, backup, restore and a full claim', () => {
+    const docs = exampleDocs();
     const runbook = docs['RUNBOOK.md'];
     for (const heading of ['### Roll out and watch', '### Roll back', '### Pause and resume', '### Emergency scale down and back', '### Disruption budget',
       '### What a run captures', '### Schedule', '### Retention', '### Take a backup now', '### List and verify backups',
@@ -54,11 +64,13 @@ describe('OperationsDocs of the example', () => {
   });
 
   test('the chaos experiments are applied one at a time from their shared file', () => {
+    const docs = exampleDocs();
     expect(docs['CHAOS-BASELINE.md']).toContain('kubectl apply -f on-demand/orders-chaos.k8s.yaml -l app.kubernetes.io/instance=orders-chaos-nats-kill');
     expect(docs['CHAOS-BASELINE.md']).not.toContain('also applies');
   });
 
   test('the soak CI step fails with the Job\'s exit code', () => {
+    const docs = exampleDocs();
     const soak = docs['SOAK-BASELINE.md'];
     const ci = soak.slice(soak.indexOf('## CI integration'));
     expect(ci).toContain('kubectl apply -f on-demand/orders-soak-quick.k8s.yaml');
@@ -77,6 +89,7 @@ describe('OperationsDocs of the example', () => {
   });
 
   test('no text outside code holds an angle-bracket placeholder Markdown would swallow as HTML', () => {
+    const docs = exampleDocs();
     for (const markdown of Object.values(docs)) {
       const prose = markdown.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]+`/g, '');
       expect(prose.match(/<[a-z][^>\n]*>/g)).toBeNull();
