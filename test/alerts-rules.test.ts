@@ -1,4 +1,4 @@
-import { App, Chart, Cron, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Cron, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   ChaosExperiment, ChaosScenario, HardenedDeployment, HardeningAlerts, HardeningAlertsProps, HardeningChecks, NatsBackupCronJob, NatsRestoreDrill,
@@ -7,6 +7,7 @@ import {
 import { toYaml } from './support/charts';
 import { onlyOfKind, synthValid } from './support/manifests';
 import { prometheusRuleProblems } from './support/prometheus-rule';
+import { humanDuration, promDuration } from '../src/alerts/_prometheus-rule';
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
 
@@ -110,6 +111,40 @@ describe('HardeningAlerts', () => {
       expect(backupChart({ claimUsageThreshold: 0.7 }).byName.NatsBackupClaimFilling.expr).toMatch(/ > 0.7$/);
     });
 
+    /** Alerts of a backup whose synthesized CronJob went through these patches (the escape hatch a user has). */
+    function patchedBackup(patches: (cronJob: any) => JsonPatch[]) {
+      const chart = ordersChart();
+      const backup = new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'jetstream-backup' } });
+      const cronJob = ApiObject.of(backup.cronJob);
+      cronJob.addJsonPatch(...patches(cronJob.toJson()));
+      new HardeningAlerts(chart, 'alerts');
+      const groups: any[] = onlyOfKind(Testing.synth(chart), 'PrometheusRule').spec.groups;
+      return groups[0].rules;
+    }
+    const volumes = '/spec/jobTemplate/spec/template/spec/volumes';
+    const claimVolume = (cronJob: any) => cronJob.spec.jobTemplate.spec.template.spec.volumes.findIndex((v: any) => v.persistentVolumeClaim);
+
+    test('the claim alert watches the claim the CronJob mounts as synthesized, and is left out when it mounts none', () => {
+      const renamed = patchedBackup((c) => [JsonPatch.replace(`${volumes}/${claimVolume(c)}/persistentVolumeClaim/claimName`, 'patched-claim')]);
+      expect(renamed.find((r: any) => r.alert === 'NatsBackupClaimFilling').expr).toContain('persistentvolumeclaim="patched-claim"');
+      const emptyDir = patchedBackup((c) => [JsonPatch.replace(`${volumes}/${claimVolume(c)}`, { name: 'backup', emptyDir: {} })]);
+      expect(emptyDir.map((r: any) => r.alert)).toEqual(['NatsBackupMissing', 'NatsBackupFailed']);
+      const noVolumes = patchedBackup(() => [JsonPatch.remove(volumes)]);
+      expect(noVolumes.map((r: any) => r.alert)).toEqual(['NatsBackupMissing', 'NatsBackupFailed']);
+    });
+
+    test('without a time zone the CronJob runs in Etc/UTC; a missing deadline adds nothing to the margin', () => {
+      const [utc] = patchedBackup(() => [JsonPatch.remove('/spec/timeZone')]);
+      expect(utc.annotations.description).toContain('runs "0 2 * * *" (Etc/UTC): at most 24 h apart, plus 2 h for a late start');
+      const [noStart] = patchedBackup(() => [JsonPatch.remove('/spec/startingDeadlineSeconds')]);
+      expect(noStart.expr).toMatch(/ > 90000$/);
+      expect(noStart.annotations.description).toContain('at most 24 h apart, plus 1 h for a late start');
+      const [noDeadlines] = patchedBackup(() => [JsonPatch.remove('/spec/startingDeadlineSeconds'), JsonPatch.remove('/spec/jobTemplate/spec/activeDeadlineSeconds')]);
+      expect(noDeadlines.expr).toMatch(/ > 86400$/);
+      expect(noDeadlines.annotations.summary).toBe('No successful NATS JetStream backup by CronJob orders/jetstream-backup for more than 24 h');
+      expect(noDeadlines.annotations.description).toContain('at most 24 h apart, plus 0 min for a late start');
+    });
+
     test('an existing claim is watched by its own name', () => {
       const chart = ordersChart();
       const existingClaim = kplus.PersistentVolumeClaim.fromClaimName(chart, 'existing', 'jetstream-backups');
@@ -166,6 +201,14 @@ describe('HardeningAlerts', () => {
       expect(deploymentChart({ unavailableFor: Duration.minutes(5) }).byName.HardenedDeploymentReplicasUnavailable.for).toBe('5m');
     });
 
+    test('windows that are not whole minutes: seconds in the expressions ("90s") and in the descriptions ("90 s")', () => {
+      const { byName } = deploymentChart({ unavailableFor: Duration.seconds(90), restartWindow: Duration.seconds(330) });
+      expect(byName.HardenedDeploymentReplicasUnavailable.for).toBe('90s');
+      expect(byName.HardenedDeploymentReplicasUnavailable.annotations.description).toContain('have been available for 90 s, fewer than desired');
+      expect(byName.HardenedDeploymentPodRestarting.expr).toContain('increase(kube_pod_container_status_restarts_total{namespace="orders"}[330s])) >= 3');
+      expect(byName.HardenedDeploymentPodRestarting.annotations.description).toContain('restarted {{ $value | humanize }} times in 330 s: a crash');
+    });
+
     test('its budget (found by selector) allowing no disruption for the 30 minute drain window', () => {
       const drain = deploymentChart().byName.HardenedDeploymentBudgetBlocksDrain;
       expect(drain.expr).toBe('max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_pod_disruptions_allowed{namespace="orders", poddisruptionbudget="orders-api-pdb"}) == 0');
@@ -186,6 +229,51 @@ describe('HardeningAlerts', () => {
       expect(oom.expr).toContain('kube_pod_container_status_last_terminated_reason{namespace="orders", reason="OOMKilled"}');
       expect(oom.for).toBe('0s');
       expect(oom.annotations.description).toContain('memory limit (api 256Mi)');
+    });
+
+    test('OOMKilled names the memory limit of every container, "no limit" for one without', () => {
+      const chart = ordersChart();
+      const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' } });
+      const sidecar = (name: string, resources: kplus.ContainerResources) => api.addContainer({ name, image: IMAGE, resources });
+      sidecar('requests-only', { memory: { request: Size.mebibytes(64) } });
+      sidecar('no-resources', {});
+      sidecar('cpu-limit', { cpu: { limit: kplus.Cpu.millis(100) } });
+      sidecar('sized', { memory: { limit: Size.mebibytes(96) } });
+      new HardeningAlerts(chart, 'alerts');
+      const oom = onlyOfKind(Testing.synth(chart), 'PrometheusRule').spec.groups[0].rules.find((r: any) => r.alert === 'HardenedDeploymentPodOOMKilled');
+      expect(oom.annotations.description).toContain('memory limit (api 256Mi, requests-only no limit, no-resources no limit, cpu-limit no limit, sized 96Mi) and restarted');
+    });
+
+    test('the pod commands select the Deployment\'s pods by the labels of its selector', () => {
+      const chart = ordersChart();
+      new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' } });
+      new HardeningAlerts(chart, 'alerts');
+      const objects = synthValid(chart);
+      expect(onlyOfKind(objects, 'Deployment').spec.selector).toEqual({
+        matchLabels: { 'app.kubernetes.io/instance': 'orders-api', 'app.kubernetes.io/name': 'orders-api' },
+      });
+      const rules = onlyOfKind(objects, 'PrometheusRule').spec.groups[0].rules;
+      const runbook = (alert: string) => rules.find((r: any) => r.alert === alert).annotations.runbook.split('\n');
+      expect(runbook('HardenedDeploymentPodOOMKilled')[1])
+        .toBe('kubectl -n orders top pod -l app.kubernetes.io/instance=orders-api,app.kubernetes.io/name=orders-api --containers');
+      expect(runbook('HardenedDeploymentRolloutStuck')[2])
+        .toBe('kubectl -n orders get pods -l app.kubernetes.io/instance=orders-api,app.kubernetes.io/name=orders-api -o wide');
+    });
+
+    test('a budget counts only in the Deployment\'s namespace and when it selects its pods', () => {
+      const app = Testing.app();
+      const chart = new Chart(app, 'orders', { namespace: 'orders' });
+      const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' } });
+      api.addDisruptionBudget();
+      const selector = { matchLabels: { 'app.kubernetes.io/instance': 'orders-api', 'app.kubernetes.io/name': 'orders-api' } };
+      new kplus.k8s.KubePodDisruptionBudget(chart, 'other-pods', {
+        metadata: { name: 'other-pods-pdb' }, spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { app: 'other' } } },
+      });
+      const shop = new Chart(app, 'shop', { namespace: 'shop' });
+      new kplus.k8s.KubePodDisruptionBudget(shop, 'same-labels', { metadata: { name: 'shop-pdb' }, spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector } });
+      new HardeningAlerts(chart, 'alerts', { scopes: [chart, shop] });
+      const drains = rulesOf(chart).groups[0].rules.filter((r: any) => r.alert === 'HardenedDeploymentBudgetBlocksDrain');
+      expect(drains.map((r: any) => r.expr.match(/poddisruptionbudget="([^"]+)"/)[1])).toEqual(['orders-api-pdb']);
     });
 
     test('each Deployment gets its own budget; one without a budget gets no drain alert', () => {
@@ -226,6 +314,22 @@ describe('HardeningAlerts', () => {
       expect(soak).toMatchObject({ alert: 'SoakTestFailed', labels: { profile: 'staging', severity: 'warning' } });
       expect(soak.expr).toContain('job_name="orders-soak"');
     });
+
+    test.each([
+      ['its scenario label', JsonPatch.remove('/metadata/labels/chaos.cdk8s-hardening.io~1scenario')],
+      ['all its labels', JsonPatch.remove('/metadata/labels')],
+    ])('a chaos Job that lost %s is labelled scenario "unknown"', (_name, patch) => {
+      const chart = ordersChart();
+      const api = new HardenedDeployment(chart, 'api', { image: IMAGE, metadata: { name: 'orders-api' }, service: true });
+      const chaos = new ChaosExperiment(chart, 'kill', {
+        metadata: { name: 'orders-chaos-api-kill' }, scenario: ChaosScenario.API_KILL, target: api, apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 },
+      });
+      ApiObject.of(chaos.job).addJsonPatch(patch);
+      new HardeningAlerts(chart, 'alerts', { scopes: [chaos] });
+      const [failed] = onlyOfKind(Testing.synth(chart), 'PrometheusRule').spec.groups[0].rules;
+      expect(failed.labels).toEqual({ scenario: 'unknown', severity: 'warning' });
+      expect(failed.annotations.summary).toBe('Chaos experiment unknown (Job orders/orders-chaos-api-kill) failed');
+    });
   });
 
   test('constructs created after the alerts count, and only those under the scopes', () => {
@@ -243,6 +347,12 @@ describe('HardeningAlerts', () => {
     expect(byName.NatsBackupMissing.annotations.runbook_url).toBe('https://docs.example.com/cdk8s-hardening#natsbackupmissing');
   });
 
+  test('a label name that only ends in __ and a plain http runbook URL are accepted', () => {
+    const { byName } = backupChart({ alertLabels: { team__: 'orders', _env: 'prod' }, runbookUrl: 'http://runbooks.internal/cdk8s-hardening' });
+    expect(byName.NatsBackupFailed.labels).toEqual({ team__: 'orders', _env: 'prod', severity: 'warning' });
+    expect(byName.NatsBackupFailed.annotations.runbook_url).toBe('http://runbooks.internal/cdk8s-hardening#natsbackupfailed');
+  });
+
   test('the PrometheusRule passes every hardening check', () => {
     const app = new App();
     const chart = new Chart(app, 'orders', { namespace: 'orders' });
@@ -257,6 +367,18 @@ describe('HardeningAlerts', () => {
       new HardeningAlerts(chart, 'alerts');
       return chart;
     }, 'scopes must hold a NatsBackupCronJob, NatsRestoreDrill, HardenedDeployment, ChaosExperiment or SoakJob to alert on, got ["orders"]'],
+    ['an app without the library\'s constructs, named by its empty path', () => {
+      const app = Testing.app();
+      const chart = new Chart(app, 'orders', { namespace: 'orders' });
+      new HardeningAlerts(chart, 'alerts', { scopes: [app] });
+      return chart;
+    }, 'scopes must hold a NatsBackupCronJob, NatsRestoreDrill, HardenedDeployment, ChaosExperiment or SoakJob to alert on, got ["(app)"]'],
+    ['a backup schedule that never repeats', () => {
+      const chart = ordersChart();
+      new NatsBackupCronJob(chart, 'backup', { schedule: Cron.schedule({ minute: '0', hour: '0', day: '30', month: '2' }) });
+      new HardeningAlerts(chart, 'alerts');
+      return chart;
+    }, 'schedule must run at least twice in eight years, so a missing backup can be told from a schedule that never repeats, got "0 0 30 2 *"'],
     ['an object without a namespace', () => {
       const chart = new Chart(Testing.app(), 'orders');
       new NatsBackupCronJob(chart, 'backup');
@@ -271,13 +393,24 @@ describe('HardeningAlerts', () => {
       new HardeningAlerts(chart, 'alerts', { scopes: [chart, other] });
       return chart;
     }, 'scopes must hold each namespace and name once (the operator keys rule groups by name), got "nats-backup/orders/jetstream-backup"'],
-  ])('fails at synth on %s', (_name, build, message) => {
-    expect(() => Testing.synth(build())).toThrow(message);
+  ])('fails at synth on %s, as a validation error of the alerts', (_name, build, message) => {
+    expect(() => Testing.synth(build())).toThrow(`Validation failed with the following errors:\n  [orders/alerts] ${message}`);
   });
 
   test.each([
     ['alertLabels with severity', { alertLabels: { severity: 'page' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "severity"'],
     ['alertLabels with a dash', { alertLabels: { 'team-name': 'a' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "team-name"'],
+    ['alertLabels with scenario', { alertLabels: { scenario: 'x' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "scenario"'],
+    ['alertLabels with profile', { alertLabels: { profile: 'x' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "profile"'],
+    ['alertLabels with alertname', { alertLabels: { alertname: 'x' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "alertname"'],
+    ['alertLabels reserved to Prometheus (__)', { alertLabels: { __team: 'x' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "__team"'],
+    ['alertLabels with a leading digit', { alertLabels: { '1team': 'x' } }, 'alertLabels must have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname), got "1team"'],
+    ['an alert label value of two lines', { alertLabels: { team: 'orders\npayments' } }, 'alertLabels["team"] must be one line, got "orders\\npayments"'],
+    ['an alert label value with a carriage return', { alertLabels: { team: 'orders\r' } }, 'alertLabels["team"] must be one line, got "orders\\r"'],
+    ['a runbook URL after a space', { runbookUrl: ' https://docs.example.com/x' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got " https://docs.example.com/x"'],
+    ['a runbook URL after other text', { runbookUrl: 'see https://docs.example.com/x' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got "see https://docs.example.com/x"'],
+    ['a runbook URL with a space in it', { runbookUrl: 'https://docs.example.com/run book' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got "https://docs.example.com/run book"'],
+    ['a runbook URL of another scheme', { runbookUrl: 'ftp://docs.example.com/x' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got "ftp://docs.example.com/x"'],
     ['a runbook URL with a fragment', { runbookUrl: 'https://docs.example.com/x#alerts' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got "https://docs.example.com/x#alerts"'],
     ['a claim threshold of 1', { claimUsageThreshold: 1 }, 'claimUsageThreshold must be a number from 0.01 to 0.99, got 1'],
     ['a restart window of a minute', { restartWindow: Duration.minutes(1) }, 'restartWindow must be whole seconds from 5 minutes to 1 day (increase() needs several scrapes), got 1 minute'],
@@ -288,6 +421,25 @@ describe('HardeningAlerts', () => {
     ['an invalid label', { labels: { release: 'a b' } }, 'labels'],
   ])('fails on %s', (_name, props, message) => {
     expect(() => new HardeningAlerts(ordersChart(), 'alerts', props as HardeningAlertsProps)).toThrow(message);
+  });
+});
+
+// The callers only pass whole seconds (the props are checked first): the refusals guard the helpers themselves.
+describe('durations', () => {
+  test.each([
+    [0, '0s'], [45, '45s'], [90, '90s'], [600, '10m'], [5400, '90m'], [3600, '1h'], [93600, '26h'],
+  ])('%d s is the Prometheus duration %s, in its largest whole unit', (seconds, duration) => {
+    expect(promDuration(seconds)).toBe(duration);
+  });
+
+  test.each([1.5, -60])('a Prometheus duration of %p s is refused', (seconds) => {
+    expect(() => promDuration(seconds)).toThrow(`a Prometheus duration needs whole seconds, got ${seconds}`);
+  });
+
+  test.each([
+    [45, '45 s'], [90, '90 s'], [0, '0 min'], [2700, '45 min'], [93600, '26 h'], [264600, '73 h 30 min'],
+  ])('%d s reads "%s" in a description', (seconds, text) => {
+    expect(humanDuration(seconds)).toBe(text);
   });
 });
 

@@ -12,6 +12,9 @@ describe('longest interval of a CronJob schedule', () => {
     ['0 */6 * * *', 'Etc/UTC', 6 * HOUR, 'every 6 hours'],
     ['0 2,14 * * *', 'Etc/UTC', 12 * HOUR, 'twice a day'],
     ['0 1,2,23 * * *', 'Etc/UTC', 21 * HOUR, 'irregular times: 02:00 to 23:00'],
+    ['0 1,2 * * *', 'Etc/UTC', 23 * HOUR, 'two runs a day: overnight, 02:00 to 01:00'],
+    ['0 1,2 * * *', 'Asia/Tokyo', 23 * HOUR, 'two runs a day, 9 h ahead of UTC: still overnight'],
+    ['0 1,2 * * *', 'America/Phoenix', 23 * HOUR, 'two runs a day, 7 h behind UTC: still overnight'],
     ['0 2 * * 1-5', 'Etc/UTC', 3 * DAY, 'weekdays: Friday to Monday'],
     ['0 2 * * MON-FRI', 'Etc/UTC', 3 * DAY, 'weekday names'],
     ['0 3 * * 0', 'Etc/UTC', 7 * DAY, 'Sundays'],
@@ -40,6 +43,15 @@ describe('longest interval of a CronJob schedule', () => {
   test('a run inside the hour repeated in autumn runs twice: the gaps around it stay at most 24 h', () => {
     // 01:30 EDT and 01:30 EST on the first Sunday of November, 24 h after and before their neighbours
     expect(longestRunIntervalSeconds('schedule', '30 1 * * *', 'America/New_York')).toBe(DAY);
+  });
+
+  test('several runs a day across the spring change: the skipped 02:30 makes 14:30 to 14:30 the longest gap, 23 h', () => {
+    // 14:30 CET on Saturday, no 02:30 on Sunday, 14:30 CEST on Sunday
+    expect(longestRunIntervalSeconds('schedule', '30 2,14 * * *', 'Europe/Berlin')).toBe(23 * HOUR);
+  });
+
+  test('several runs a day across the autumn change: the repeated 01:30 adds a run, not a gap, and the longest stays 12 h', () => {
+    expect(longestRunIntervalSeconds('schedule', '30 1,13 * * *', 'America/New_York')).toBe(12 * HOUR);
   });
 
   test('a time zone without daylight saving keeps 24 h', () => {

@@ -17,7 +17,12 @@ describe('kubectl commands of the documents', () => {
     metadata: { name: 'orders-chaos-nats-kill', namespace: 'messaging' },
     rules: [{ apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['nats'], verbs: ['get'] }],
   };
-  const objects = [deployment, job, role];
+  const cronJob = {
+    kind: 'CronJob',
+    metadata: { name: 'orders-backup', namespace: 'orders' },
+    spec: { jobTemplate: { spec: { template: { metadata: { labels: { 'app.kubernetes.io/instance': 'orders-backup' } } } } } },
+  };
+  const objects = [deployment, job, role, cronJob];
   const files = new Map<string, any[]>([['orders-api.k8s.yaml', [deployment]], ['on-demand/orders-chaos.k8s.yaml', [job, role]]]);
   const problems = (text: string) => commandProblems(parseKubectl(text), objects, files);
 
@@ -29,6 +34,7 @@ describe('kubectl commands of the documents', () => {
     expect(problems('kubectl -n orders logs -f job/orders-chaos-api-kill')).toEqual([]);
     expect(problems('kubectl -n orders wait --for=condition=complete --timeout=60s "job/$job"')).toEqual([]);
     expect(problems('kubectl -n messaging get statefulset nats -w')).toEqual([]);
+    expect(problems('kubectl -n orders create job --from=cronjob/orders-backup orders-backup-manual-$(date +%s)')).toEqual([]);
   });
 
   test('a renamed or misspelled object, a wrong namespace, a missing file, a selector that selects nothing fail', () => {
@@ -41,6 +47,9 @@ describe('kubectl commands of the documents', () => {
     expect(problems('kubectl -n orders get pods')).toEqual(['kubectl -n orders get pods lists every Pod of the namespace: name one or select by label']);
     expect(problems('kubectl -n orders get deployment "$name"')).toEqual(['only Jobs made at run time may be named by a placeholder, got Deployment $name']);
     expect(problems('kubectl -n orders get statefulset nats')).toEqual(['StatefulSet nats is not in namespace orders']);
+    expect(problems('kubectl -n orders create job --from=cronjob/orders-backups orders-backup-manual-$(date +%s)')).toEqual(['CronJob orders-backups is not in namespace orders']);
+    expect(problems('kubectl -n orders get jobs --sort-by=.metadata.creationTimestamp'))
+      .toEqual(['kubectl -n orders get jobs --sort-by=.metadata.creationTimestamp lists every Job of the namespace: name one or select by label']);
   });
 
   test('forms the documents do not use are refused, not waved through', () => {
@@ -52,6 +61,7 @@ describe('kubectl commands of the documents', () => {
     expect(() => parseKubectl('kubectl -n orders run x -l app=x --image=busybox:1.36')).toThrow('kubectl run takes no flag l');
     expect(() => parseKubectl('kubectl -n orders create deployment x')).toThrow('only "create job --from=cronjob/NAME" is known');
     expect(() => parseKubectl("kubectl -n orders get pdb x -o 'jsonpath")).toThrow('unterminated quote');
+    expect(() => parseKubectl('kubectl -n orders create job --from=cronjob/x x-$(date +%s')).toThrow('unterminated $( in: kubectl -n orders create job --from=cronjob/x x-$(date +%s');
   });
 
   test('commands are found in fenced blocks (indented ones too) and inline code, cut where sh ends them', () => {
@@ -61,13 +71,16 @@ describe('kubectl commands of the documents', () => {
       '   ```sh',
       '   kubectl -n orders logs job/x --tail=8 | tail -n 1   # the result',
       "   code=$(kubectl -n orders get pods -l a=b -o jsonpath='{.items[?(@.x==\"y\")].z}')",
+      '   kubectl -n orders create job --from=cronjob/x x-manual-$(date +%s) && echo started',
       '   ```',
     ].join('\n');
     expect(kubectlCommandsIn(markdown)).toEqual([
       'kubectl -n orders logs job/x --tail=8',
       "kubectl -n orders get pods -l a=b -o jsonpath='{.items[?(@.x==\"y\")].z}'",
+      'kubectl -n orders create job --from=cronjob/x x-manual-$(date +%s)',
       'kubectl -n orders get pdb orders-api-pdb',
     ]);
     expect(shellWords('a "b c" \'d "e"\' "f\\"g" "$job"')).toEqual(['a', 'b c', 'd "e"', 'f"g', '$job']);
+    expect(shellWords('x-manual-$(date +%s) "$(date)" y')).toEqual(['x-manual-$(date +%s)', '$(date)', 'y']);
   });
 });

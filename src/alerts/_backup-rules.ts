@@ -27,8 +27,8 @@ export function backupRules(settings: AlertSettings, target: BackupTarget): Rule
   const name: string = cronJob.metadata.name;
   const spec = cronJob.spec;
   const { schedule, timeZone, period, margin, window } = successWindow(cronJob, target.marginSeconds);
-  const pod = spec.jobTemplate?.spec?.template?.spec ?? {};
-  const claim: string | undefined = (pod.volumes ?? []).find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName;
+  const volumes: any[] | undefined = spec.jobTemplate.spec.template.spec.volumes;
+  const claim: string | undefined = volumes?.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName;
   const object = `CronJob ${qualified(namespace, name)}`;
   const firstSteps = [
     `kubectl -n ${namespace} get cronjob ${name}`,
@@ -98,7 +98,7 @@ export function successWindow(cronJob: any, marginSeconds?: number): SuccessWind
   const schedule: string = spec.schedule;
   const timeZone: string = spec.timeZone ?? 'Etc/UTC';
   const period = longestRunIntervalSeconds('schedule', schedule, timeZone);
-  const margin = marginSeconds ?? (spec.startingDeadlineSeconds ?? 0) + (spec.jobTemplate?.spec?.activeDeadlineSeconds ?? 0);
+  const margin = marginSeconds ?? (spec.startingDeadlineSeconds ?? 0) + (spec.jobTemplate.spec.activeDeadlineSeconds ?? 0);
   return { schedule, timeZone, period, margin, window: period + margin };
 }
 

@@ -35,9 +35,9 @@ export function deploymentRules(settings: AlertSettings, target: DeploymentTarge
   const object = `Deployment ${qualified(namespace, name)}`;
   const window = promDuration(target.restartWindowSeconds);
   const restarts = `max by (namespace, pod, container) (increase(${selector('kube_pod_container_status_restarts_total', { namespace })}[${window}]))`;
-  const limits = (deployment.spec.template.spec.containers ?? [])
+  const limits = deployment.spec.template.spec.containers
     .map((c: any) => `${c.name} ${c.resources?.limits?.memory ?? 'no limit'}`).join(', ');
-  const pods = Object.entries(deployment.spec.selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
+  const pods = Object.entries(deployment.spec.selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
   const rolloutSteps = [
     `kubectl -n ${namespace} rollout status deployment/${name} --timeout=10s`,
     `kubectl -n ${namespace} describe deployment ${name}`,

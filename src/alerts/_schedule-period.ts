@@ -12,10 +12,11 @@ export function longestRunIntervalSeconds(prop: string, expression: string, time
   const spec = parseCronSpec(expression);
   const times = cronTimesOfDay(spec);
   const offsets = new TimeZoneOffsets(timeZone);
-  let previous: number | undefined;
+  // the first run has no predecessor: its gap, from +Infinity, is -Infinity and counts for nothing
+  let previous = Number.POSITIVE_INFINITY;
   let longest = 0;
   const consider = (instant: number) => {
-    if (previous !== undefined && instant - previous > longest) longest = instant - previous;
+    longest = Math.max(longest, instant - previous);
     previous = instant;
   };
   const internalGap = times.slice(1).reduce((gap, t, i) => Math.max(gap, t - times[i]), 0) * 60_000;
@@ -29,10 +30,8 @@ export function longestRunIntervalSeconds(prop: string, expression: string, time
     if (before === after) {
       // no clock change on this day: its runs are the wall times shifted by one offset
       consider(day + times[0] * 60_000 - before);
-      if (times.length > 1) {
-        longest = Math.max(longest, internalGap);
-        previous = day + times[times.length - 1] * 60_000 - before;
-      }
+      longest = Math.max(longest, internalGap);
+      previous = day + times[times.length - 1] * 60_000 - before;
     } else {
       for (const t of times) for (const instant of offsets.instantsOf(day + t * 60_000, [before, after])) consider(instant);
     }

@@ -197,8 +197,8 @@ export class HardeningAlerts extends Construct {
       } else if (c instanceof HardenedDeployment) {
         const deployment = synthesized(c);
         const namespace = namespaceOf(deployment, c);
-        const podLabels = deployment.spec.template.metadata?.labels ?? {};
-        const own = budgets.filter((b) => (b.metadata.namespace ?? '') === namespace && selectorMatches(b.spec.selector, podLabels));
+        const podLabels = deployment.spec.template.metadata.labels;
+        const own = budgets.filter((b) => b.metadata.namespace === namespace && selectorMatches(b.spec.selector, podLabels));
         groups.push(deploymentRules(this.settings, { namespace, deployment, budgets: own.map((b) => b.metadata.name), ...this.options }));
       } else if (c instanceof ChaosExperiment) {
         const job = synthesized(c.job);
@@ -223,7 +223,7 @@ function synthesized(construct: IConstruct): any {
 }
 
 function namespaceOf(manifest: any, construct: IConstruct): string {
-  const namespace = manifest.metadata?.namespace;
+  const namespace = manifest.metadata.namespace;
   if (!namespace) {
     throw invalidProp('namespace', `be set on ${construct.node.path} or its chart: its alerts select objects by namespace`, namespace);
   }

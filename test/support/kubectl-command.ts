@@ -52,7 +52,7 @@ const VERB_FLAGS: Record<string, string[]> = {
   apply: ['f', 'l'],
   delete: ['f', 'l', 'ignore-not-found', 'wait'],
   diff: ['f'],
-  get: ['l', 'o', 'w'],
+  get: ['l', 'o', 'w', 'sort-by'],
   describe: ['l'],
   logs: ['l', 'f', 'tail', 'prefix', 'previous'],
   wait: ['for', 'timeout'],
@@ -70,7 +70,8 @@ const SPACED_FLAGS = new Set(['n', 'f', 'l', 'o', 'p']);
 
 /**
  * Every kubectl command in the code of a Markdown document: fenced blocks and inline code, cut
- * at the end of the command (an unquoted `|`, `;`, `&`, `)` or `#` comment, as sh reads it).
+ * at the end of the command (an unquoted `|`, `;`, `&`, `)` or `#` comment, as sh reads it; a
+ * `$(...)` inside the command is part of it).
  */
 export function kubectlCommandsIn(markdown: string): string[] {
   const code: string[] = [];
@@ -89,9 +90,10 @@ export function kubectlCommandsIn(markdown: string): string[] {
   return commands;
 }
 
-/** How far a command runs in sh: up to an unquoted separator or comment. */
+/** How far a command runs in sh: up to an unquoted separator or comment (a `)` that closes a `$(` of the command does not end it). */
 function commandLength(text: string): number {
   let quote: string | undefined;
+  let substitutions = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quote) {
@@ -99,6 +101,11 @@ function commandLength(text: string): number {
       else if (c === '\\' && quote === '"') i++;
     } else if (c === '\'' || c === '"') {
       quote = c;
+    } else if (c === '$' && text[i + 1] === '(') {
+      substitutions++;
+      i++;
+    } else if (c === ')' && substitutions > 0) {
+      substitutions--;
     } else if ('|;&)'.includes(c) || (c === '#' && /\s/.test(text[i - 1] ?? ' '))) {
       return i;
     }
@@ -107,14 +114,19 @@ function commandLength(text: string): number {
   return text.length;
 }
 
-/** sh words: quotes removed, `"$job"` kept as the text `$job`. */
+/** sh words: quotes removed, `"$job"` kept as the text `$job`, a command substitution `$(date +%s)` kept whole as part of its word. */
 export function shellWords(text: string): string[] {
   const words: string[] = [];
   let word: string | undefined;
   let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (quote) {
+    if (!quote && c === '$' && text[i + 1] === '(') {
+      const end = i + 2 + commandLength(text.slice(i + 2));
+      if (text[end] !== ')') throw new Error(`unterminated $( in: ${text}`);
+      word = (word ?? '') + text.slice(i, end + 1);
+      i = end;
+    } else if (quote) {
       if (c === quote) quote = undefined;
       else if (c === '\\' && quote === '"' && '"\\$`'.includes(text[i + 1])) word += text[++i];
       else word += c;
