@@ -12,11 +12,11 @@ import { promtool, PromtoolResult } from './support/promtool';
  * What Grafana sends for the dashboard's variables: the Job picked in `testid` as is (a
  * single-valued query variable, Job names need no escaping), `$__range` as whole seconds with an
  * `s` and `$__rate_interval` as a Go duration (pkg/tsdb/prometheus interpolateVariables), here for
- * a one-hour time range and a one-minute scrape interval: max(step + scrape, 4 × scrape) = 4m.
+ * a one-hour time range unless said and a one-minute scrape interval: max(step + scrape, 4 × scrape) = 4m.
  * Any other variable in a query is an error: Grafana would send it to Prometheus unresolved.
  */
-function interpolate(expr: string, testid: string): string {
-  const values: Record<string, string> = { testid, __range: '3600s', __rate_interval: '4m0s' };
+function interpolate(expr: string, testid: string, range = '3600s'): string {
+  const values: Record<string, string> = { testid, __range: range, __rate_interval: '4m0s' };
   return expr.replace(/\$\{(\w+)\}|\$(\w+)/g, (match, braced, bare) => {
     const value = values[braced ?? bare];
     if (value === undefined) throw new Error(`the query uses ${match}, which the test does not resolve`);
@@ -76,6 +76,19 @@ const ORDERS: Run = {
     { window: 'late', endpoint: 'orders', method: 'GET', path: '/api/orders', status: 500, expectedStatus: 200, perMinute: 30, p95: 0.25, p99: 2 },
   ],
   breaker: { early: { perMinute: 0, share: 0 }, steady: { perMinute: 15, share: 0.1 }, late: { perMinute: 30, share: 0.5 } },
+};
+
+/**
+ * A healthy run, catalog-soak: 1 req/s, every response the expected one. k6 creates the
+ * expected_response="false" series of http_reqs at a run's first failure, so this run has none.
+ */
+const CATALOG: Run = {
+  testid: 'catalog-soak',
+  profile: 'quick',
+  requests: WINDOWS.map((window) => ({
+    window, endpoint: 'products', method: 'GET', path: '/api/products', status: 200, expectedStatus: 200, perMinute: 60, p95: 0.125, p99: 0.25,
+  })),
+  breaker: { early: { perMinute: 0, share: 0 }, steady: { perMinute: 0, share: 0 }, late: { perMinute: 0, share: 0 } },
 };
 
 /** Another soak pushing at the same time, with larger numbers everywhere: none of them may show for orders-soak. */
@@ -159,20 +172,32 @@ function jobSeries() {
   ];
 }
 
-const INPUT = [...k6Series(ORDERS), ...k6Series(BILLING), ...jobSeries()];
+const INPUT = [...k6Series(ORDERS), ...k6Series(CATALOG), ...k6Series(BILLING), ...jobSeries()];
 
-/** One evaluation of a panel's query: for the Job picked (orders-soak unless said), at a time of the synthetic run, the samples it must return. */
+/**
+ * One evaluation of a panel's query: for the Job picked (orders-soak unless said), at a time of the
+ * synthetic run (the end of the dashboard's time range), with the range's length as `$__range`
+ * (an hour unless said), the samples it must return.
+ */
 interface Evaluation {
   readonly testid?: string;
   readonly at: string;
+  readonly range?: string;
   readonly samples: Array<[Record<string, string>, number]>;
 }
 
-const PER_WINDOW = (early: number, steady: number, late: number): Evaluation[] => [
-  { at: '8m', samples: [[{ window: 'early' }, early]] },
-  { at: '18m', samples: [[{ window: 'steady' }, steady]] },
-  { at: '28m', samples: [[{ window: 'late' }, late]] },
+const PER_WINDOW = (early: number, steady: number, late: number, testid?: string): Evaluation[] => [
+  { testid, at: '8m', samples: [[{ window: 'early' }, early]] },
+  { testid, at: '18m', samples: [[{ window: 'steady' }, steady]] },
+  { testid, at: '28m', samples: [[{ window: 'late' }, late]] },
 ];
+
+/** The rows of orders-soak's failures. */
+const FAILING: Record<Window, Record<string, string>> = {
+  early: { window: 'early', endpoint: 'orders', method: 'GET', status: '503' },
+  steady: { window: 'steady', endpoint: 'create-order', method: 'POST', status: '500' },
+  late: { window: 'late', endpoint: 'orders', method: 'GET', status: '500' },
+};
 
 /** What each panel's query must return for the series above. */
 const EXPECTED: Record<string, Evaluation[]> = {
@@ -188,22 +213,28 @@ const EXPECTED: Record<string, Evaluation[]> = {
     { testid: 'billing-soak', at: '55m', samples: [] },
     { testid: 'never-ran', at: '40m', samples: [] },
   ],
-  // during the run: early's 1200 and five minutes of steady (150/min); after it, all 3300, though every series is stale
+  // each window's counter as last seen in the range: during the run, early's 1200 and five minutes of steady (150/min);
+  // after it, all 3300, though every series is stale; a range from 25m to 40m sees only the late window, and all of
+  // its 600 requests, though it sent 300 of them from 25m on
   'Requests': [
     { at: '15m', samples: [[{}, 1950]] },
     { at: '40m', samples: [[{}, 3300]] },
+    { at: '40m', range: '900s', samples: [[{}, 600]] },
   ],
-  // 503s of early (150) and create-order's 500s so far (5 × 30); after the run 150 + 300 + 300 of 3300
+  // 503s of early (150) and create-order's 500s so far (5 × 30); after the run 150 + 300 + 300 of 3300;
+  // 0 for a run without failures, which has no failed series
   'Failed requests': [
     { at: '15m', samples: [[{}, 300 / 1950]] },
     { at: '40m', samples: [[{}, 750 / 3300]] },
+    { testid: CATALOG.testid, at: '15m', samples: [[{}, 0]] },
+    { testid: CATALOG.testid, at: '40m', samples: [[{}, 0]] },
   ],
   'Circuit breaker opens': [
     { at: '15m', samples: [[{}, 75]] },
     { at: '40m', samples: [[{}, 450]] },
   ],
   'Request rate per window': PER_WINDOW(2, 2.5, 1),
-  'Error rate per window': PER_WINDOW(0.125, 0.2, 0.5),
+  'Error rate per window': [...PER_WINDOW(0.125, 0.2, 0.5), ...PER_WINDOW(0, 0, 0, CATALOG.testid)],
   // the slowest series of each window, 503s and 500s included
   'p95 latency per window': PER_WINDOW(0.125, 0.375, 0.5),
   'p99 latency per window': PER_WINDOW(0.25, 0.75, 2),
@@ -211,16 +242,15 @@ const EXPECTED: Record<string, Evaluation[]> = {
   'Breaker-open share per window': PER_WINDOW(0, 0.1, 0.5),
   // steady: orders always answers 200, create-order half the time
   'Checks passed per window': PER_WINDOW(0.875, 0.5, 0.5),
-  // endpoints with failures only, one row per window, endpoint, method and status; steady's row stays for the 5m lookback
+  // endpoints with failures only, one row per window, endpoint, method and status, for every window seen in the range:
+  // early's row stays once early has ended (the run goes on) and every row once the run has ended and its series are stale
   'Failing endpoints': [
-    { at: '8m', samples: [[{ window: 'early', endpoint: 'orders', method: 'GET', status: '503' }, 1]] },
-    {
-      at: '22m',
-      samples: [
-        [{ window: 'steady', endpoint: 'create-order', method: 'POST', status: '500' }, 1],
-        [{ window: 'late', endpoint: 'orders', method: 'GET', status: '500' }, 1],
-      ],
-    },
+    { at: '8m', samples: [[FAILING.early, 1]] },
+    { at: '18m', samples: [[FAILING.early, 1], [FAILING.steady, 1]] },
+    { at: '28m', samples: [[FAILING.early, 1], [FAILING.steady, 1], [FAILING.late, 1]] },
+    { at: '40m', samples: [[FAILING.early, 1], [FAILING.steady, 1], [FAILING.late, 1]] },
+    { at: '40m', range: '900s', samples: [[FAILING.late, 1]] },
+    { testid: CATALOG.testid, at: '40m', samples: [] },
   ],
 };
 
@@ -237,7 +267,7 @@ function evaluate(expr: string, evaluations: Evaluation[]): PromtoolResult {
     interval: '1m',
     input_series: INPUT,
     promql_expr_test: evaluations.map((e) => ({
-      expr: interpolate(expr, e.testid ?? ORDERS.testid),
+      expr: interpolate(expr, e.testid ?? ORDERS.testid, e.range),
       eval_time: e.at,
       exp_samples: e.samples.map(([labels, value]) => ({ labels: labelSet(labels), value })),
     })),

@@ -112,7 +112,8 @@ describe('SoakDashboard', () => {
     const panel = (title: string) => dashboard.panels.find((p: any) => p.title === title);
     expect(panel('p95 latency per window').targets[0].expr).toBe('max by (window) (k6_http_req_duration_p95{testid="$testid"})');
     expect(panel('p99 latency per window').targets[0].expr).toBe('max by (window) (k6_http_req_duration_p99{testid="$testid"})');
-    expect(panel('Error rate per window').targets[0].expr).toBe('sum by (window) (rate(k6_http_reqs_total{testid="$testid", expected_response="false"}[$__rate_interval])) '
+    expect(panel('Error rate per window').targets[0].expr).toBe('(sum by (window) (rate(k6_http_reqs_total{testid="$testid", expected_response="false"}[$__rate_interval])) '
+      + 'or 0 * sum by (window) (rate(k6_http_reqs_total{testid="$testid"}[$__rate_interval]))) '
       + '/ sum by (window) (rate(k6_http_reqs_total{testid="$testid"}[$__rate_interval]))');
     expect(panel('Verdict').fieldConfig.defaults.mappings[0].options).toEqual({
       0: { text: 'RUNNING', color: 'blue' }, 1: { text: 'PASS', color: 'green' }, 2: { text: 'FAIL', color: 'red' },

@@ -43,28 +43,35 @@ export interface DashboardOptions {
 
 export function soakDashboard(options: DashboardOptions): Record<string, unknown> {
   const requests = (extra = '') => `sum by (window) (rate(k6_http_reqs_total{${RUN}${extra}}[$__rate_interval]))`;
+  const requestsInRange = (extra = '') => `sum(last_over_time(k6_http_reqs_total{${RUN}${extra}}[$__range]))`;
+  // k6 creates the expected_response="false" series at the run's first failure: until then the share is 0 of the total, not no data
+  const failedShare = (failed: string, total: string) => `(${failed} or 0 * ${total}) / ${total}`;
+  const FAILED = ', expected_response="false"';
   const panels = [
     stat(1, 'Verdict', { x: 0, y: 0, w: 6, h: 5 }, [
-      target('A', '(max(kube_job_failed{job_name="$testid", condition="true"}) * 2) or max(kube_job_status_succeeded{job_name="$testid"} > 0) '
+      target('A', '(max(kube_job_failed{job_name="$testid", condition="true"}) * 2) or max(kube_job_status_succeeded{job_name="$testid"}) '
         + 'or (max(kube_job_status_active{job_name="$testid"}) * 0)'),
     ], 'The soak Job\'s outcome (kube-state-metrics): it fails exactly when the stability verdict is FAIL. '
       + 'No data once the Job is deleted (ttlSecondsAfterFinished).', {
       mappings: [{ type: 'value', options: { 0: { text: 'RUNNING', color: 'blue' }, 1: { text: 'PASS', color: 'green' }, 2: { text: 'FAIL', color: 'red' } } }],
       noValue: 'no Job',
     }),
-    stat(2, 'Requests', { x: 6, y: 0, w: 6, h: 5 }, [target('A', `sum(last_over_time(k6_http_reqs_total{${RUN}}[$__range]))`)],
-      'Requests sent in the selected time range.', { unit: 'short' }),
-    stat(3, 'Failed requests', { x: 12, y: 0, w: 6, h: 5 }, [
-      target('A', `sum(last_over_time(k6_http_reqs_total{${RUN}, expected_response="false"}[$__range])) / sum(last_over_time(k6_http_reqs_total{${RUN}}[$__range]))`),
-    ], 'Share of responses with an unexpected status (k6 tags them expected_response="false").', { unit: 'percentunit' }),
+    // k6 counts each window's requests from the window's start: the last value of each window seen in the range is the
+    // run's total when the range covers the run, and counts a window whole even when the range starts inside it
+    stat(2, 'Requests', { x: 6, y: 0, w: 6, h: 5 }, [target('A', requestsInRange())],
+      'Requests the run sent: the last value of each window\'s counter seen in the selected time range (the whole run when the range covers it).',
+      { unit: 'short' }),
+    stat(3, 'Failed requests', { x: 12, y: 0, w: 6, h: 5 }, [target('A', failedShare(requestsInRange(FAILED), requestsInRange()))],
+      'Share of the requests counted in Requests that got an unexpected status (k6 tags them expected_response="false"); 0 when none failed.',
+      { unit: 'percentunit' }),
     stat(4, 'Circuit breaker opens', { x: 18, y: 0, w: 6, h: 5 }, [
       target('A', `sum(last_over_time(k6_circuit_breaker_open_total{${RUN}}[$__range]))`),
     ], 'Responses that signalled an open circuit breaker.', { unit: 'short' }),
     timeseries(5, 'Request rate per window', { x: 0, y: 5, w: 12, h: 8 }, [target('A', requests(), '{{window}}')],
       'Requests per second, by soak window.', 'reqps'),
     timeseries(6, 'Error rate per window', { x: 12, y: 5, w: 12, h: 8 }, [
-      target('A', `${requests(', expected_response="false"')} / ${requests()}`, '{{window}}'),
-    ], 'Share of requests with an unexpected status, per interval and window.', 'percentunit'),
+      target('A', failedShare(requests(FAILED), requests()), '{{window}}'),
+    ], 'Share of requests with an unexpected status, per interval and window; 0 when none failed.', 'percentunit'),
     timeseries(7, 'p95 latency per window', { x: 0, y: 13, w: 12, h: 8 }, [target('A', options.latency.percentile(95), '{{window}}')],
       `${options.latency.description} Leak detection compares the late window with the early one.`, 's'),
     timeseries(8, 'p99 latency per window', { x: 12, y: 13, w: 12, h: 8 }, [target('A', options.latency.percentile(99), '{{window}}')],
@@ -78,9 +85,11 @@ export function soakDashboard(options: DashboardOptions): Record<string, unknown
     timeseries(11, 'Checks passed per window', { x: 0, y: 29, w: 12, h: 8 }, [
       target('A', `min by (window) (k6_checks_rate{${RUN}})`, '{{window}}'),
     ], 'The worst check (expected status per endpoint) of each window so far.', 'percentunit'),
+    // an instant query only sees series pushed within the lookback (5 minutes): the last value in the range keeps the
+    // rows of a window that has ended, and of a run that has ended
     table(12, 'Failing endpoints', { x: 12, y: 29, w: 12, h: 8 }, [
-      target('A', `max by (window, endpoint, method, status) (k6_http_req_failed_rate{${RUN}}) > 0`, '', true),
-    ], 'Endpoint, method and status combinations k6 counted as failed (http_req_failed).'),
+      target('A', `max by (window, endpoint, method, status) (last_over_time(k6_http_req_failed_rate{${RUN}}[$__range])) > 0`, '', true),
+    ], 'Endpoint, method and status combinations k6 counted as failed (http_req_failed), per window, in the selected time range.'),
   ];
   return {
     uid: options.uid,
