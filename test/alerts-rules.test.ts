@@ -61,6 +61,15 @@ describe('HardeningAlerts', () => {
   });
 
   describe('NatsBackupCronJob', () => {
+    test('the manual run of a CronJob with a 52-character name gets a Job name of 63 characters, the most its job-name label holds', () => {
+      const name = 'orders-jetstream-backup-of-the-primary-nats-cluster1';
+      expect(name).toHaveLength(52);
+      const runbook: string = backupChart({}, { metadata: { name } }).byName.NatsBackupMissing.annotations.runbook;
+      const runNow = runbook.split('\n').find((line) => line.includes('create job'));
+      expect(runNow).toBe(`kubectl -n orders create job --from=cronjob/${name} orders-jetstream-backup-of-the-primary-nats-c-manual-$(date +%s)`);
+      expect(runNow!.replace('$(date +%s)', '1795000000').split(' ').pop()).toHaveLength(63);
+    });
+
     test('missing backup: the daily schedule\'s 24 h plus the starting and active deadlines (2 h), for 10 minutes, critical', () => {
       const missing = backupChart().byName.NatsBackupMissing;
       expect(missing.expr).toBe('time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-backup"} '

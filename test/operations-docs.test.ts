@@ -167,6 +167,15 @@ describe('OperationsDocs of other apps', () => {
     expect(runbook).toContain('restores the newest complete backup started at or before `20261120T030000Z` (`BACKUP_NAME=latest BACKUP_NOT_AFTER=20261120T030000Z`)');
   });
 
+  test('a backup now of a CronJob with a 52-character name starts a Job whose name fits the 63 characters of its job-name label', () => {
+    const app = new App({ outdir: 'out' });
+    const chart = new Chart(app, 'orders', { namespace: 'orders' });
+    new NatsBackupCronJob(chart, 'backup', { metadata: { name: 'orders-jetstream-backup-of-the-primary-nats-cluster1' } });
+    const runbook = render(new OperationsDocs(app, { runsAfter: RUNS_AFTER }))['RUNBOOK.md'];
+    expect(runbook).toContain('job=orders-jetstream-backup-of-the-primary-nats-c-manual-$(date +%s)\n'
+      + 'kubectl -n orders create job --from=cronjob/orders-jetstream-backup-of-the-primary-nats-cluster1 "$job"');
+  });
+
   test('a schedule in a local time zone lists its next runs in UTC across the clock change, a repeated hour twice', () => {
     const app = new App({ outdir: 'out' });
     const chart = new Chart(app, 'berlin', { namespace: 'berlin' });

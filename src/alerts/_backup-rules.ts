@@ -1,3 +1,4 @@
+import { manualJobName } from '../_manual-job-name';
 import {
   AlertSettings, alertingRule, AlertSeverity, humanDuration, promDuration, qualified, RuleGroupSpec, selector,
 } from './_prometheus-rule';
@@ -35,7 +36,7 @@ export function backupRules(settings: AlertSettings, target: BackupTarget): Rule
     `kubectl -n ${namespace} describe cronjob ${name}`,
     `kubectl -n ${namespace} get jobs --sort-by=.metadata.creationTimestamp`,
   ];
-  const runNow = `kubectl -n ${namespace} create job --from=cronjob/${name} ${name}-manual-$(date +%s)`;
+  const runNow = `kubectl -n ${namespace} create job --from=cronjob/${name} ${manualJobName(name)}`;
 
   const rules = [
     alertingRule(settings, 'NatsBackupMissing', `time() - ${lastSuccessOrCreation(namespace, name)} > ${window}`, 600, AlertSeverity.CRITICAL, {

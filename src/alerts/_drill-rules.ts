@@ -1,3 +1,4 @@
+import { manualJobName } from '../_manual-job-name';
 import { failedRunSinceLastSuccess, lastSuccessOrCreation, successWindow } from './_backup-rules';
 import { AlertSettings, alertingRule, AlertSeverity, humanDuration, qualified, RuleGroupSpec } from './_prometheus-rule';
 
@@ -18,7 +19,7 @@ export function drillRules(settings: AlertSettings, target: DrillTarget): RuleGr
   const name: string = cronJob.metadata.name;
   const { schedule, timeZone, period, margin, window } = successWindow(cronJob);
   const object = `CronJob ${qualified(namespace, name)}`;
-  const runNow = `kubectl -n ${namespace} create job --from=cronjob/${name} ${name}-manual-$(date +%s)`;
+  const runNow = `kubectl -n ${namespace} create job --from=cronjob/${name} ${manualJobName(name)}`;
   return {
     name: `nats-restore-drill/${qualified(namespace, name)}`,
     rules: [

@@ -1,4 +1,5 @@
 import { nextCronRuns } from '../_cron-runs';
+import { manualJobName } from '../_manual-job-name';
 import { BACKUP_LOG_LINES, LogLine, RESTORE_LOG_LINES } from './_backup-log-lines';
 import { envOf, jobContainer, RenderContext } from './_context';
 import { BackupEntry, RestoreEntry } from './_inventory';
@@ -52,7 +53,7 @@ export function backupRunbook(entry: BackupEntry, context: RenderContext, alertN
       + `The CronJob keeps ${code(`successfulJobsHistoryLimit: ${spec.successfulJobsHistoryLimit}`)} and ${code(`failedJobsHistoryLimit: ${spec.failedJobsHistoryLimit}`)} Jobs with their logs.`,
     '### Take a backup now',
     block([
-      `job=${name}-manual-$(date +%s)`,
+      `job=${manualJobName(name)}`,
       k('create', 'job', `--from=cronjob/${name}`, '"$job"'),
       k('wait', '--for=condition=complete', `--timeout=${jobSpec.activeDeadlineSeconds}s`, '"job/$job"'),
       k('logs', '"job/$job"'),

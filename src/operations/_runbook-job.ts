@@ -1,4 +1,5 @@
 import { nextCronRuns } from '../_cron-runs';
+import { manualJobName } from '../_manual-job-name';
 import { envOf, jobContainer, RenderContext } from './_context';
 import { JobEntry } from './_inventory';
 import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf } from './_kubectl';
@@ -34,7 +35,7 @@ export function jobRunbook(entry: JobEntry<unknown>, context: RenderContext): st
       bullets(runs.map(utcMinute)),
       'Run it now and read it:',
       block([
-        `job=${name}-manual-$(date +%s)`,
+        `job=${manualJobName(name)}`,
         k('create', 'job', `--from=cronjob/${name}`, '"$job"'),
         k('logs', '-f', '"job/$job"'),
         k('get', 'cronjob', name),
