@@ -7,7 +7,8 @@ import { Inventory } from './_inventory';
  */
 export function alertNamesFor(inventory: Inventory, kind: string, json: any): string[] {
   const group = `${kind}/${json.metadata.namespace ?? ''}/${json.metadata.name}`;
-  const names = inventory.alerts.flatMap((rule) => (rule.json.spec?.groups ?? [])
+  // HardeningAlerts refuses to synthesize a PrometheusRule without groups
+  const names = inventory.alerts.flatMap((rule) => rule.json.spec.groups
     .filter((g: any) => g.name === group)
     .flatMap((g: any) => g.rules.map((r: any) => r.alert)));
   return [...new Set<string>(names)];

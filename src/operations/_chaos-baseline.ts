@@ -7,6 +7,7 @@ import { envOf, jobContainer, preamble, RenderContext } from './_context';
 import { DeploymentEntry, JobEntry } from './_inventory';
 import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf, podSelector } from './_kubectl';
 import { block, code, doc, table } from './_markdown';
+import { probeText } from './_probe';
 
 type Experiment = JobEntry<ChaosExperiment>;
 
@@ -74,7 +75,8 @@ export function renderChaosBaseline(context: RenderContext): string {
   ]);
 }
 
-function experimentSection(e: Experiment, scenario: string, inventory: RenderContext['inventory']): string[] {
+/** The parts of an experiment's section; doc() leaves out those that are undefined. */
+function experimentSection(e: Experiment, scenario: string, inventory: RenderContext['inventory']): Array<string | undefined> {
   const job = e.job.json;
   const name: string = job.metadata.name;
   const ns = namespaceOf(job);
@@ -122,7 +124,7 @@ function experimentSection(e: Experiment, scenario: string, inventory: RenderCon
     // untimed scenarios (rollout, drain, observability-block) report slaSeconds null: nothing to recover in time
     `The result line: ${code(`{"scenario":"${scenario}",...,"recoverySeconds":N,"slaSeconds":${env.SLA_SECONDS ?? 'null'},"verdict":"PASS",...,"cleanup":"done"}`)}.`,
     alerts.length > 0 ? `A failed run fires ${alerts.map(code).join(', ')}.` : undefined,
-  ].filter((s): s is string => s !== undefined);
+  ];
 }
 
 /** Commands that watch the target while the fault is injected (run them in another terminal). */
@@ -151,7 +153,7 @@ function manualSection(sla: RecoverySla, api: DeploymentEntry | undefined): stri
   const container = json.spec.template.spec.containers[0];
   return [
     ...parts,
-    `Watch ${code(json.metadata.name)} meanwhile (memory limit ${code(container.resources?.limits?.memory)}; readiness ${code(`GET ${container.readinessProbe?.httpGet?.path}`)}):`,
+    `Watch ${code(json.metadata.name)} meanwhile (memory limit ${code(container.resources.limits.memory)}; readiness ${probeText(container.readinessProbe)}):`,
     block([
       k('get', 'pods', '-l', selector, '-w'),
       k('get', 'pods', '-l', selector, '-o jsonpath=\'{range .items[*]}{.metadata.name} {.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].lastState.terminated.reason} {.status.containerStatuses[0].lastState.terminated.finishedAt}{"\\n"}{end}\''),

@@ -12,7 +12,7 @@ export interface RenderContext {
 
 /** The literal environment of a container: name to value (references left out). */
 export function envOf(container: any): Record<string, string> {
-  return Object.fromEntries((container?.env ?? []).filter((e: any) => typeof e.value === 'string').map((e: any) => [e.name, e.value]));
+  return Object.fromEntries((container.env ?? []).filter((e: any) => typeof e.value === 'string').map((e: any) => [e.name, e.value]));
 }
 
 /** The first container of a Job's or CronJob's pod. */

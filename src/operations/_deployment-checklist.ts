@@ -27,9 +27,10 @@ export function renderDeploymentChecklist(context: RenderContext): string {
     ...(inventory.backups.length > 0 ? ['### Backups', checklist(inventory.backups.map((b) => {
       const cronJob = b.cronJob.json;
       const ns = namespaceOf(cronJob);
-      const period = longestRunIntervalSeconds('schedule', cronJob.spec.schedule, cronJob.spec.timeZone ?? 'Etc/UTC');
+      // NatsBackupCronJob always writes its time zone (Etc/UTC unless told otherwise)
+      const period = longestRunIntervalSeconds('schedule', cronJob.spec.schedule, cronJob.spec.timeZone);
       return `The last backup of ${code(cronJob.metadata.name)} is at most ${humanSeconds(period)} old (the longest interval of ${code(cronJob.spec.schedule)} `
-        + `in ${code(cronJob.spec.timeZone ?? 'Etc/UTC')}): ${code(kubectl(ns, 'get', 'cronjob', cronJob.metadata.name, "-o jsonpath='{.status.lastSuccessfulTime}'"))}. `
+        + `in ${code(cronJob.spec.timeZone)}): ${code(kubectl(ns, 'get', 'cronjob', cronJob.metadata.name, "-o jsonpath='{.status.lastSuccessfulTime}'"))}. `
         + 'Older, or the release changes streams or their data: take a backup now (RUNBOOK.md, "Take a backup now") and wait for `backup complete`.';
     }))] : []),
     '## Deploy, step by step',
@@ -91,7 +92,7 @@ function deploymentChecks(entry: DeploymentEntry): string[] {
   const json = entry.deployment.json;
   const spec = json.spec;
   const container = spec.template.spec.containers[0];
-  const rolling = spec.strategy.rollingUpdate ?? {};
+  const rolling = spec.strategy.rollingUpdate;
   const ns = namespaceOf(json);
   const budget = entry.budget?.json;
   const items = [
@@ -100,7 +101,7 @@ function deploymentChecks(entry: DeploymentEntry): string[] {
     `The release answers its probes: ${probesLine(container.readinessProbe, container.livenessProbe)}.`,
     `Rollout settings: ${code(spec.strategy.type)}, ${code(`maxSurge: ${rolling.maxSurge}`)}, ${code(`maxUnavailable: ${rolling.maxUnavailable}`)}, `
       + `${code(`minReadySeconds: ${spec.minReadySeconds}`)}, ${code(`progressDeadlineSeconds: ${spec.progressDeadlineSeconds}`)}; the cluster has room for `
-      + `${rolling.maxSurge} more pod(s) of cpu ${code(container.resources?.requests?.cpu)} and memory ${code(container.resources?.requests?.memory)}.`,
+      + `${rolling.maxSurge} more pod(s) of cpu ${code(container.resources.requests.cpu)} and memory ${code(container.resources.requests.memory)}.`,
   ];
   if (budget) {
     const min = budget.spec.minAvailable;
@@ -121,8 +122,8 @@ function checksItem(manifests: Manifest[]): string {
   for (const json of all) {
     for (const rule of rules) {
       for (const message of rule.check(json, all)) {
-        if (json.metadata?.annotations?.[`${SUPPRESSION_ANNOTATION}${rule.id}`] !== undefined) suppressed++;
-        else open.push(`${rule.severity} ${rule.id} ${json.kind}/${json.metadata?.name}: ${message}`);
+        if (json.metadata.annotations?.[`${SUPPRESSION_ANNOTATION}${rule.id}`] !== undefined) suppressed++;
+        else open.push(`${rule.severity} ${rule.id} ${json.kind}/${json.metadata.name}: ${message}`);
       }
     }
   }

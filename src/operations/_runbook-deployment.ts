@@ -11,18 +11,21 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
   const ns = namespaceOf(d);
   const k = (...args: string[]) => kubectl(ns, ...args);
   const spec = d.spec;
-  const rolling = spec.strategy?.rollingUpdate ?? {};
+  // HardenedDeployment always rolls: RollingUpdate with both bounds, and requests and limits for cpu and memory
+  const rolling = spec.strategy.rollingUpdate;
   const container = spec.template.spec.containers[0];
   const resource = `deployment/${name}`;
   const selector = podSelector(d);
   const replicas: number = spec.replicas;
   const deadline: number = spec.progressDeadlineSeconds;
   const service = entry.service;
+  const unavailable = unavailableDuringRollout(rolling, replicas);
 
   const facts = [
     `Manifest: ${code(entry.deployment.file)}. Image ${code(container.image)}, ${code(`replicas: ${replicas}`)}.`,
     `Rollout: ${code(spec.strategy.type)} with ${code(`maxSurge: ${rolling.maxSurge}`)} and ${code(`maxUnavailable: ${rolling.maxUnavailable}`)} `
-      + `(a new pod must be ready before an old one stops), ${code(`minReadySeconds: ${spec.minReadySeconds}`)}, `
+      + `(${unavailable === 0 ? 'a new pod must be ready before an old one stops' : `old pods may stop before new ones are ready, up to ${unavailable} at a time`}), `
+      + `${code(`minReadySeconds: ${spec.minReadySeconds}`)}, `
       + `${code(`progressDeadlineSeconds: ${deadline}`)}, ${code(`revisionHistoryLimit: ${spec.revisionHistoryLimit}`)} (the revisions a rollback can go back to).`,
     `Probes on container ${code(container.name)}: readiness ${probeText(container.readinessProbe)}, liveness ${probeText(container.livenessProbe)}.`
       + (service ? ` Service ${code(service.metadata.name)} port ${code(service.spec.ports[0].port)} to ${code(service.spec.ports[0].targetPort)}.` : ''),
@@ -40,7 +43,10 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
       k('get', 'pods', '-l', selector, '-o', 'wide'),
     ]),
     `${code('rollout status')} returns when every new pod is ready, or fails with ${code(`error: deployment "${name}" exceeded its progress deadline`)} `
-      + `after ${deadline} s without progress. With ${code('maxUnavailable: 0')} the old pods keep serving meanwhile.`,
+      + `after ${deadline} s without progress. `
+      + (unavailable === 0
+        ? `With ${code(`maxUnavailable: ${rolling.maxUnavailable}`)} the old pods keep serving meanwhile.`
+        : `With ${code(`maxUnavailable: ${rolling.maxUnavailable}`)} up to ${unavailable} of the ${replicas} pods may be down meanwhile: fewer pods serve.`),
     '### Roll back',
     'Immediately, to the previous revision:',
     block([k('rollout', 'undo', resource), k('rollout', 'status', resource, `--timeout=${deadline}s`)]),
@@ -66,17 +72,28 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
     table(['what you see', 'what it means', 'what to do'], [
       [code(`error: deployment "${name}" exceeded its progress deadline`), `new pods were not ready within ${deadline} s; old pods still serve`,
         `${code(k('describe', resource))}, the new pods' events and logs, then roll back`],
-      [code('Readiness probe failed'), `${container.readinessProbe?.httpGet ? `a pod answers ${code(container.readinessProbe.httpGet.path)} with an error` : `a pod fails ${probeText(container.readinessProbe)}`}: it gets no traffic`,
+      [code('Readiness probe failed'), `${container.readinessProbe.httpGet ? `a pod answers ${code(container.readinessProbe.httpGet.path)} with an error` : `a pod fails ${probeText(container.readinessProbe)}`}: it gets no traffic`,
         `${code(k('describe', 'pods', '-l', selector))}; the pod's own dependencies (NATS, DNS egress)`],
       [code('Liveness probe failed'), 'the kubelet restarts the container', `${code(k('logs', '-l', selector, '--previous'))}`],
       [code('CrashLoopBackOff'), 'the container exits at start, again and again', `${code(k('logs', '-l', selector, '--previous'))}: configuration, image, egress denied`],
-      [code('OOMKilled'), `the container exceeded its memory limit ${code(container.resources?.limits?.memory)}`, 'raise the limit in the app, or find the leak (SOAK-BASELINE.md)'],
+      [code('OOMKilled'), `the container exceeded its memory limit ${code(container.resources.limits.memory)}`, 'raise the limit in the app, or find the leak (SOAK-BASELINE.md)'],
       [code('ImagePullBackOff'), `the image ${code(container.image)} cannot be pulled`, 'check the tag exists and the registry credentials'],
-      [code('Insufficient cpu') + ' / ' + code('Insufficient memory'), `no node fits a surge pod (requests cpu ${code(container.resources?.requests?.cpu)}, memory ${code(container.resources?.requests?.memory)})`,
+      [code('Insufficient cpu') + ' / ' + code('Insufficient memory'), `no node fits a surge pod (requests cpu ${code(container.resources.requests.cpu)}, memory ${code(container.resources.requests.memory)})`,
         'add capacity; the rollout waits, old pods keep serving'],
     ]),
     alertNames.length > 0 ? `Alerts on this Deployment: ${alertNames.map(code).join(', ')}.` : undefined,
   ]).trimEnd();
+}
+
+/**
+ * The old pods a rollout stops before their replacements are ready, as the Deployment controller
+ * resolves its bounds (ResolveFenceposts): a maxUnavailable percentage rounds down, a maxSurge
+ * percentage up, and with both at 0 one pod may go.
+ */
+function unavailableDuringRollout(rolling: any, replicas: number): number {
+  const pods = (value: number | string, round: (n: number) => number) => (typeof value === 'number' ? value : round((parseFloat(value) * replicas) / 100));
+  const unavailable = pods(rolling.maxUnavailable, Math.floor);
+  return unavailable === 0 && pods(rolling.maxSurge, Math.ceil) === 0 ? 1 : unavailable;
 }
 
 function budgetSection(entry: DeploymentEntry, k: (...args: string[]) => string, replicas: number): string[] {
