@@ -2,6 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
+import { Construct } from 'constructs';
+import { loadManifests } from './support/manifests';
 import { manifestFiles } from '../src/operations/_manifest-files';
 
 /** Every file under dir, relative to it. */
@@ -68,5 +70,47 @@ describe('manifest files as cdk8s writes them', () => {
     app.synth();
     expect(predicted).toEqual(['jobs.chart-c8091fb1.yml', 'orders-api.yml']);
     expect(written(outdir)).toEqual(predicted);
+  });
+
+  test('a dependency between objects of one chart does not number its file', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'manifest-files-'));
+    dirs.push(outdir);
+    const app = new App({ outdir });
+    const [a, b] = twoCharts(app);
+    a.addDependency(b);
+    const predicted = [...new Set(manifestFiles(app).values())].sort();
+    app.synth();
+    expect(predicted).toEqual(['jobs.chart-c8091fb1.k8s.yaml', 'orders-api.k8s.yaml']);
+    expect(written(outdir)).toEqual(predicted);
+  });
+
+  test('each file lists its objects in the order synth writes them: what an object depends on first', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'manifest-files-'));
+    dirs.push(outdir);
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'orders');
+    const object = (scope: Construct, kind: string, name: string) => new ApiObject(scope, name, { apiVersion: 'v1', kind, metadata: { name } });
+    // declared first, it depends on a construct declared after it
+    const consumer = new Construct(chart, 'consumer');
+    object(consumer, 'ConfigMap', 'consumer');
+    const provider = new Construct(chart, 'provider');
+    object(provider, 'Secret', 'provider');
+    consumer.node.addDependency(provider);
+    // a construct that depends on its own object
+    const self = new Construct(chart, 'self');
+    self.node.addDependency(object(self, 'ConfigMap', 'self'));
+    // a nested chart of two objects, which its parent chart depends on
+    const nested = new Chart(chart, 'nested');
+    object(nested, 'ConfigMap', 'nested-a');
+    object(nested, 'ConfigMap', 'nested-b');
+    const predicted = new Map<string, string[]>();
+    for (const [obj, file] of manifestFiles(app)) predicted.set(file, [...(predicted.get(file) ?? []), obj.name]);
+    app.synth();
+    const files = Object.entries(loadManifests(outdir)).map(([file, objects]) => [file, objects.map((o) => o.metadata.name)]);
+    expect(files).toEqual([
+      ['0000-orders-nested-c8a2078a.k8s.yaml', ['nested-a', 'nested-b']],
+      ['0001-orders.k8s.yaml', ['provider', 'consumer', 'self']],
+    ]);
+    expect([...predicted.entries()].sort()).toEqual(files);
   });
 });

@@ -28,6 +28,8 @@ export interface ApplyTarget {
   readonly selector?: string;
   /** Objects of those files that `kubectl apply` also applies (`Kind/name`), when no label tells them apart. */
   readonly alsoApplies: string[];
+  /** The construct's own objects, which a delete names one by one when no label tells them apart. */
+  readonly objects: Array<{ kind: string; name: string; namespace?: string }>;
 }
 
 export interface DeploymentEntry {
@@ -122,7 +124,8 @@ export function collectInventory(production: App, onDemand: App[], docsDir: stri
     if (c instanceof HardenedDeployment) {
       const deployment = manifestOf(c);
       const namespace = deployment.json.metadata.namespace ?? '';
-      const podLabels = deployment.json.spec.template.metadata?.labels ?? {};
+      // cdk8s-plus labels every pod template (cdk8s.io/metadata.addr), and the selector picks from those labels
+      const podLabels = deployment.json.spec.template.metadata.labels;
       deployments.push({
         construct: c,
         deployment,
@@ -163,8 +166,9 @@ export function collectInventory(production: App, onDemand: App[], docsDir: stri
   return inventory;
 }
 
+/** The claim a backup or restore pod mounts: both constructs always mount one (../_nats-box configureNatsBoxPod). */
 function claimOf(podSpec: any): string {
-  return (podSpec.volumes ?? []).find((v: any) => v.persistentVolumeClaim)?.persistentVolumeClaim.claimName ?? '';
+  return podSpec.volumes.find((v: any) => v.persistentVolumeClaim).persistentVolumeClaim.claimName;
 }
 
 function sameNamespace(a: any, b: any): boolean {
@@ -178,18 +182,20 @@ const INSTANCE = 'app.kubernetes.io/instance';
  * `app.kubernetes.io/instance` selector that applies its objects and nothing else.
  */
 function applyTarget(construct: IConstruct, entries: Array<{ obj: ApiObject; manifest: Manifest }>): ApplyTarget {
-  const own = new Set(construct.node.findAll().filter((c) => c instanceof ApiObject));
+  const own = new Set<IConstruct>(construct.node.findAll());
   const ownEntries = entries.filter((e) => own.has(e.obj));
   const files = [...new Set(ownEntries.map((e) => e.manifest.file))];
+  const objects = ownEntries.map(({ manifest: { json } }) => ({ kind: json.kind, name: json.metadata.name, namespace: json.metadata.namespace }));
   const inFiles = entries.filter((e) => files.includes(e.manifest.file));
   const others = inFiles.filter((e) => !own.has(e.obj));
-  if (others.length === 0) return { files, alsoApplies: [] };
+  if (others.length === 0) return { files, alsoApplies: [], objects };
   const instances = [...new Set(ownEntries.map((e) => e.manifest.json.metadata.labels?.[INSTANCE]))];
   if (instances.length === 1 && instances[0] !== undefined) {
+    // every own object carries the label, so the selected objects are exactly them when there are as many
     const selected = inFiles.filter((e) => e.manifest.json.metadata.labels?.[INSTANCE] === instances[0]);
-    if (selected.length === ownEntries.length && selected.every((e) => own.has(e.obj))) {
-      return { files, selector: `${INSTANCE}=${instances[0]}`, alsoApplies: [] };
+    if (selected.length === ownEntries.length) {
+      return { files, selector: `${INSTANCE}=${instances[0]}`, alsoApplies: [], objects };
     }
   }
-  return { files, alsoApplies: others.map((e) => `${e.manifest.json.kind}/${e.manifest.json.metadata.name}`) };
+  return { files, alsoApplies: others.map((e) => `${e.manifest.json.kind}/${e.manifest.json.metadata.name}`), objects };
 }

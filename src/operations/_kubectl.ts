@@ -5,13 +5,22 @@ export function kubectl(namespace: string | undefined, ...args: string[]): strin
   return ['kubectl', ...(namespace ? ['-n', namespace] : []), ...args].join(' ');
 }
 
-/** The namespace of a synthesized object. */
+/** The namespace of a synthesized object (every synthesized object has metadata). */
 export function namespaceOf(json: any): string | undefined {
-  return json.metadata?.namespace;
+  return json.metadata.namespace;
 }
 
-/** `kubectl apply` (or `delete`) of exactly the objects of one construct. */
+/**
+ * `kubectl apply` (or `delete`) of exactly the objects of one construct. When no label tells them
+ * from the other objects of their files, a delete names them one by one (a line per namespace):
+ * `delete -f` would delete every object of those files.
+ */
 export function applyCommand(target: ApplyTarget, verb: 'apply' | 'delete' | 'diff' = 'apply'): string {
+  if (verb === 'delete' && target.alsoApplies.length > 0) {
+    const namespaces = [...new Set(target.objects.map((o) => o.namespace))];
+    return namespaces.map((ns) => kubectl(ns, 'delete', ...target.objects.filter((o) => o.namespace === ns).map((o) => `${o.kind.toLowerCase()}/${o.name}`)))
+      .join('\n');
+  }
   return ['kubectl', verb, ...target.files.flatMap((f) => ['-f', f]), ...(target.selector ? ['-l', target.selector] : [])].join(' ');
 }
 
@@ -22,16 +31,17 @@ export function alsoAppliesNote(target: ApplyTarget): string | undefined {
     + 'no label tells them apart. Give the construct a chart of its own to apply it alone.';
 }
 
-/** The label selector of a pod template, as `kubectl -l` takes it. */
+/** The label selector of a HardenedDeployment's pods, as `kubectl -l` takes it: its matchLabels. */
 export function podSelector(json: any): string {
-  const labels: Record<string, string> = json.spec?.selector?.matchLabels ?? json.spec?.template?.metadata?.labels ?? {};
+  const labels: Record<string, string> = json.spec.selector.matchLabels;
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** The instance label of a Job's (or CronJob's) pods, which tells its pods from every other Job's. */
 export function jobPodSelector(job: any): string {
   const template = job.kind === 'CronJob' ? job.spec.jobTemplate.spec.template : job.spec.template;
-  const labels: Record<string, string> = template.metadata?.labels ?? {};
+  // cdk8s-plus labels every pod template (cdk8s.io/metadata.addr)
+  const labels: Record<string, string> = template.metadata.labels;
   const key = 'app.kubernetes.io/instance';
   return labels[key] ? `${key}=${labels[key]}` : Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }

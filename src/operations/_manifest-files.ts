@@ -61,11 +61,9 @@ function objectsOf(chart: Chart): ApiObject[] {
 function resolveDependencies(app: App): boolean {
   let hasDependantCharts = false;
   const all = app.node.findAll();
+  // a nested chart sets hasDependantCharts in the pass below (lib/app.js sets it here as well): this dependency joins two charts
   for (const parent of all.filter((c): c is Chart => c instanceof Chart)) {
-    for (const child of parent.node.children.filter((c) => c instanceof Chart)) {
-      parent.node.addDependency(child);
-      hasDependantCharts = true;
-    }
+    for (const child of parent.node.children.filter((c) => c instanceof Chart)) parent.node.addDependency(child);
   }
   // read again before each pass, as lib/app.js does: the second pass sees the charts' new dependencies
   const dependencies = () => all.flatMap((source) => source.node.dependencies.map((target) => ({ source, target })));

@@ -36,9 +36,9 @@ export function steps(items: string[]): string {
   return items.map((item, i) => `${i + 1}. ${item.replace(/\n/g, '\n   ')}`).join('\n');
 }
 
-/** A GitHub-style anchor for a heading. */
+/** A GitHub-style anchor for a heading (the documents' headings have no surrounding spaces). */
 export function anchor(heading: string): string {
-  return heading.trim().toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
+  return heading.toLowerCase().replace(/[^\w\- ]/g, '').replace(/ /g, '-');
 }
 
 /** Paragraphs and blocks joined into a document, ending with one newline. */

@@ -18,18 +18,21 @@ export function backupRunbook(entry: BackupEntry, context: RenderContext, alertN
   const container = jobContainer(cronJob);
   const env = envOf(container);
   const mount: string = env.BACKUP_ROOT;
-  const timeZone: string = spec.timeZone ?? 'Etc/UTC';
+  // NatsBackupCronJob always writes timeZone (default Etc/UTC) and concurrencyPolicy: Forbid
+  const timeZone: string = spec.timeZone;
   const period = longestRunIntervalSeconds('schedule', spec.schedule, timeZone);
   const runs = nextCronRuns(spec.schedule, timeZone, context.runsAfter.getTime(), context.nextRuns);
+  // the claim is one of the apps' objects when the backup makes it, or when its existingClaim is defined in the apps
   const claimSize = entry.claim?.spec?.resources?.requests?.storage;
   const accessModes: string[] = entry.claim?.spec?.accessModes ?? [];
+  const ownClaim = entry.construct.node.findAll().includes(entry.construct.claim);
   const selector = jobPodSelector(cronJob);
 
   return doc([
     `## JetStream backup ${name}${ns ? ` (namespace ${ns})` : ''}`,
     [
       `Manifest: ${code(entry.cronJob.file)}: CronJob ${code(name)} writing to the claim ${code(entry.claimName)}`
-        + (claimSize ? ` (${code(claimSize)}, ${accessModes.map(code).join(', ')})` : ' (an existing claim)') + `, mounted at ${code(mount)}.`,
+        + (claimSize ? ` (${[claimSize, ...accessModes].map(code).join(', ')})` : ' (an existing claim)') + `, mounted at ${code(mount)}.`,
       `NATS ${code(env.NATS_URL)}; server info from ${env.NATS_MONITOR_URL ? code(env.NATS_MONITOR_URL) : 'nowhere'} (${code(`MONITOR_CAPTURE=${env.MONITOR_CAPTURE}`)}); `
         + `image ${code(container.image)}. Backup pods: ${code(`-l ${selector}`)}.`,
     ].join('\n'),
@@ -38,8 +41,7 @@ export function backupRunbook(entry: BackupEntry, context: RenderContext, alertN
       + `${code('.incomplete-<name>.XXXXXX')} name and renamed only when complete: a directory without that prefix is always a complete backup.`,
     table(['path', 'content'], capturedFiles(env)),
     '### Schedule',
-    `${code(spec.schedule)} in time zone ${code(timeZone)}, ${code(`concurrencyPolicy: ${spec.concurrencyPolicy}`)}`
-      + (spec.concurrencyPolicy === 'Forbid' ? ' (a run never overlaps the one before)' : '')
+    `${code(spec.schedule)} in time zone ${code(timeZone)}, ${code(`concurrencyPolicy: ${spec.concurrencyPolicy}`)} (a run never overlaps the one before)`
       + `. At most ${humanSeconds(period)} between two runs. A missed run still starts up to ${code(`startingDeadlineSeconds: ${spec.startingDeadlineSeconds}`)} late; `
       + `a run may take ${code(`activeDeadlineSeconds: ${jobSpec.activeDeadlineSeconds}`)} and is retried ${code(`backoffLimit: ${jobSpec.backoffLimit}`)} times.`
       + (spec.suspend ? ' The CronJob is **suspended** in the manifest: no run starts.' : ''),
@@ -73,7 +75,9 @@ export function backupRunbook(entry: BackupEntry, context: RenderContext, alertN
     '### When the claim is full',
     steps([
       `The run fails and its log says ${code('ERROR: the backup claim is full: ...')}; nothing was written or deleted. Retention only runs after a successful backup, so make room first.`,
-      `With a storage class that allows expansion (${code('allowVolumeExpansion: true')}), grow the claim and set ${code('claimSize')} to the same size in the app:\n`
+      `With a storage class that allows expansion (${code('allowVolumeExpansion: true')}), grow the claim and `
+        + (ownClaim ? `set ${code('claimSize')} to the same size in the app:\n`
+          : `give it the same size where it is defined (it is the backups' ${code('existingClaim')}: ${code('claimSize')} does not apply):\n`)
         + block([
           k('get', 'pvc', entry.claimName),
           k('patch', 'pvc', entry.claimName, '-p \'{"spec":{"resources":{"requests":{"storage":"<larger size>"}}}}\''),
@@ -114,15 +118,15 @@ function capturedFiles(env: Record<string, string>): string[][] {
   return rows;
 }
 
-function restoreSections(entry: BackupEntry, k: (...args: string[]) => string): string[] {
+function restoreSections(entry: BackupEntry, k: (...args: string[]) => string): Array<string | undefined> {
   if (entry.restores.length === 0) {
     return ['### Restore', 'No NatsRestoreJob of the apps restores these backups. Add one to a chart applied on demand (README: Backup and restore).'];
   }
   return entry.restores.flatMap((restore) => restoreSection(entry, restore, k));
 }
 
-/** The restore of one NatsRestoreJob, step by step. */
-export function restoreSection(entry: BackupEntry | undefined, restore: RestoreEntry, k: (...args: string[]) => string): string[] {
+/** The restore of one NatsRestoreJob, step by step: parts of a doc(), which leaves out the undefined ones. */
+export function restoreSection(entry: BackupEntry | undefined, restore: RestoreEntry, k: (...args: string[]) => string): Array<string | undefined> {
   const job = restore.job.json;
   const name: string = job.metadata.name;
   const env = envOf(jobContainer(job));
@@ -154,7 +158,7 @@ export function restoreSection(entry: BackupEntry | undefined, restore: RestoreE
     ]),
     'What the restore log lines mean:',
     logTable(RESTORE_LOG_LINES),
-  ].filter((s): s is string => s !== undefined);
+  ];
 }
 
 function logTable(lines: LogLine[]): string {

@@ -22,7 +22,7 @@ export function jobRunbook(entry: JobEntry<unknown>, context: RenderContext): st
   const parts = [
     `## ${json.kind} ${name}${ns ? ` (namespace ${ns})` : ''}`,
     `${json.kind} ${code(name)}${component ? ` (${code(`app.kubernetes.io/component: ${component}`)})` : ''} from ${entry.apply.files.map(code).join(', ')}: `
-      + `${code(`activeDeadlineSeconds: ${jobSpec.activeDeadlineSeconds}`)}, ${code(`backoffLimit: ${jobSpec.backoffLimit}`)}. `
+      + `${limit('activeDeadlineSeconds', jobSpec.activeDeadlineSeconds, 'no time limit')}, ${limit('backoffLimit', jobSpec.backoffLimit, 'Kubernetes retries a failed pod 6 times')}. `
       + 'These documents have no guide of its own for it yet: what follows is read from its manifest.',
     settings.length > 0 ? table(['setting'], settings) : undefined,
     alsoAppliesNote(entry.apply),
@@ -51,4 +51,9 @@ export function jobRunbook(entry: JobEntry<unknown>, context: RenderContext): st
     ]));
   }
   return doc(parts).trimEnd();
+}
+
+/** A limit of the Job spec, or what Kubernetes does without it (batch/v1 JobSpec defaults). */
+function limit(field: string, value: number | undefined, without: string): string {
+  return value === undefined ? `no ${code(field)} (${without})` : code(`${field}: ${value}`);
 }

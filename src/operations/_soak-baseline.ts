@@ -45,8 +45,9 @@ export function renderSoakBaseline(context: RenderContext): string {
     table(['Job', 'profile', 'duration', 'VUs', 'windows: early / steady / late', 'activeDeadlineSeconds', 'file'], soaks.map((s) => {
       const a = s.settings.config.analysis;
       const w = s.settings.options.scenarios;
+      // a SoakJob's script always runs the three windows
       return [code(s.name), code(a.profile), `${a.durationSeconds} s (${humanSeconds(a.durationSeconds)})`, a.vus,
-        ['early', 'steady', 'late'].map((x) => w[x]?.duration ?? '-').join(' / '), s.entry.job.json.spec.activeDeadlineSeconds, s.entry.apply.files.map(code).join(', ')];
+        ['early', 'steady', 'late'].map((x) => w[x].duration).join(' / '), s.entry.job.json.spec.activeDeadlineSeconds, s.entry.apply.files.map(code).join(', ')];
     })),
     '## Workload, thresholds and growth limit',
     ...groups.flatMap((group) => groupSection(group)),
@@ -77,8 +78,8 @@ export function renderSoakBaseline(context: RenderContext): string {
 }
 
 function scriptOf(job: any, inventory: Inventory): string {
-  const volumes = job.spec.template.spec.volumes ?? [];
-  const names = volumes.filter((v: any) => v.configMap).map((v: any) => v.configMap.name);
+  // a SoakJob's pod always mounts its scripts
+  const names = job.spec.template.spec.volumes.filter((v: any) => v.configMap).map((v: any) => v.configMap.name);
   const configMap = inventory.manifests.find((m) => m.json.kind === 'ConfigMap' && names.includes(m.json.metadata.name)
     && (m.json.metadata.namespace ?? '') === (job.metadata.namespace ?? '') && m.json.data?.['soak.js'] !== undefined);
   if (!configMap) throw new Error(`soak Job ${job.metadata.name} mounts no ConfigMap with soak.js`);
@@ -108,8 +109,11 @@ function groupSection(group: SoakFacts[]): string[] {
     table(['endpoint', 'request', 'weight', 'share', 'expected status'], config.endpoints.map((e) => [
       code(e.name), code(`${e.method} ${e.path}`), e.weight, `${Math.round((e.weight / total) * 1000) / 10} %`, e.expectedStatus,
     ])),
-    `A response counts as an open circuit breaker when its status is ${breaker.statuses.map(code).join(' or ') || 'never'}`
-      + (breaker.header ? ` or it carries ${code(breaker.header)}${breaker.headerValue ? ` with ${code(breaker.headerValue)}` : ''}` : '')
+    // a SoakJob recognises open breakers by status, by header or by both
+    `A response counts as an open circuit breaker when ${[
+      ...(breaker.statuses.length > 0 ? [`its status is ${breaker.statuses.map(code).join(' or ')}`] : []),
+      ...(breaker.header ? [`it carries ${code(breaker.header)}${breaker.headerValue ? ` with ${code(breaker.headerValue)}` : ''}`] : []),
+    ].join(' or ')}`
       + ` (counter ${code('circuit_breaker_open')}, rate ${code('circuit_breaker_open_rate')}).`,
     'k6 thresholds (any one failing fails the run, exit 99):',
     table(['metric', 'threshold'], Object.entries(options.thresholds).flatMap(([metric, expressions]) => expressions.map((e) => [code(metric), code(e)]))),
@@ -117,7 +121,8 @@ function groupSection(group: SoakFacts[]): string[] {
   ];
 }
 
-function runSection(s: SoakFacts, inventory: Inventory): string[] {
+/** Parts of a doc(), which leaves out the undefined ones. */
+function runSection(s: SoakFacts, inventory: Inventory): Array<string | undefined> {
   const job = s.entry.job.json;
   const k = (...args: string[]) => kubectl(s.namespace, ...args);
   const a = s.settings.config.analysis;
@@ -137,7 +142,7 @@ function runSection(s: SoakFacts, inventory: Inventory): string[] {
     `It runs ${a.durationSeconds} s plus the graceful stop and is stopped at ${code(`activeDeadlineSeconds: ${job.spec.activeDeadlineSeconds}`)}; `
       + `its pod and log stay for ${code(`ttlSecondsAfterFinished: ${job.spec.ttlSecondsAfterFinished}`)}.`
       + (alerts.length > 0 ? ` A failed run fires ${alerts.map(code).join(', ')}.` : ''),
-  ].filter((x): x is string => x !== undefined);
+  ];
 }
 
 function grafanaSection(soaks: SoakFacts[], inventory: Inventory): string[] {
