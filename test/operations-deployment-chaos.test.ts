@@ -98,7 +98,7 @@ describe('OperationsDocs of Deployments without namespace, Service or budget, wi
     ]);
     expect(worker).toContain(sh(
       'kubectl apply -f plain.k8s.yaml',
-      'kubectl rollout status deployment/worker --timeout=300s',
+      'kubectl rollout status deployment/worker',
       'kubectl rollout history deployment/worker',
       'kubectl get pods -l app.kubernetes.io/instance=worker,app.kubernetes.io/name=worker -o wide',
     ));
@@ -154,7 +154,7 @@ describe('OperationsDocs of Deployments without namespace, Service or budget, wi
 
     const deploy = section(checklist, '## Deploy, step by step');
     expect(deploy).toContain('\n3. Wait for `worker` to finish its rollout (it fails after 300 s without progress), then look at it:\n'
-      + '   ```sh\n   kubectl rollout status deployment/worker --timeout=300s\n   kubectl get deployment worker\n'
+      + '   ```sh\n   kubectl rollout status deployment/worker\n   kubectl get deployment worker\n'
       + '   kubectl get pods -l app.kubernetes.io/instance=worker,app.kubernetes.io/name=worker\n   ```\n4. ');
     expect(deploy).toContain('\n   kubectl get pods -l app.kubernetes.io/instance=web,app.kubernetes.io/name=web\n   kubectl get pdb web-pdb\n   ```\n5. ');
     expect(deploy).toContain('\n6. Watch the service\'s error rate and latency, and the alerts, for at least 15 minutes.');

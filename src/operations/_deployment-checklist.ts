@@ -41,7 +41,7 @@ export function renderDeploymentChecklist(context: RenderContext): string {
         const json = d.deployment.json;
         const k = (...args: string[]) => kubectl(namespaceOf(json), ...args);
         return `Wait for ${code(json.metadata.name)} to finish its rollout (it fails after ${json.spec.progressDeadlineSeconds} s without progress), then look at it:\n${block([
-          k('rollout', 'status', `deployment/${json.metadata.name}`, `--timeout=${json.spec.progressDeadlineSeconds}s`),
+          k('rollout', 'status', `deployment/${json.metadata.name}`),
           k('get', 'deployment', json.metadata.name),
           k('get', 'pods', '-l', podSelector(json)),
           ...(d.budget ? [k('get', 'pdb', d.budget.json.metadata.name)] : []),
@@ -61,7 +61,7 @@ export function renderDeploymentChecklist(context: RenderContext): string {
       const k = (...args: string[]) => kubectl(namespaceOf(json), ...args);
       return block([
         k('rollout', 'undo', `deployment/${json.metadata.name}`),
-        k('rollout', 'status', `deployment/${json.metadata.name}`, `--timeout=${json.spec.progressDeadlineSeconds}s`),
+        k('rollout', 'status', `deployment/${json.metadata.name}`),
       ]);
     }),
     'Then pin the previous image in the app and synthesize, or the next apply rolls the bad release out again. RUNBOOK.md has the rollback to a specific revision.',

@@ -38,7 +38,7 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
     '### Roll out and watch',
     block([
       `kubectl apply -f ${entry.deployment.file}`,
-      k('rollout', 'status', resource, `--timeout=${deadline}s`),
+      k('rollout', 'status', resource),
       k('rollout', 'history', resource),
       k('get', 'pods', '-l', selector, '-o', 'wide'),
     ]),
@@ -49,7 +49,7 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
         : `With ${code(`maxUnavailable: ${rolling.maxUnavailable}`)} up to ${unavailable} of the ${replicas} pods may be down meanwhile: fewer pods serve.`),
     '### Roll back',
     'Immediately, to the previous revision:',
-    block([k('rollout', 'undo', resource), k('rollout', 'status', resource, `--timeout=${deadline}s`)]),
+    block([k('rollout', 'undo', resource), k('rollout', 'status', resource)]),
     `To a specific revision (the cluster keeps the last ${spec.revisionHistoryLimit}): find it in the history, check its image, then undo to it:`,
     block([
       k('rollout', 'history', resource),
@@ -65,7 +65,7 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
     block([
       k('scale', resource, '--replicas=0'),
       k('scale', resource, `--replicas=${replicas}`),
-      k('rollout', 'status', resource, `--timeout=${deadline}s`),
+      k('rollout', 'status', resource),
     ]),
     ...budgetSection(entry, k, replicas),
     '### Troubleshooting',
