@@ -68,9 +68,10 @@ function parseField(field: string, min: number, max: number, names: string[], na
   return { values, star };
 }
 
+/** parseIntOrName: a name, else strconv.Atoi, which takes a leading `+` (assertCronSchedule lets `+5` through). */
 function valueOf(token: string, names: string[], nameBase: number): number {
-  if (/^\d+$/.test(token)) return Number(token);
-  return names.indexOf(token.toUpperCase()) + nameBase;
+  const index = names.indexOf(token.toUpperCase());
+  return index >= 0 ? index + nameBase : Number(token);
 }
 
 /** Minutes after local midnight of every run on a matching day, ascending. */
@@ -111,11 +112,20 @@ export class TimeZoneOffsets {
     return wall - Math.floor(instant / 1000) * 1000;
   }
 
-  /** The instants that show this wall time: none in a skipped hour, two in a repeated one. */
+  /** The instants that show this wall time: none in a skipped hour, two in a repeated one (in no set order). */
   public instantsOf(wall: number, candidateOffsets: number[]): number[] {
-    const instants = [...new Set(candidateOffsets)].map((offset) => wall - offset).filter((instant) => this.offsetMs(instant) === wall - instant);
-    return [...new Set(instants)].sort((a, b) => a - b);
+    return [...new Set(candidateOffsets)].map((offset) => wall - offset).filter((instant) => this.offsetMs(instant) === wall - instant);
   }
+}
+
+/**
+ * The runs on one local calendar day (its midnight read as UTC), ascending. In a repeated hour the
+ * two passes interleave: 02:30 and 02:45 run at 02:30, 02:45 and again at 02:30, 02:45.
+ */
+export function dayRuns(times: number[], offsets: TimeZoneOffsets, day: number): number[] {
+  // every instant of this local day lies within a day of its midnight read as UTC
+  const candidates = [offsets.offsetMs(day - DAY_MS), offsets.offsetMs(day + 2 * DAY_MS)];
+  return times.flatMap((t) => offsets.instantsOf(day + t * 60_000, candidates)).sort((a, b) => a - b);
 }
 
 /**
@@ -132,11 +142,8 @@ export function nextCronRuns(expression: string, timeZone: string, after: number
   const firstDay = Math.floor((after + offsets.offsetMs(after)) / DAY_MS) * DAY_MS - DAY_MS;
   for (let day = firstDay; runs.length < count && day < firstDay + 8 * 366 * DAY_MS; day += DAY_MS) {
     if (!cronDayMatches(spec, new Date(day))) continue;
-    const candidates = [offsets.offsetMs(day - DAY_MS), offsets.offsetMs(day + 2 * DAY_MS)];
-    for (const t of times) {
-      for (const instant of offsets.instantsOf(day + t * 60_000, candidates)) {
-        if (instant > after && runs.length < count) runs.push(instant);
-      }
+    for (const instant of dayRuns(times, offsets, day)) {
+      if (instant > after && runs.length < count) runs.push(instant);
     }
   }
   return runs;
@@ -152,9 +159,7 @@ export function runInstants(expression: string, timeZone: string, fromDay: numbe
   const offsets = new TimeZoneOffsets(timeZone);
   const runs: number[] = [];
   for (let day = fromDay; day < toDay; day += DAY_MS) {
-    if (!cronDayMatches(spec, new Date(day))) continue;
-    const candidates = [offsets.offsetMs(day - DAY_MS), offsets.offsetMs(day + 2 * DAY_MS)];
-    for (const t of times) runs.push(...offsets.instantsOf(day + t * 60_000, candidates));
+    if (cronDayMatches(spec, new Date(day))) runs.push(...dayRuns(times, offsets, day));
   }
-  return runs.sort((a, b) => a - b);
+  return runs;
 }

@@ -33,7 +33,8 @@ export function overlapWithBackups(drillSchedule: string, backup: BackupWindows)
   if (!hasGap(backups, window)) return undefined;
   let i = 0;
   for (const run of runInstants(drillSchedule, backup.timeZone, FROM_DAY, TO_DAY)) {
-    while (i + 1 < backups.length && backups[i + 1] <= run) i++;
+    // past the last run, backups[i + 1] is undefined and the comparison false
+    while (backups[i + 1] <= run) i++;
     if (backups[i] <= run && run < backups[i] + window) {
       return { drillRun: localTime(run, backup.timeZone), backupRun: localTime(backups[i], backup.timeZone) };
     }
@@ -54,7 +55,8 @@ export function defaultDrillSchedule(backup: BackupWindows): Cron {
 }
 
 function hasGap(runs: number[], window: number): boolean {
-  return runs.some((run, i) => i + 1 < runs.length && runs[i + 1] - run > window);
+  // after the last run, runs[i + 1] - run is NaN, which is no gap
+  return runs.some((run, i) => runs[i + 1] - run > window);
 }
 
 /** A weekly schedule at the local wall time of an instant, rounded up to five minutes. */

@@ -1,4 +1,4 @@
-import { cronDayMatches, cronTimesOfDay, DAY_MS, parseCronSpec, TimeZoneOffsets } from '../_cron-runs';
+import { cronDayMatches, cronTimesOfDay, DAY_MS, dayRuns, parseCronSpec, TimeZoneOffsets } from '../_cron-runs';
 import { invalidProp } from '../_errors';
 
 /**
@@ -33,7 +33,8 @@ export function longestRunIntervalSeconds(prop: string, expression: string, time
       longest = Math.max(longest, internalGap);
       previous = day + times[times.length - 1] * 60_000 - before;
     } else {
-      for (const t of times) for (const instant of offsets.instantsOf(day + t * 60_000, [before, after])) consider(instant);
+      // a repeated hour's two passes interleave: the runs in time order, not in the order of their wall times
+      for (const instant of dayRuns(times, offsets, day)) consider(instant);
     }
   }
   if (longest === 0) {
