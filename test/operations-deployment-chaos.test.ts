@@ -221,6 +221,8 @@ describe('OperationsDocs of rollouts that may stop old pods first', () => {
     new HardenedDeployment(chart, 'rounded', { metadata: { name: 'rounded' }, image, replicas: 3, maxUnavailable: percent(10), maxSurge: percent(10) });
     // without a surge the controller lets one pod go, or the rollout could never start
     new HardenedDeployment(chart, 'nosurge', { metadata: { name: 'nosurge' }, image, replicas: 2, maxUnavailable: percent(10), maxSurge: absolute(0) });
+    // without a surge but with room to stop two, two go: the one-pod rule applies only when both bounds resolve to 0
+    new HardenedDeployment(chart, 'drain', { metadata: { name: 'drain' }, image, replicas: 4, maxUnavailable: absolute(2), maxSurge: absolute(0) });
     const runbook = render(app)['RUNBOOK.md'];
     const rollout = (name: string) => section(runbook, `## Deployment ${name} (namespace shop)`).split('\n')
       .filter((l) => l.startsWith('Rollout: ') || l.startsWith('`rollout status` returns'))
@@ -240,6 +242,10 @@ describe('OperationsDocs of rollouts that may stop old pods first', () => {
     expect(rollout('nosurge')).toEqual([
       '`maxSurge: 0` and `maxUnavailable: 10%` (old pods may stop before new ones are ready, up to 1 at a time)',
       'With `maxUnavailable: 10%` up to 1 of the 2 pods may be down meanwhile: fewer pods serve.',
+    ]);
+    expect(rollout('drain')).toEqual([
+      '`maxSurge: 0` and `maxUnavailable: 2` (old pods may stop before new ones are ready, up to 2 at a time)',
+      'With `maxUnavailable: 2` up to 2 of the 4 pods may be down meanwhile: fewer pods serve.',
     ]);
   });
 });
