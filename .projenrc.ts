@@ -54,7 +54,13 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // Every run takes its tests in a new order, and prints the seed that reproduces it
+    // (`npm test -- --seed=<seed>`): a test that needs another to run first fails where it was written.
+    extraCliOptions: ['--randomize', '--showSeed'],
     jestConfig: {
+      // Coverage instrumentation doubles the time of the synth tests on a fresh machine; the
+      // suite's measure of its tests is mutation testing (npm run mutation). `npx jest --coverage` shows it.
+      collectCoverage: false,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       // The example app imports the package by its published name; tests resolve it to the sources.
       moduleNameMapper: { '^cdk8s-hardening$': '<rootDir>/src/index.ts' },
@@ -136,6 +142,13 @@ project.addTask('fuzz', {
   description: 'Run the property-based suite with 10,000 random cases per construct (PROPERTY_SEED and PROPERTY_RUNS override)',
   env: { PROPERTY_FUZZ: '1' },
   steps: [{ exec: 'jest --coverage=false --testTimeout=86400000 --runInBand test/property', receiveArgs: true }],
+});
+
+// Runs the script suites several times in random order, optionally with every core busy, and
+// reports each test that ever failed with its seed (README: Tests that race nothing).
+project.addTask('flake-hunt', {
+  description: 'Run the script suites N times in random order (seeds printed), optionally under CPU load; report every test that ever failed',
+  steps: [{ exec: 'ts-node --project test/tsconfig.json scripts/flake-hunt.ts', receiveArgs: true }],
 });
 
 project.addTask('rules-md', {

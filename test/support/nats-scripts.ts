@@ -34,21 +34,34 @@ export function runNatsScript(script: string, env: Record<string, string>, optio
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Starts a backup script without waiting, for tests that signal it mid-run. */
+/** The UTC second (epoch) whose name the last backup run of this test file took, or 0. */
 let lastBackupSecond = 0;
 
 /**
  * Runs the backup script in a UTC second of its own. Backups are named by the second a run starts
  * in and a run refuses a name that exists (nats-backup.sh), so two runs started within one second
- * are one backup and one refused run: tests that mean two backups wait for the next second.
+ * are one backup and one refused run: tests that mean two backups wait until the second after the
+ * one the previous run's name records. That name is read from the run's own log, not taken from
+ * the time it was spawned: a loaded machine may start the script's `date` in a later second.
  */
 export function runBackupInItsOwnSecond(env: Record<string, string>, options: RunOptions = {}): ScriptResult {
   const wait = (lastBackupSecond + 1) * 1000 - Date.now();
   if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
-  lastBackupSecond = Math.floor(Date.now() / 1000);
-  return runNatsScript(BACKUP_SCRIPT, env, options);
+  const result = runNatsScript(BACKUP_SCRIPT, env, options);
+  const named = /step 1\/6: backup (\d{8}T\d{6}Z) /.exec(result.stderr);
+  // A run stopped before it chose a name (a bad setting) leaves the clock where it was.
+  if (named) lastBackupSecond = Math.max(lastBackupSecond, secondsOfBackupName(named[1]));
+  return result;
 }
 
+/** The epoch second a backup name (20261127T020000Z) stands for. */
+export function secondsOfBackupName(name: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(name);
+  if (!m) throw new Error(`${name} is not a backup name`);
+  return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
+}
+
+/** Starts a backup script without waiting, for tests that signal it mid-run. */
 export function startNatsScript(script: string, env: Record<string, string>, options: RunOptions = {}): {
   proc: ChildProcess; done: Promise<ScriptResult & { signal: string | null }>;
 } {
