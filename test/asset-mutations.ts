@@ -30,6 +30,8 @@ export interface AssetMutation {
 const BACKUP_SCRIPTS = 'test/nats-backup-scripts.test.ts';
 const BACKUP_SAFETY = 'test/nats-backup-safety.test.ts';
 const DRILL = 'test/nats-restore-drill-script.test.ts';
+const CLUSTER = 'test/nats-cluster-backup.test.ts';
+const CLUSTER_SNAPSHOT = 'test/nats-cluster-snapshot.test.ts';
 const CHAOS = 'test/chaos-scripts.test.ts';
 const AVAILABILITY = 'test/chaos-availability-scripts.test.ts';
 const SOAK_SCRIPT = 'test/soak-script.test.ts';
@@ -68,15 +70,48 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
     find: 'if [ -n "$work" ] && [ -d "$work" ]; then rm -rf "$work"; fi',
     replace: ':',
     why: 'a failed run leaves nothing under the backup root',
-    killedBy: [{ file: BACKUP_SCRIPTS, name: 'a failing stream snapshot mid-run leaves nothing under a final name' }],
+    killedBy: [{ file: BACKUP_SCRIPTS, name: 'a snapshot that stalls twice' }],
   },
   {
-    id: 'stream-ls-without-all',
+    id: 'stream-ls-without-names',
     file: 'assets/nats-backup/nats-backup.sh',
-    find: 'run_child nats stream ls --all --json > "$scratch/streams.out"',
+    find: 'run_child nats stream ls --names --json > "$scratch/streams.out"',
     replace: 'run_child nats stream ls --json > "$scratch/streams.out"',
-    why: 'KV buckets and object stores (hidden by natscli without --all) are backed up',
-    killedBy: [{ file: BACKUP_SCRIPTS, name: 'KV buckets and object stores are backed up' }],
+    why: 'the stream list comes from the meta layer: KV buckets and object stores, and streams whose leader does not answer',
+    killedBy: [
+      { file: BACKUP_SCRIPTS, name: 'KV buckets and object stores are backed up' },
+      { file: CLUSTER, name: 'the node holding the R1 stream is' },
+    ],
+  },
+  {
+    id: 'uncaptured-streams-ignored',
+    file: 'assets/nats-backup/nats-backup.sh',
+    find: 'if [ "$uncaptured_count" -gt 0 ]; then',
+    replace: 'if false; then',
+    why: 'a listed stream that cannot be captured fails the run: no complete backup lacks it',
+    killedBy: [
+      { file: BACKUP_SCRIPTS, name: 'a stream info that fails for a stream still listed' },
+      { file: CLUSTER, name: 'the node holding the R1 stream is' },
+    ],
+  },
+  {
+    id: 'snapshot-not-retried',
+    file: 'assets/nats-backup/nats-backup.sh',
+    find: '[ "$attempt" -eq 1 ] || return 1',
+    replace: 'return 1',
+    why: 'a snapshot that fails is taken again once (a stream whose leader moved answers from its new one)',
+    killedBy: [
+      { file: BACKUP_SCRIPTS, name: 'a snapshot that stalls once is taken again' },
+      { file: CLUSTER_SNAPSHOT, name: 'a stream leader dies in the middle of its snapshot' },
+    ],
+  },
+  {
+    id: 'stalled-snapshot-files-kept',
+    file: 'assets/nats-backup/nats-backup.sh',
+    find: '    rm -rf "$2"\n    [ "$attempt" -eq 1 ]',
+    replace: '    [ "$attempt" -eq 1 ]',
+    why: 'the truncated files of a stalled snapshot attempt never stay in a backup',
+    killedBy: [{ file: BACKUP_SCRIPTS, name: 'a snapshot that stalls once is taken again' }],
   },
   {
     id: 'ephemeral-consumer-kept',
@@ -148,6 +183,22 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
     killedBy: [{ file: BACKUP_SCRIPTS, name: 'refuses when one of several streams exists, before changing anything' }],
   },
   {
+    id: 'restore-names-from-plain-list',
+    file: 'assets/nats-backup/nats-restore.sh',
+    find: 'run_child nats stream ls --names --json > "$scratch/server.out"',
+    replace: 'run_child nats stream ls --all --json > "$scratch/server.out"',
+    why: 'the existence check sees a stream whose leader does not answer (the plain list drops it)',
+    killedBy: [{ file: CLUSTER_SNAPSHOT, name: 'ON_EXISTING=fail: the names list shows the leaderless stream' }],
+  },
+  {
+    id: 'restore-replaces-silent-streams',
+    file: 'assets/nats-backup/nats-restore.sh',
+    find: '  if [ -n "$silent" ]; then',
+    replace: '  if false; then',
+    why: 'a stream to replace that does not answer stops the restore before any stream is deleted',
+    killedBy: [{ file: CLUSTER_SNAPSHOT, name: 'ON_EXISTING=replace: a stream to replace that does not answer' }],
+  },
+  {
     id: 'not-after-exclusive',
     file: 'assets/nats-backup/nats-restore.sh',
     find: '(hi == "" || $0 <= hi)',
@@ -172,6 +223,14 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
     killedBy: [{ file: BACKUP_SCRIPTS, name: 'the newest backup at or before a time, or on a day' }],
   },
   // nats-restore-drill.sh
+  {
+    id: 'drill-ignores-listed-streams',
+    file: 'assets/nats-backup/nats-restore-drill.sh',
+    find: '[ -z "$lacking" ] || fail',
+    replace: 'true || fail',
+    why: 'a backup that lacks a stream the server listed when it ran fails the drill',
+    killedBy: [{ file: DRILL, name: 'a backup that lacks a stream the server listed when it ran fails the drill' }],
+  },
   {
     id: 'drill-verdict-always-passed',
     file: 'assets/nats-backup/nats-restore-drill.sh',

@@ -377,6 +377,37 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'restore drill against a 
     expect(report.rtoSeconds).toBeNull();
   }, 120_000);
 
+  /** The backup without stream AUDIT, its records made consistent again (`vanished`: recorded as deleted while the run went on). */
+  function withoutAudit(name: string, vanished: boolean): void {
+    const dir = join(root, name);
+    rmSync(join(dir, 'streams', 'AUDIT'), { recursive: true });
+    writeFileSync(join(dir, 'streams.json'), JSON.stringify(['ORDERS']));
+    const summary = JSON.parse(readFileSync(join(dir, 'backup.json'), 'utf8'));
+    writeFileSync(join(dir, 'backup.json'), JSON.stringify({ ...summary, streams: 1, vanished: vanished ? ['AUDIT'] : [] }));
+    resum(name);
+  }
+
+  test('a backup that lacks a stream the server listed when it ran fails the drill, however consistent its own records are', async () => {
+    await production.seedStream({ name: 'AUDIT' }, 2);
+    await production.seedStream({ name: 'ORDERS' }, 2);
+    const name = backup();
+    expect(JSON.parse(readFileSync(join(root, name, 'server', 'stream-names.json'), 'utf8'))).toEqual(['AUDIT', 'ORDERS']);
+    withoutAudit(name, false);
+    const { status, report } = await drill();
+    expect(status).toBe(1);
+    expect(report.failures).toEqual([`backup ${name} lacks streams the server listed when it ran: AUDIT (a backup made while they could not be captured must not be complete)`]);
+  });
+
+  test('a stream the run recorded as deleted while it went on is not missing', async () => {
+    await production.seedStream({ name: 'AUDIT' }, 2);
+    await production.seedStream({ name: 'ORDERS' }, 2);
+    const name = backup();
+    withoutAudit(name, true);
+    const { status, report } = await drill();
+    expect(report).toMatchObject({ drill: 'passed', streams: 1, failures: [] });
+    expect(status).toBe(0);
+  });
+
   test('records that contradict each other fail before the restore', async () => {
     await production.seedStream({ name: 'ORDERS' }, 2, [{ durable_name: 'billing', ack_policy: AckPolicy.Explicit }]);
     const name = backup();

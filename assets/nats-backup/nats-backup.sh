@@ -1,7 +1,9 @@
 #!/bin/sh
 # Backs up NATS JetStream into $BACKUP_ROOT/<UTC timestamp>/:
-#   server/            account info (natscli) and, unless MONITOR_CAPTURE=off, /varz and /jsz
-#   streams.json       the stream names, KV buckets (KV_*), object stores (OBJ_*) and MQTT state included
+#   server/            account info (natscli), stream-names.json (every stream the JetStream meta
+#                      layer listed when the run began) and, unless MONITOR_CAPTURE=off, /varz and /jsz
+#   streams.json       the streams this backup holds, KV buckets (KV_*), object stores (OBJ_*) and
+#                      MQTT state included: every listed stream but those deleted while it ran
 #   streams/<s>/       stream-info.json (nats stream info --json), config.json, consumers.json,
 #                      consumers/<c>.json (nats consumer info --json),
 #                      data/ (nats stream backup --consumers: backup.json and stream.tar.s2,
@@ -9,10 +11,17 @@
 #   backup.json        summary; SHA256SUMS checksums of every file
 # The backup is built in a private directory (mktemp) on the same filesystem and renamed into
 # place only when complete, so a failed or killed run leaves nothing under a final name.
+# In a cluster: the stream list comes from the meta layer (`stream ls --names`), which lists every
+# stream whether or not its servers answer; a listed stream that cannot be captured (no leader, its
+# servers down, a snapshot that stalls twice) fails the run, which names every such stream and
+# writes nothing under a final name: no backup is recorded complete without a stream.
+# A snapshot that fails is tried again once, SNAPSHOT_RETRY_SECONDS later (a stream whose leader
+# moved answers from its new one).
 # Retention deletes complete backups older than RETENTION_DAYS but always keeps the newest
-# KEEP_MIN, and touches nothing else. Files are owner-only (umask 077).
+# KEEP_MIN, and touches nothing else; it runs only after a complete run. Files are owner-only (umask 077).
 # Environment in: NATS_URL (and natscli's auth variables), BACKUP_ROOT, RETENTION_DAYS, KEEP_MIN,
-# INCLUDE_MESSAGES, NATS_MONITOR_URL, MONITOR_CAPTURE (off, best-effort, required).
+# INCLUDE_MESSAGES, NATS_MONITOR_URL, MONITOR_CAPTURE (off, best-effort, required),
+# SNAPSHOT_RETRY_SECONDS (default 5).
 # Out: the log on stderr, backup.json as one line on stdout, exit status 0 only for a complete backup.
 set -euf
 umask 077
@@ -22,6 +31,7 @@ RETENTION_DAYS=${RETENTION_DAYS:-7}
 KEEP_MIN=${KEEP_MIN:-3}
 INCLUDE_MESSAGES=${INCLUDE_MESSAGES:-true}
 NATS_MONITOR_URL=${NATS_MONITOR_URL:-}
+SNAPSHOT_RETRY_SECONDS=${SNAPSHOT_RETRY_SECONDS:-5}
 # Without a word about it: best-effort when there is a monitoring URL, off when there is none.
 if [ -n "$NATS_MONITOR_URL" ]; then MONITOR_CAPTURE=${MONITOR_CAPTURE:-best-effort}; else MONITOR_CAPTURE=${MONITOR_CAPTURE:-off}; fi
 LOG_TAG=nats-backup
@@ -32,6 +42,7 @@ LOG_TAG=nats-backup
 # Bounds that keep `RETENTION_DAYS * 86400` and the positions exact (36500 days is 100 years).
 check_count RETENTION_DAYS "$RETENTION_DAYS" 36500
 check_count KEEP_MIN "$KEEP_MIN" 10000
+check_count SNAPSHOT_RETRY_SECONDS "$SNAPSHOT_RETRY_SECONDS" 3600
 case $INCLUDE_MESSAGES in true | false) ;; *) fail "INCLUDE_MESSAGES must be true or false, got '$INCLUDE_MESSAGES'" ;; esac
 case $MONITOR_CAPTURE in
   off) ;;
@@ -111,49 +122,95 @@ if [ "$MONITOR_CAPTURE" != off ]; then
   done
 fi
 
-log "step 3/6: stream list (KV buckets, object stores and MQTT state included)"
-# --all: natscli 0.4.0 hides KV_*, OBJ_* and $MQTT_* streams from `stream ls` without it.
-run_child nats stream ls --all --json > "$scratch/streams.out" || fail "nats stream ls failed"
+log "step 3/6: stream list from the JetStream meta layer (KV buckets, object stores and MQTT state included)"
+# --names: natscli 0.4.0 lsNames asks $JS.API.STREAM.NAMES, which the meta leader answers from its
+# assignments: every stream, internal ones included, whether or not its servers answer. The plain
+# list ($JS.API.STREAM.LIST) leaves out, without a word, each stream whose leader did not answer
+# within the server's 4 s gather: a node down would drop its streams from the backup.
+run_child nats stream ls --names --json > "$scratch/streams.out" \
+  || fail "nats stream ls --names failed: the JetStream meta group may have no leader (a cluster electing or without quorum)"
 names_of "$scratch/streams.out" "$scratch/streams" "the stream list"
+jq -R -s 'split("\n") | map(select(length > 0))' "$scratch/streams" > "$work/server/stream-names.json" \
+  || fail "could not write server/stream-names.json"
+listed_count=$(grep -c '' "$scratch/streams" || true)
 : > "$scratch/kept-streams"
 
-# Whether name $1 is still among the names `nats <$2> ls ... --json` lists: a name that went
-# away while the backup ran (an ephemeral consumer, a deleted stream) is left out rather than
+# Whether name $1 is still among the names `nats <$2> ls ... --names --json` lists: a name that
+# went away while the backup ran (an ephemeral consumer, a deleted stream) is left out rather than
 # failing the run; one that is still there failed for real.
 still_listed() {
   wanted=$1
   what=$2
   shift 2
-  run_child nats "$what" ls "$@" --json > "$scratch/relist.out" || return 0
+  run_child nats "$what" ls "$@" --names --json > "$scratch/relist.out" || return 0
   names_of "$scratch/relist.out" "$scratch/relist" "the $what list"
   in_list "$wanted" "$scratch/relist"
 }
 
-stream_count=0
-consumer_count=0
-skipped_data=''
-vanished=''
-while IFS= read -r stream <&3; do
+# A listed stream that this run could not capture: the run goes on, to name every such stream,
+# and fails at the end.
+uncaptured=''
+uncaptured_count=0
+not_captured() {
+  log "step 4/6: stream $1: NOT CAPTURED: $2"
+  uncaptured="$uncaptured${uncaptured:+; }$1 ($2)"
+  uncaptured_count=$((uncaptured_count + 1))
+  rm -rf "$work/streams/$1"
+}
+
+# A sleep that a TERM interrupts at once (a foreground sleep would hold the trap until it ends).
+pause() {
+  run_child sleep "$1"
+}
+
+# The snapshot of stream $1 into $2, tried again once after SNAPSHOT_RETRY_SECONDS. natscli 0.4.0
+# leaves a complete-looking backup.json next to a truncated stream.tar.s2 when a snapshot stalls
+# (jsm.go snapshots.go createSnapshot writes it on any end of the transfer): a failed attempt's
+# files are removed, never kept.
+snapshot_stream() {
+  for attempt in 1 2; do
+    if run_child nats stream backup "$1" "$2" --consumers --no-progress > /dev/null \
+      && jq -e --arg name "$1" '.config.name == $name' "$2/backup.json" > /dev/null 2>&1; then
+      return 0
+    fi
+    rm -rf "$2"
+    [ "$attempt" -eq 1 ] || return 1
+    log "step 4/6: stream $1: the snapshot failed; trying once more in ${SNAPSHOT_RETRY_SECONDS}s (a stream whose leader moved answers from its new one)"
+    pause "$SNAPSHOT_RETRY_SECONDS"
+  done
+}
+
+# Captures stream $1 into $work/streams/$1: information, consumers and (INCLUDE_MESSAGES) its
+# snapshot. Returns 1 when the stream cannot be captured (recorded with not_captured) or went away.
+capture_stream() {
+  stream=$1
   dir="$work/streams/$stream"
   log "step 4/6: stream $stream: configuration"
-  mkdir -p "$dir/consumers"
+  mkdir -p "$dir/consumers" || fail "could not create $dir"
   if ! run_child nats stream info "$stream" --json > "$dir/stream-info.json"; then
-    if still_listed "$stream" stream --all; then fail "nats stream info $stream failed"; fi
+    if still_listed "$stream" stream; then
+      not_captured "$stream" "its information could not be read: no leader, or its servers are down"
+      return 1
+    fi
     log "step 4/6: stream $stream: deleted while the backup ran, left out"
     rm -rf "$dir"
     vanished="$vanished $stream"
-    continue
+    return 1
   fi
-  stream_count=$((stream_count + 1))
-  printf '%s\n' "$stream" >> "$scratch/kept-streams"
   jq '.config' "$dir/stream-info.json" > "$dir/config.json" || fail "stream-info.json of $stream has no config"
-  run_child nats consumer ls "$stream" --json > "$scratch/consumers.out" || fail "nats consumer ls $stream failed"
+  if ! run_child nats consumer ls "$stream" --json > "$scratch/consumers.out"; then
+    not_captured "$stream" "its consumers could not be listed"
+    return 1
+  fi
   names_of "$scratch/consumers.out" "$scratch/consumers" "the consumer list of $stream"
   : > "$scratch/kept"
   while IFS= read -r consumer <&4; do
     file="$dir/consumers/$consumer.json"
     if ! run_child nats consumer info "$stream" "$consumer" --json > "$file"; then
-      if still_listed "$consumer" consumer "$stream"; then fail "nats consumer info $stream $consumer failed"; fi
+      if still_listed "$consumer" consumer "$stream"; then
+        not_captured "$stream" "consumer $consumer could not be read"
+        return 1
+      fi
       log "step 4/6: stream $stream: consumer $consumer went away while the backup ran, left out"
       rm -f "$file"
       continue
@@ -165,9 +222,8 @@ while IFS= read -r stream <&3; do
       continue
     fi
     printf '%s\n' "$consumer" >> "$scratch/kept"
-    consumer_count=$((consumer_count + 1))
   done 4< "$scratch/consumers"
-  jq -R -s 'split("\n") | map(select(length > 0))' "$scratch/kept" > "$dir/consumers.json"
+  jq -R -s 'split("\n") | map(select(length > 0))' "$scratch/kept" > "$dir/consumers.json" || fail "could not write consumers.json of $stream"
 
   if [ "$INCLUDE_MESSAGES" = "true" ]; then
     storage=$(jq -r '.config.storage' "$dir/stream-info.json")
@@ -176,11 +232,28 @@ while IFS= read -r stream <&3; do
       skipped_data="$skipped_data $stream"
     else
       log "step 4/6: stream $stream: messages and consumer state"
-      run_child nats stream backup "$stream" "$dir/data" --consumers --no-progress > /dev/null \
-        || fail "nats stream backup $stream failed"
+      if ! snapshot_stream "$stream" "$dir/data"; then
+        not_captured "$stream" "its snapshot failed twice"
+        return 1
+      fi
     fi
   fi
+}
+
+stream_count=0
+consumer_count=0
+skipped_data=''
+vanished=''
+while IFS= read -r listed <&3; do
+  if capture_stream "$listed"; then
+    stream_count=$((stream_count + 1))
+    consumer_count=$((consumer_count + $(grep -c '' "$scratch/kept" || true)))
+    printf '%s\n' "$listed" >> "$scratch/kept-streams"
+  fi
 done 3< "$scratch/streams"
+if [ "$uncaptured_count" -gt 0 ]; then
+  fail "$uncaptured_count of the $listed_count streams the meta layer listed could not be captured: $uncaptured. A backup without them would restore without them, so none was written; earlier backups are kept. Is a NATS server down or a stream without a leader? (nats stream info <stream>, nats server report jetstream)"
+fi
 
 log "step 5/6: summary and checksums"
 # The streams this backup holds (a stream deleted while the run went on is not among them).

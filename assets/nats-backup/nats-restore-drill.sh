@@ -4,7 +4,9 @@
 # 127.0.0.1 only, storage in $DRILL_DIR), restores the backup into it with nats-restore.sh (the
 # script a real restore runs), then compares what came back with the backup's own records:
 #   1. SHA256SUMS, then the records' consistency (every listed stream and consumer has its files,
-#      backup.json counts what the lists hold);
+#      backup.json counts what the lists hold) and completeness: every stream the JetStream meta
+#      layer listed when the backup ran (server/stream-names.json) is in it, unless the run
+#      recorded it as deleted meanwhile (backup.json vanished);
 #   2. every stream present, its message count and first sequence as the snapshot recorded them
 #      (streams/<s>/data/backup.json) and its last sequence at least the recorded one;
 #   3. every durable consumer present, its ack floor at least the recorded one (consumers/<c>.json);
@@ -208,6 +210,17 @@ done 3< "$scratch/streams"
 recorded=$(jq -r '[.name, .streams, .consumers] | map(tostring) | join(" ")' "$dir/backup.json") || fail "backup.json of $backup is not JSON"
 expected="$backup $(grep -c '' "$scratch/streams") $total_consumers"
 [ "$recorded" = "$expected" ] || fail "backup.json of $backup records name, streams and consumers as '$recorded'; its lists hold '$expected'"
+# Completeness against the server's own list at backup time, not only against the backup's record
+# of itself: a backup that lacks a stream the meta layer listed restores without it.
+if [ -f "$dir/server/stream-names.json" ]; then
+  lacking=$(jq -r -n --slurpfile listed "$dir/server/stream-names.json" --slurpfile held "$dir/streams.json" \
+    --slurpfile summary "$dir/backup.json" \
+    '($listed[0] // []) - ($held[0] // []) - ($summary[0].vanished // []) | join(" ")') \
+    || fail "server/stream-names.json of $backup is not a JSON list"
+  [ -z "$lacking" ] || fail "backup $backup lacks streams the server listed when it ran: $lacking (a backup made while they could not be captured must not be complete)"
+else
+  log "WARNING: backup $backup has no server/stream-names.json (made before backups recorded the server's stream list): compared with its own records only"
+fi
 
 # Room: each stream's data as the server holds it, plus the largest snapshot, which the server
 # stages in its store while it unpacks it. An estimate: the emptyDir's limit is enforced by the

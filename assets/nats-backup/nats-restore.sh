@@ -127,9 +127,11 @@ fi
 setup_auth_context
 
 log "step 3/4: checking for existing streams (ON_EXISTING=$ON_EXISTING)"
-# One list of every stream on the server (--all: KV buckets and object stores too); a server
-# that cannot be asked stops the restore here, before any change.
-run_child nats stream ls --all --json > "$scratch/server.out" || fail "nats stream ls failed: is $NATS_URL reachable and are the credentials valid?"
+# One list of every stream from the JetStream meta layer (natscli 0.4.0 `stream ls --names`:
+# KV buckets and object stores too, and streams whose leader does not answer, which the plain
+# list leaves out); a server that cannot be asked stops the restore here, before any change.
+run_child nats stream ls --names --json > "$scratch/server.out" \
+  || fail "nats stream ls --names failed: is $NATS_URL reachable, are the credentials valid, has the JetStream meta group a leader?"
 names_of "$scratch/server.out" "$scratch/on-server" "the server's stream list"
 existing=''
 while IFS= read -r stream <&3; do
@@ -137,6 +139,18 @@ while IFS= read -r stream <&3; do
 done 3< "$scratch/wanted"
 if [ -n "$existing" ] && [ "$ON_EXISTING" = "fail" ]; then
   fail "streams already exist:$existing; nothing was changed (set ON_EXISTING=skip or ON_EXISTING=replace)"
+fi
+if [ -n "$existing" ] && [ "$ON_EXISTING" = "replace" ]; then
+  # Each stream to replace must answer before any is deleted: one without a leader (its servers
+  # down, an election under way) could be neither deleted nor restored, and the restore would
+  # stop halfway with the streams before it already replaced.
+  silent=''
+  for stream in $existing; do
+    run_child nats stream info "$stream" --json > /dev/null || silent="$silent $stream"
+  done
+  if [ -n "$silent" ]; then
+    fail "streams to replace do not answer (no leader, or their servers are down):$silent; nothing was changed (wait for their servers, or restore the other streams with STREAMS)"
+  fi
 fi
 
 restored=0

@@ -11,6 +11,7 @@ const DEBIAN_PACKAGE: Record<string, string> = {
   'openssl': 'openssl',
   'curl': 'curl',
   'unshare': 'util-linux',
+  'nats-server-2.10': 'nats-server from Debian trixie (scripts/install-test-tools.sh unpacks it as /usr/local/bin/nats-server-2.10)',
 };
 
 /** The script that installs every Debian package the suite needs (the first part of README's test command). */
@@ -24,7 +25,8 @@ export function requireBinary(name: string): void {
   const found = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name]).status === 0;
   if (found) return;
   const pkg = DEBIAN_PACKAGE[name] ?? name;
-  throw new Error(`${name} is not installed: install it with "sudo apt-get install -y ${pkg}" (all test prerequisites: ${INSTALL_COMMAND}); these tests never skip`);
+  const how = pkg.includes(' ') ? pkg : `"sudo apt-get install -y ${pkg}"`;
+  throw new Error(`${name} is not installed: install it with ${how} (all test prerequisites: ${INSTALL_COMMAND}); these tests never skip`);
 }
 
 /** `describe` whose tests need these binaries: it fails, never skips, when one is missing (see requireBinary). */

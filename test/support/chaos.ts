@@ -103,6 +103,34 @@ export function runExperiment(synth: Synthesized, cluster: FakeCluster, env: Rec
 }
 
 /**
+ * Runs the synthesized scenario script like runExperiment, without blocking: the test's own
+ * timers (a kubelet of real NATS pods) go on while the script runs.
+ */
+export function runExperimentLive(synth: Synthesized, cluster: FakeCluster, env: Record<string, string> = {}, shell = 'busybox sh') {
+  const dir = join(cluster.dir, 'opt-chaos');
+  materializeConfigMap(onlyOfKind(synth.objects, 'ConfigMap'), dir);
+  const [command, args] = shellArgv(shell);
+  const child = spawn(command, [...args, join(dir, `${synth.container.name}.sh`)], {
+    env: {
+      PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`,
+      ...literalEnv(synth.container),
+      NAMESPACE: synth.namespace,
+      POD_NAME: `${synth.job.metadata.name}-x7k2p`,
+      ...cluster.env,
+      ...env,
+    },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise<{ status: number | null; stdout: string; stderr: string; json: any }>((resolve) => child.on('close', (status) => {
+    const lines = stdout.trim().split('\n').filter(Boolean);
+    resolve({ status, stdout, stderr, json: lines.length ? JSON.parse(lines[lines.length - 1]) : undefined });
+  }));
+}
+
+/**
  * Starts the synthesized scenario script under busybox sh in real time (the fake `sleep` also
  * waits FAKE_SLEEP_REAL seconds), for signal tests: `stop(signal)` waits until `ready()` holds,
  * sends the signal and resolves with the exit code, stdout and stderr.

@@ -1,9 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { recordedCalls } from './scripts';
 
 export const CLUSTER_STANDIN = join(__dirname, 'cluster-standin');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { withStateLock } = require('./cluster-standin/lock') as { withStateLock: (file: string) => () => void };
 
 /** A Deployment or StatefulSet of the scripted cluster. */
 export interface FakeWorkload {
@@ -25,6 +27,8 @@ export interface FakePod {
   readonly ready?: boolean;
   /** A nats-server: answers /jsz and /healthz on the NATS monitoring port. */
   readonly nats?: boolean;
+  /** The pod's IP (default 10.0.0.<n>); a real server's loopback address with real NATS. */
+  readonly ip?: string;
 }
 
 /** RBAC the stand-in enforces on every kubectl call: what the construct synthesized. */
@@ -63,6 +67,11 @@ export interface FakeRollout {
 }
 
 export interface FakeNats {
+  /**
+   * Real nats-servers listen on the NATS pods' IPs (real-nats-pods.ts): curl reaches them, and a
+   * deleted NATS pod is stopped and replaced by the test's kubelet, not by the script above.
+   */
+  readonly real?: boolean;
   readonly monitorPort?: number;
   /** The JetStream meta leader (a pod name); '' for none. */
   readonly leader?: string;
@@ -76,6 +85,8 @@ export interface FakeNats {
 
 export interface FakeClusterOptions {
   readonly rbac: FakeRbac;
+  /** Real time instead of the fake clock (date and sleep are then the real ones). */
+  readonly realClock?: boolean;
   readonly deployments?: FakeWorkload[];
   readonly statefulsets?: FakeWorkload[];
   readonly networkPolicies?: any[];
@@ -119,7 +130,11 @@ export class FakeCluster {
 
   public readonly dir = mkdtempSync(join(tmpdir(), 'fake-cluster-'));
 
+  private readonly realClock: boolean;
+
   constructor(options: FakeClusterOptions) {
+    this.realClock = options.realClock ?? false;
+    const start = this.realClock ? Math.floor(Date.now() / 1000) : FakeCluster.START;
     const workload = (kind: string) => (w: FakeWorkload) => {
       const selector = w.selector ?? { matchLabels: { 'app.kubernetes.io/name': w.name } };
       return {
@@ -145,7 +160,7 @@ export class FakeCluster {
         ? { kind: 'StatefulSet', name, uid: `statefulset-uid-${name}` }
         : { kind: 'ReplicaSet', name: `${name}-7d9`, uid: `replicaset-uid-${namespace}-${name}` };
     };
-    writeFileSync(join(this.dir, 'clock'), String(FakeCluster.START));
+    if (!this.realClock) writeFileSync(join(this.dir, 'clock'), String(FakeCluster.START));
     writeFileSync(join(this.dir, 'state.json'), JSON.stringify({
       rbac: options.rbac,
       deployments: (options.deployments ?? []).map(workload('Deployment')),
@@ -163,7 +178,7 @@ export class FakeCluster {
           namespace,
           uid: `uid-${i + 1}`,
           labels: { ...p.labels, ...(ownedByReplicaSet ? { 'pod-template-hash': '7d9' } : {}) },
-          ip: `10.0.0.${i + 1}`,
+          ip: p.ip ?? `10.0.0.${i + 1}`,
           owner: ownerOf(p.owner, namespace),
           nats: p.nats ?? false,
           createdAt: 0,
@@ -189,11 +204,11 @@ export class FakeCluster {
         downAfterHeal: 0,
         backAt: null,
         ...options.health,
-        outages: (options.health?.outages ?? []).map(([from, to]) => [FakeCluster.START + from, FakeCluster.START + to]),
+        outages: (options.health?.outages ?? []).map(([from, to]) => [start + from, start + to]),
       },
       nats: { monitorPort: 8222, leader: '', electionDelay: 0, nextLeader: '', catchUpDelay: 0, electedAt: null, ...options.nats },
       failures: (options.failures ?? []).map((f) => ({ args: f.args, skip: f.skip ?? 0, remaining: f.times ?? 1 })),
-      edits: (options.edits ?? []).map((e) => ({ ...e, at: FakeCluster.START + e.at, namespace: e.namespace ?? DEFAULT_NAMESPACE, done: false })),
+      edits: (options.edits ?? []).map((e) => ({ ...e, at: start + e.at, namespace: e.namespace ?? DEFAULT_NAMESPACE, done: false })),
       history: [],
       allowed: [],
       forbidden: [],
@@ -202,11 +217,26 @@ export class FakeCluster {
   }
 
   public get env(): Record<string, string> {
-    return { CLUSTER_STATE: join(this.dir, 'state.json'), CLUSTER_LOG: join(this.dir, 'calls.log'), FAKE_CLOCK: join(this.dir, 'clock') };
+    const files = { CLUSTER_STATE: join(this.dir, 'state.json'), CLUSTER_LOG: join(this.dir, 'calls.log') };
+    return this.realClock ? files : { ...files, FAKE_CLOCK: join(this.dir, 'clock') };
   }
 
   public get state(): any {
     return JSON.parse(readFileSync(join(this.dir, 'state.json'), 'utf8'));
+  }
+
+  /** Changes the state under the lock the stand-in's calls take (a script may be running). */
+  public update(change: (state: any) => void): void {
+    const file = join(this.dir, 'state.json');
+    const unlock = withStateLock(file);
+    try {
+      const state = JSON.parse(readFileSync(file, 'utf8'));
+      change(state);
+      writeFileSync(`${file}.tmp`, JSON.stringify(state, null, 2));
+      renameSync(`${file}.tmp`, file);
+    } finally {
+      unlock();
+    }
   }
 
   /** The NetworkPolicy as the cluster holds it now. */

@@ -119,14 +119,34 @@ export class NatsServer {
   }
 }
 
-/** A TCP port nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The ports this test worker hands out: 2,000 of its own below the kernel's ephemeral range
+ * (32768-60999 on Linux), so that no outgoing connection of any process takes one between the
+ * moment it is found free and the moment a server binds it (an ephemeral port found free is
+ * handed to the next client socket as readily as to our server), and no other jest worker hands
+ * out the same one. Tests within a worker run one after another.
+ */
+const PORTS_PER_WORKER = 2000;
+const FIRST_PORT = 12000 + ((Number(process.env.JEST_WORKER_ID ?? '1') - 1) % 10) * PORTS_PER_WORKER;
+// A random start: two suites run at once on one machine (a flake hunt beside a test run) rarely
+// walk the same ports at the same moment.
+let nextPort = Math.floor(Math.random() * PORTS_PER_WORKER);
+
+/** A TCP port of this worker's range that nothing listens on, on every address given (default 127.0.0.1). */
+export async function freePort(hosts: string[] = ['127.0.0.1']): Promise<number> {
+  for (let tried = 0; tried < PORTS_PER_WORKER; tried++) {
+    const port = FIRST_PORT + (nextPort++ % PORTS_PER_WORKER);
+    const free = await Promise.all(hosts.map((host) => canListen(host, port)));
+    if (free.every(Boolean)) return port;
+  }
+  throw new Error(`no free port among ${FIRST_PORT}-${FIRST_PORT + PORTS_PER_WORKER - 1}`);
+}
+
+function canListen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, host, () => srv.close(() => resolve(true)));
   });
 }
 

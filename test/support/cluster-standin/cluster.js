@@ -30,8 +30,14 @@
 const fs = require('fs');
 const path = require('path');
 
+const { withStateLock } = require('./lock');
+
+// With real NATS servers the state is shared with the test's kubelet (real-nats-pods.ts): every
+// call reads and writes it under a lock. The clock is the fake one, or real time without FAKE_CLOCK.
+const unlock = require.main === module ? withStateLock(process.env.CLUSTER_STATE) : () => {};
+process.on('exit', unlock);
 const state = JSON.parse(fs.readFileSync(process.env.CLUSTER_STATE, 'utf8'));
-state.clock = Number(fs.readFileSync(process.env.FAKE_CLOCK, 'utf8'));
+state.clock = process.env.FAKE_CLOCK ? Number(fs.readFileSync(process.env.FAKE_CLOCK, 'utf8')) : Date.now() / 1000;
 
 const cluster = {
   state,
@@ -43,6 +49,11 @@ const cluster = {
   iso(t) {
     return new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   },
+  /** Lets others change the state (the kubelet of real-nats-pods.ts); nothing is saved after this. */
+  release() {
+    unlock();
+  },
+
   /** Exits like the real tool: message on stderr, exit code. */
   die(message, code) {
     if (message) process.stderr.write(`${message}\n`);
@@ -90,6 +101,12 @@ const cluster = {
    * once the old pod is gone; the replacement is ready readyAfter seconds after the deletion.
    */
   deletePod(pod) {
+    if (pod.nats && state.nats?.real) {
+      // a real server: the test's kubelet stops its process, marks the pod gone and starts the
+      // replacement (real-nats-pods.ts)
+      pod.deletedAt = state.clock;
+      return;
+    }
     const r = state.replacement;
     pod.deletedAt = state.clock;
     pod.goneAt = state.clock + r.terminationSeconds;

@@ -237,8 +237,30 @@ function transfer(cluster, raw) {
   return apiHealth(cluster, host, port);
 }
 
+/**
+ * Real NATS servers behind the pods (state.nats.real: test/support/real-nats-pods.ts runs a
+ * three-node nats-server cluster on the pods' addresses): a request to a NATS pod's address goes
+ * to the real curl, whose answer, output and exit code are the real server's.
+ */
+function toRealNats(cluster, args, urls) {
+  if (!cluster.state.nats?.real) return false;
+  const natsIps = new Set(cluster.state.pods.filter((p) => p.nats).map((p) => p.ip));
+  return urls.length > 0 && urls.every((u) => {
+    try {
+      return natsIps.has(new URL(u).hostname.replace(/^\[|\]$/g, ''));
+    } catch {
+      return false;
+    }
+  });
+}
+
 function run(cluster, args) {
   const opts = parseArgs(cluster, args);
+  if (toRealNats(cluster, args, opts.urls)) {
+    cluster.release(); // the request may take seconds: the state is not held meanwhile, nor saved after
+    const real = require('child_process').spawnSync('/usr/bin/curl', args, { stdio: 'inherit' });
+    process.exit(real.status ?? 1);
+  }
   const say = (message) => {
     if (!opts.silent || opts.showError) process.stderr.write(`${message}\n`);
   };
