@@ -36,12 +36,13 @@ function named(objects: any[], kind: string, name: string): any {
 }
 
 /**
- * The runbook of an alert as Alertmanager hands it over, one command a line: `{{ $labels.x }}`
- * becomes `<x>`, a name only known when the alert fires.
+ * The runbook of an alert as Alertmanager hands it over, one command a line. It holds no template:
+ * a name only known when the alert fires is a placeholder `<x>` after the alert's label x.
  */
 function runbookCommands(alert: any): KubectlCommand[] {
   const lines: string[] = alert.annotations.runbook.split('\n');
-  const commands = lines.map((line) => kubectlCommandsIn(`\`\`\`sh\n${line.replace(/\{\{ \$labels\.(\w+) \}\}/g, '<$1>')}\n\`\`\``));
+  expect(lines.filter((line) => line.includes('{{'))).toEqual([]);
+  const commands = lines.map((line) => kubectlCommandsIn(`\`\`\`sh\n${line}\n\`\`\``));
   // one kubectl command per line, nothing else
   expect(commands.map((c) => c.length)).toEqual(lines.map(() => 1));
   return commands.map(([text]) => parseKubectl(text));
@@ -74,9 +75,11 @@ describe('alert annotations', () => {
       expect(failed.annotations.description).toMatch(/ Production NATS was never touched\.$/);
       // the keys the description explains are the ones the drill writes into its report
       expect(drill.scripts.data!['nats-restore-drill.sh']).toContain('mismatches: $mismatches, failures: $failures}');
+      // the summary shows the Job's name (the expression only matches a Kubernetes name); the runbook a placeholder for it
+      expect(failed.expr).toContain('kube_job_failed{job="kube-state-metrics", namespace="orders", condition="true", job_name=~"[a-z0-9]([-.a-z0-9]{0,61}[a-z0-9])?"}');
       expect(failed.annotations.runbook.split('\n')).toEqual([
-        'kubectl -n orders logs job/{{ $labels.job_name }} | tail -n 1',
-        'kubectl -n orders describe job {{ $labels.job_name }}',
+        'kubectl -n orders logs job/<job_name> | tail -n 1',
+        'kubectl -n orders describe job <job_name>',
         'kubectl -n orders create job --from=cronjob/jetstream-drill jetstream-drill-manual-$(date +%s)',
       ]);
     });
@@ -146,6 +149,11 @@ describe('alert annotations', () => {
     const summary = (c: KubectlCommand) => [c.namespace, c.verb, c.resource?.kind, c.resource?.name, c.creates, c.flags];
 
     test.each([
+      ['NatsBackupFailed', [
+        ['orders', 'logs', 'Job', '<job_name>', undefined, {}],
+        ['orders', 'describe', 'Job', '<job_name>', undefined, {}],
+        ['orders', 'create', 'CronJob', 'jetstream-backup', 'jetstream-backup-manual-$(date +%s)', { from: 'cronjob/jetstream-backup' }],
+      ], []],
       ['NatsRestoreDrillFailed', [
         ['orders', 'logs', 'Job', '<job_name>', undefined, {}],
         ['orders', 'describe', 'Job', '<job_name>', undefined, {}],
@@ -179,7 +187,7 @@ describe('alert annotations', () => {
       expect(commandProblems(logs, objects, new Map())).toEqual(['Job orders-soak is not in namespace shop']);
       const [create] = runbookCommands({ annotations: { runbook: 'kubectl -n orders create job --from=cronjob/jetstream-drills x-$(date +%s)' } });
       expect(commandProblems(create, objects, new Map())).toEqual(['CronJob jetstream-drills is not in namespace orders']);
-      const [describe] = runbookCommands({ annotations: { runbook: 'kubectl -n orders describe cronjob {{ $labels.job_name }}' } });
+      const [describe] = runbookCommands({ annotations: { runbook: 'kubectl -n orders describe cronjob <job_name>' } });
       expect(commandProblems(describe, objects, new Map())).toEqual(['only Jobs made at run time may be named by a placeholder, got CronJob <job_name>']);
     });
   });

@@ -10,6 +10,8 @@ import { prometheusRuleProblems } from './support/prometheus-rule';
 import { humanDuration, promDuration } from '../src/alerts/_prometheus-rule';
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
+/** The matcher of a label an alert shows: a Kubernetes name, 1 to 63 of [a-z0-9.-], starting and ending alphanumeric. */
+const K8S_NAME = '=~"[a-z0-9]([-.a-z0-9]{0,61}[a-z0-9])?"';
 
 function ordersChart(): Chart {
   return new Chart(Testing.app(), 'orders', { namespace: 'orders' });
@@ -72,8 +74,8 @@ describe('HardeningAlerts', () => {
 
     test('missing backup: the daily schedule\'s 24 h plus the starting and active deadlines (2 h), for 10 minutes, critical', () => {
       const missing = backupChart().byName.NatsBackupMissing;
-      expect(missing.expr).toBe('time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-backup"} '
-        + 'or kube_cronjob_created{namespace="orders", cronjob="jetstream-backup"}) > 93600');
+      expect(missing.expr).toBe('time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{job="kube-state-metrics", namespace="orders", cronjob="jetstream-backup"} '
+        + 'or kube_cronjob_created{job="kube-state-metrics", namespace="orders", cronjob="jetstream-backup"}) > 93600');
       expect(missing.for).toBe('10m');
       expect(missing.labels).toEqual({ severity: 'critical' });
       expect(missing.annotations.summary).toBe('No successful NATS JetStream backup by CronJob orders/jetstream-backup for more than 26 h');
@@ -105,11 +107,18 @@ describe('HardeningAlerts', () => {
 
     test('failed run: a failed Job owned by the CronJob that started after its last success', () => {
       const failed = backupChart().byName.NatsBackupFailed;
-      expect(failed.expr).toContain('kube_job_failed{namespace="orders", condition="true"}');
-      expect(failed.expr).toContain('kube_job_owner{namespace="orders", owner_kind="CronJob", owner_name="jetstream-backup"}');
-      expect(failed.expr).toContain('> on (namespace) group_left () max by (namespace) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-backup"}');
+      expect(failed.expr).toContain(`kube_job_status_start_time{job="kube-state-metrics", namespace="orders", job_name${K8S_NAME}}`);
+      expect(failed.expr).toContain(`kube_job_failed{job="kube-state-metrics", namespace="orders", condition="true", job_name${K8S_NAME}}`);
+      expect(failed.expr).toContain(`kube_job_owner{job="kube-state-metrics", namespace="orders", owner_kind="CronJob", owner_name="jetstream-backup", job_name${K8S_NAME}}`);
+      expect(failed.expr).toContain('> on (namespace) group_left () max by (namespace) (kube_cronjob_status_last_successful_time{job="kube-state-metrics", namespace="orders", cronjob="jetstream-backup"}');
       expect(failed).toMatchObject({ for: '5m', labels: { severity: 'warning' } });
-      expect(failed.annotations.runbook).toContain('kubectl -n orders logs job/{{ $labels.job_name }}');
+      // the failed Job is named in the summary; the runbook leaves a placeholder for it
+      expect(failed.annotations.summary).toBe('Backup job {{ $labels.job_name }} of CronJob orders/jetstream-backup failed');
+      expect(failed.annotations.runbook.split('\n')).toEqual([
+        'kubectl -n orders logs job/<job_name>',
+        'kubectl -n orders describe job <job_name>',
+        'kubectl -n orders create job --from=cronjob/jetstream-backup jetstream-backup-manual-$(date +%s)',
+      ]);
     });
 
     test('claim nearly full: the last kubelet report within the schedule\'s window, above 85 %', () => {
@@ -176,16 +185,16 @@ describe('HardeningAlerts', () => {
       const { byName, groups } = drillRules();
       expect(groups.map((g) => g.name)).toContain('nats-restore-drill/orders/jetstream-drill');
       const failed = byName.NatsRestoreDrillFailed;
-      expect(failed.expr).toContain('kube_job_owner{namespace="orders", owner_kind="CronJob", owner_name="jetstream-drill"}');
-      expect(failed.expr).toContain('> on (namespace) group_left () max by (namespace) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-drill"}');
+      expect(failed.expr).toContain(`kube_job_owner{job="kube-state-metrics", namespace="orders", owner_kind="CronJob", owner_name="jetstream-drill", job_name${K8S_NAME}}`);
+      expect(failed.expr).toContain('> on (namespace) group_left () max by (namespace) (kube_cronjob_status_last_successful_time{job="kube-state-metrics", namespace="orders", cronjob="jetstream-drill"}');
       expect(failed).toMatchObject({ for: '5m', labels: { severity: 'critical' } });
-      expect(failed.annotations.runbook.split('\n')[0]).toBe('kubectl -n orders logs job/{{ $labels.job_name }} | tail -n 1');
+      expect(failed.annotations.runbook.split('\n')[0]).toBe('kubectl -n orders logs job/<job_name> | tail -n 1');
     });
 
     test('a missing drill: the weekly schedule\'s 7 days plus the starting and active deadlines (3 h), for 30 minutes', () => {
       const missing = drillRules().byName.NatsRestoreDrillMissing;
-      expect(missing.expr).toBe('time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{namespace="orders", cronjob="jetstream-drill"} '
-        + 'or kube_cronjob_created{namespace="orders", cronjob="jetstream-drill"}) > 615600');
+      expect(missing.expr).toBe('time() - max by (namespace, cronjob) (kube_cronjob_status_last_successful_time{job="kube-state-metrics", namespace="orders", cronjob="jetstream-drill"} '
+        + 'or kube_cronjob_created{job="kube-state-metrics", namespace="orders", cronjob="jetstream-drill"}) > 615600');
       expect(missing).toMatchObject({ for: '30m', labels: { severity: 'warning' } });
       expect(missing.annotations.summary).toBe('No successful restore drill by CronJob orders/jetstream-drill for more than 171 h');
     });
@@ -194,9 +203,9 @@ describe('HardeningAlerts', () => {
   describe('HardenedDeployment', () => {
     test('rollout stuck: Progressing=False, or fewer updated pods than desired for the whole progress deadline unless paused', () => {
       const stuck = deploymentChart().byName.HardenedDeploymentRolloutStuck;
-      expect(stuck.expr).toContain('kube_deployment_status_condition{namespace="orders", deployment="orders-api", condition="Progressing", status="false"}) == 1');
-      expect(stuck.expr).toContain('kube_deployment_status_replicas_updated{namespace="orders", deployment="orders-api"}))[5m:1m]) > 0');
-      expect(stuck.expr).toContain('unless on (namespace, deployment) (max by (namespace, deployment) (kube_deployment_spec_paused{namespace="orders", deployment="orders-api"}) == 1)');
+      expect(stuck.expr).toContain('kube_deployment_status_condition{job="kube-state-metrics", namespace="orders", deployment="orders-api", condition="Progressing", status="false"}) == 1');
+      expect(stuck.expr).toContain('kube_deployment_status_replicas_updated{job="kube-state-metrics", namespace="orders", deployment="orders-api"}))[5m:1m]) > 0');
+      expect(stuck.expr).toContain('unless on (namespace, deployment) (max by (namespace, deployment) (kube_deployment_spec_paused{job="kube-state-metrics", namespace="orders", deployment="orders-api"}) == 1)');
       expect(stuck.for).toBe('1m');
       expect(stuck.annotations.runbook).toContain('kubectl -n orders rollout undo deployment/orders-api');
       expect(deploymentChart({}, { progressDeadline: Duration.minutes(12) }).byName.HardenedDeploymentRolloutStuck.expr).toContain('[12m:1m]');
@@ -204,8 +213,8 @@ describe('HardeningAlerts', () => {
 
     test('replicas unavailable for 15 minutes by default', () => {
       const unavailable = deploymentChart().byName.HardenedDeploymentReplicasUnavailable;
-      expect(unavailable.expr).toBe('max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="orders", deployment="orders-api"}) '
-        + '< max by (namespace, deployment) (kube_deployment_spec_replicas{namespace="orders", deployment="orders-api"})');
+      expect(unavailable.expr).toBe('max by (namespace, deployment) (kube_deployment_status_replicas_available{job="kube-state-metrics", namespace="orders", deployment="orders-api"}) '
+        + '< max by (namespace, deployment) (kube_deployment_spec_replicas{job="kube-state-metrics", namespace="orders", deployment="orders-api"})');
       expect(unavailable.for).toBe('15m');
       expect(deploymentChart({ unavailableFor: Duration.minutes(5) }).byName.HardenedDeploymentReplicasUnavailable.for).toBe('5m');
     });
@@ -214,28 +223,36 @@ describe('HardeningAlerts', () => {
       const { byName } = deploymentChart({ unavailableFor: Duration.seconds(90), restartWindow: Duration.seconds(330) });
       expect(byName.HardenedDeploymentReplicasUnavailable.for).toBe('90s');
       expect(byName.HardenedDeploymentReplicasUnavailable.annotations.description).toContain('have been available for 90 s, fewer than desired');
-      expect(byName.HardenedDeploymentPodRestarting.expr).toContain('increase(kube_pod_container_status_restarts_total{namespace="orders"}[330s])) >= 3');
+      expect(byName.HardenedDeploymentPodRestarting.expr).toContain(`increase(kube_pod_container_status_restarts_total{job="kube-state-metrics", namespace="orders", pod${K8S_NAME}, container${K8S_NAME}}[330s])) >= 3`);
       expect(byName.HardenedDeploymentPodRestarting.annotations.description).toContain('restarted {{ $value | humanize }} times in 330 s: a crash');
     });
 
     test('its budget (found by selector) allowing no disruption for the 30 minute drain window', () => {
       const drain = deploymentChart().byName.HardenedDeploymentBudgetBlocksDrain;
-      expect(drain.expr).toBe('max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_pod_disruptions_allowed{namespace="orders", poddisruptionbudget="orders-api-pdb"}) == 0');
+      expect(drain.expr).toBe('max by (namespace, poddisruptionbudget) (kube_poddisruptionbudget_status_pod_disruptions_allowed{job="kube-state-metrics", namespace="orders", poddisruptionbudget="orders-api-pdb"}) == 0');
       expect(drain.for).toBe('30m');
       expect(deploymentChart({ drainWindow: Duration.hours(1) }).byName.HardenedDeploymentBudgetBlocksDrain.for).toBe('1h');
     });
 
     test('restarts: 3 in 30 minutes by default, of pods owned through its ReplicaSets', () => {
       const restarting = deploymentChart().byName.HardenedDeploymentPodRestarting;
-      expect(restarting.expr).toContain('increase(kube_pod_container_status_restarts_total{namespace="orders"}[30m])) >= 3');
-      expect(restarting.expr).toContain('kube_replicaset_owner{namespace="orders", owner_kind="Deployment", owner_name="orders-api"}');
+      expect(restarting.expr).toContain(`increase(kube_pod_container_status_restarts_total{job="kube-state-metrics", namespace="orders", pod${K8S_NAME}, container${K8S_NAME}}[30m])) >= 3`);
+      expect(restarting.expr).toContain(`kube_pod_owner{job="kube-state-metrics", namespace="orders", owner_kind="ReplicaSet", pod${K8S_NAME}}`);
+      expect(restarting.expr).toContain('kube_replicaset_owner{job="kube-state-metrics", namespace="orders", owner_kind="Deployment", owner_name="orders-api"}');
+      // the pod and the container are named in the summary and the description; the runbook leaves placeholders
+      expect(restarting.annotations.summary).toBe('Pod {{ $labels.pod }} of Deployment orders/orders-api keeps restarting');
+      expect(restarting.annotations.runbook.split('\n')).toEqual([
+        'kubectl -n orders get pods -l app.kubernetes.io/instance=orders-api,app.kubernetes.io/name=orders-api -o wide',
+        'kubectl -n orders describe pod <pod>',
+        'kubectl -n orders logs <pod> -c <container> --previous',
+      ]);
       const custom = deploymentChart({ restartThreshold: 5, restartWindow: Duration.hours(1) }).byName.HardenedDeploymentPodRestarting;
       expect(custom.expr).toContain('[1h])) >= 5');
     });
 
     test('OOMKilled names the memory limits', () => {
       const oom = deploymentChart().byName.HardenedDeploymentPodOOMKilled;
-      expect(oom.expr).toContain('kube_pod_container_status_last_terminated_reason{namespace="orders", reason="OOMKilled"}');
+      expect(oom.expr).toContain(`kube_pod_container_status_last_terminated_reason{job="kube-state-metrics", namespace="orders", reason="OOMKilled", pod${K8S_NAME}, container${K8S_NAME}}`);
       expect(oom.for).toBe('0s');
       expect(oom.annotations.description).toContain('memory limit (api 256Mi)');
     });
@@ -263,7 +280,7 @@ describe('HardeningAlerts', () => {
       });
       const rules = onlyOfKind(objects, 'PrometheusRule').spec.groups[0].rules;
       const runbook = (alert: string) => rules.find((r: any) => r.alert === alert).annotations.runbook.split('\n');
-      expect(runbook('HardenedDeploymentPodOOMKilled')[1])
+      expect(runbook('HardenedDeploymentPodOOMKilled')[2])
         .toBe('kubectl -n orders top pod -l app.kubernetes.io/instance=orders-api,app.kubernetes.io/name=orders-api --containers');
       expect(runbook('HardenedDeploymentRolloutStuck')[2])
         .toBe('kubectl -n orders get pods -l app.kubernetes.io/instance=orders-api,app.kubernetes.io/name=orders-api -o wide');
@@ -314,7 +331,7 @@ describe('HardeningAlerts', () => {
       const chaos = groups.find((g) => g.name === 'chaos-experiment/orders/orders-chaos-api-kill').rules[0];
       expect(chaos).toMatchObject({
         alert: 'ChaosExperimentFailed',
-        expr: 'max by (namespace, job_name) (kube_job_failed{namespace="orders", job_name="orders-chaos-api-kill", condition="true"}) == 1',
+        expr: 'max by (namespace, job_name) (kube_job_failed{job="kube-state-metrics", namespace="orders", job_name="orders-chaos-api-kill", condition="true"}) == 1',
         for: '1m',
         labels: { scenario: 'api-kill', severity: 'warning' },
       });
@@ -421,6 +438,15 @@ describe('HardeningAlerts', () => {
     ['a runbook URL with a space in it', { runbookUrl: 'https://docs.example.com/run book' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got "https://docs.example.com/run book"'],
     ['a runbook URL of another scheme', { runbookUrl: 'ftp://docs.example.com/x' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got "ftp://docs.example.com/x"'],
     ['a runbook URL with a fragment', { runbookUrl: 'https://docs.example.com/x#alerts' }, 'runbookUrl must be an http(s) URL without a fragment (the alert name is appended as one), got "https://docs.example.com/x#alerts"'],
+    ['an alert label value that queries Prometheus', { alertLabels: { team: '{{ query "up" }}' } }, 'alertLabels["team"] must be plain text without "{{" or "}}" (Prometheus expands alert labels as templates), got "{{ query \\"up\\" }}"'],
+    ['an alert label value that opens a template', { alertLabels: { team: 'orders{{' } }, 'alertLabels["team"] must be plain text without "{{" or "}}" (Prometheus expands alert labels as templates), got "orders{{"'],
+    ['an alert label value that closes a template', { alertLabels: { team: 'orders}}' } }, 'alertLabels["team"] must be plain text without "{{" or "}}" (Prometheus expands alert labels as templates), got "orders}}"'],
+    ['a runbook URL with a template', { runbookUrl: 'https://docs.example.com/{{.}}' }, 'runbookUrl must be an http(s) URL without "{{" or "}}" (Prometheus expands annotations as templates), got "https://docs.example.com/{{.}}"'],
+    ['a runbook URL that queries Prometheus', { runbookUrl: 'https://docs.example.com/?q={{ query "up" }}' }, 'runbookUrl must be an http(s) URL without "{{" or "}}" (Prometheus expands annotations as templates), got "https://docs.example.com/?q={{ query \\"up\\" }}"'],
+    ['a runbook URL that closes a template', { runbookUrl: 'https://docs.example.com/x}}' }, 'runbookUrl must be an http(s) URL without "{{" or "}}" (Prometheus expands annotations as templates), got "https://docs.example.com/x}}"'],
+    ['an empty kube-state-metrics job', { kubeStateMetricsJob: '' }, 'kubeStateMetricsJob must be the job label of kube-state-metrics\' series: a non-empty Prometheus label value, valid UTF-8 without control characters, got ""'],
+    ['a kube-state-metrics job of two lines', { kubeStateMetricsJob: 'kube-state-metrics\nx' }, 'kubeStateMetricsJob must be the job label of kube-state-metrics\' series: a non-empty Prometheus label value, valid UTF-8 without control characters, got "kube-state-metrics\\nx"'],
+    ['a kube-state-metrics job that is not UTF-8 (a lone surrogate)', { kubeStateMetricsJob: 'ksm\ud800' }, 'kubeStateMetricsJob must be the job label of kube-state-metrics\' series: a non-empty Prometheus label value, valid UTF-8 without control characters, got "ksm\\ud800"'],
     ['a claim threshold of 1', { claimUsageThreshold: 1 }, 'claimUsageThreshold must be a number from 0.01 to 0.99, got 1'],
     ['a restart window of a minute', { restartWindow: Duration.minutes(1) }, 'restartWindow must be whole seconds from 5 minutes to 1 day (increase() needs several scrapes), got 1 minute'],
     ['no restart threshold', { restartThreshold: 0 }, 'restartThreshold must be a whole number from 1 to 1000, got 0'],

@@ -1,6 +1,6 @@
 import { manualJobName } from '../_manual-job-name';
 import {
-  AlertSettings, alertingRule, AlertSeverity, humanDuration, promDuration, qualified, RuleGroupSpec, selector,
+  AlertSettings, alertingRule, AlertSeverity, humanDuration, kubeSelector, promDuration, qualified, RuleGroupSpec, selector,
 } from './_prometheus-rule';
 import { longestRunIntervalSeconds } from './_schedule-period';
 
@@ -21,7 +21,8 @@ export interface BackupTarget {
  * with `condition`, kube_job_status_start_time, kube_job_owner with `owner_kind`/`owner_name`) and
  * the kubelet's volume stats (pkg/kubelet/metrics/collectors/volume_stats.go:
  * kubelet_volume_stats_available_bytes and _capacity_bytes, labelled namespace and
- * persistentvolumeclaim, reported only while a pod mounts the claim).
+ * persistentvolumeclaim, reported only while a pod mounts the claim). Every kube_* selector is
+ * pinned to kube-state-metrics' scrape job (see kubeSelector).
  */
 export function backupRules(settings: AlertSettings, target: BackupTarget): RuleGroupSpec {
   const { namespace, cronJob } = target;
@@ -39,19 +40,21 @@ export function backupRules(settings: AlertSettings, target: BackupTarget): Rule
   const runNow = `kubectl -n ${namespace} create job --from=cronjob/${name} ${manualJobName(name)}`;
 
   const rules = [
-    alertingRule(settings, 'NatsBackupMissing', `time() - ${lastSuccessOrCreation(namespace, name)} > ${window}`, 600, AlertSeverity.CRITICAL, {
+    alertingRule(settings, 'NatsBackupMissing', `time() - ${lastSuccessOrCreation(settings, namespace, name)} > ${window}`, 600, AlertSeverity.CRITICAL, {
       summary: `No successful NATS JetStream backup by ${object} for more than ${humanDuration(window)}`,
       description: `${object} runs "${schedule}" (${timeZone}): at most ${humanDuration(period)} apart, plus ${humanDuration(margin)} for a late start `
         + 'and a slow run. Its last successful run finished {{ $value | humanizeDuration }} ago (counted from its creation when none succeeded yet). '
         + 'A restore now would lose everything written since the last backup. A suspended CronJob counts as missing too.',
       runbook: [...firstSteps, `kubectl -n ${namespace} logs job/<newest job>`, runNow],
     }),
-    alertingRule(settings, 'NatsBackupFailed', failedRunSinceLastSuccess(namespace, name), 300, AlertSeverity.WARNING, {
+    // The failed Job is only known when the alert fires: the summary shows its name, which the
+    // expression only matches when it is a Kubernetes name; the runbook leaves a <job_name> placeholder.
+    alertingRule(settings, 'NatsBackupFailed', failedRunSinceLastSuccess(settings, namespace, name), 300, AlertSeverity.WARNING, {
       summary: `Backup job {{ $labels.job_name }} of ${object} failed`,
       description: `Job ${namespace}/{{ $labels.job_name }} of ${object} failed after its retries, and no run succeeded since it started. `
         + 'A failed run removes its partial directory: the previous backups are intact. The log ends with the step that failed '
         + '(credentials, NATS unreachable, claim full, deadline).',
-      runbook: [`kubectl -n ${namespace} logs job/{{ $labels.job_name }}`, `kubectl -n ${namespace} describe job {{ $labels.job_name }}`, runNow],
+      runbook: [`kubectl -n ${namespace} logs job/<job_name>`, `kubectl -n ${namespace} describe job <job_name>`, runNow],
     }),
   ];
   if (claim) {
@@ -103,24 +106,30 @@ export function successWindow(cronJob: any, marginSeconds?: number): SuccessWind
   return { schedule, timeZone, period, margin, window: period + margin };
 }
 
-/** When the CronJob last succeeded, or was created when it never did: what "too long without a success" counts from. */
-export function lastSuccessOrCreation(namespace: string, name: string): string {
+/**
+ * When the CronJob last succeeded, or was created when it never did: what "too long without a
+ * success" counts from. Read from kube-state-metrics only: the latest success any scrape target
+ * claims would silence the alert.
+ */
+export function lastSuccessOrCreation(settings: AlertSettings, namespace: string, name: string): string {
   const cronJob = { namespace, cronjob: name };
-  return `max by (namespace, cronjob) (${selector('kube_cronjob_status_last_successful_time', cronJob)} or ${selector('kube_cronjob_created', cronJob)})`;
+  return `max by (namespace, cronjob) (${kubeSelector(settings, 'kube_cronjob_status_last_successful_time', cronJob)} or ${kubeSelector(settings, 'kube_cronjob_created', cronJob)})`;
 }
 
 /**
  * Failed jobs of the CronJob that started after its last success (or, with none yet, at all),
  * valued by their start time. kubectl create job --from=cronjob sets the same owner, so a manual
- * run counts as well.
+ * run of any name counts as well. Every job_name must be a Kubernetes name (the alert shows it): a
+ * series whose job_name is a shell command never fires, whoever wrote it.
  */
-export function failedRunSinceLastSuccess(namespace: string, name: string): string {
+export function failedRunSinceLastSuccess(settings: AlertSettings, namespace: string, name: string): string {
   const ns = { namespace };
-  const failed = `(max by (namespace, job_name) (${selector('kube_job_failed', { ...ns, condition: 'true' })}) == 1)`;
-  const owned = `max by (namespace, job_name) (${selector('kube_job_owner', { ...ns, owner_kind: 'CronJob', owner_name: name })})`;
-  const started = selector('kube_job_status_start_time', ns);
+  const jobName = ['job_name'];
+  const failed = `(max by (namespace, job_name) (${kubeSelector(settings, 'kube_job_failed', { ...ns, condition: 'true' }, jobName)}) == 1)`;
+  const owned = `max by (namespace, job_name) (${kubeSelector(settings, 'kube_job_owner', { ...ns, owner_kind: 'CronJob', owner_name: name }, jobName)})`;
+  const started = kubeSelector(settings, 'kube_job_status_start_time', ns, jobName);
   const cronJob = { namespace, cronjob: name };
-  const lastSuccess = `max by (namespace) (${selector('kube_cronjob_status_last_successful_time', cronJob)} or ${selector('kube_cronjob_created', cronJob)} * 0)`;
+  const lastSuccess = `max by (namespace) (${kubeSelector(settings, 'kube_cronjob_status_last_successful_time', cronJob)} or ${kubeSelector(settings, 'kube_cronjob_created', cronJob)} * 0)`;
   return `max by (namespace, job_name) (${started} * on (namespace, job_name) group_left () ${failed} * on (namespace, job_name) group_left () ${owned})`
     + ` > on (namespace) group_left () ${lastSuccess}`;
 }

@@ -1,5 +1,5 @@
 import {
-  AlertSettings, alertingRule, AlertSeverity, humanDuration, promDuration, qualified, RuleGroupSpec, selector,
+  AlertSettings, alertingRule, AlertSeverity, humanDuration, kubeSelector, promDuration, qualified, RuleGroupSpec,
 } from './_prometheus-rule';
 
 /** What the Deployment alerts read from the synthesized objects. */
@@ -23,18 +23,25 @@ export interface DeploymentTarget {
  * (kube_poddisruptionbudget_status_pod_disruptions_allowed), pod-metrics.md
  * (kube_pod_container_status_restarts_total, kube_pod_container_status_last_terminated_reason,
  * kube_pod_owner) and replicaset-metrics.md (kube_replicaset_owner). Every selector names the
- * Deployment's own namespace and name; each side is aggregated by its identifying labels so
- * several kube-state-metrics replicas do not duplicate alerts.
+ * Deployment's own namespace and name, and kube-state-metrics' scrape job; each side is aggregated
+ * by its identifying labels so several kube-state-metrics replicas do not duplicate alerts.
+ *
+ * The restart and OOM alerts are about a pod and a container only known when they fire: their
+ * summaries show `pod` and `container`, which every selector carrying them matches against the
+ * Kubernetes name pattern (a series with a pod or container named like a shell command never fires,
+ * whoever exposed it). The runbooks name the Deployment's pods by its selector, known at synth
+ * time, and leave `<pod>` and `<container>` placeholders where one pod is meant.
  */
 export function deploymentRules(settings: AlertSettings, target: DeploymentTarget): RuleGroupSpec {
   const { namespace, deployment } = target;
   const name: string = deployment.metadata.name;
   const progressDeadline: number = deployment.spec.progressDeadlineSeconds ?? 600;
   const ids = { namespace, deployment: name };
-  const byDeployment = (metric: string, extra: Record<string, string> = {}) => `max by (namespace, deployment) (${selector(metric, { ...ids, ...extra })})`;
+  const byDeployment = (metric: string, extra: Record<string, string> = {}) => `max by (namespace, deployment) (${kubeSelector(settings, metric, { ...ids, ...extra })})`;
   const object = `Deployment ${qualified(namespace, name)}`;
   const window = promDuration(target.restartWindowSeconds);
-  const restarts = `max by (namespace, pod, container) (increase(${selector('kube_pod_container_status_restarts_total', { namespace })}[${window}]))`;
+  const podAndContainer = ['pod', 'container'];
+  const restarts = `max by (namespace, pod, container) (increase(${kubeSelector(settings, 'kube_pod_container_status_restarts_total', { namespace }, podAndContainer)}[${window}]))`;
   const limits = deployment.spec.template.spec.containers
     .map((c: any) => `${c.name} ${c.resources?.limits?.memory ?? 'no limit'}`).join(', ');
   const pods = Object.entries(deployment.spec.selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`).join(',');
@@ -43,6 +50,7 @@ export function deploymentRules(settings: AlertSettings, target: DeploymentTarge
     `kubectl -n ${namespace} describe deployment ${name}`,
     `kubectl -n ${namespace} get pods -l ${pods} -o wide`,
   ];
+  const ownPods = podsOf(settings, namespace, name);
 
   const rules = [
     alertingRule(
@@ -70,7 +78,7 @@ export function deploymentRules(settings: AlertSettings, target: DeploymentTarge
     ),
     ...target.budgets.map((budget) => alertingRule(
       settings, 'HardenedDeploymentBudgetBlocksDrain',
-      `max by (namespace, poddisruptionbudget) (${selector('kube_poddisruptionbudget_status_pod_disruptions_allowed', { namespace, poddisruptionbudget: budget })}) == 0`,
+      `max by (namespace, poddisruptionbudget) (${kubeSelector(settings, 'kube_poddisruptionbudget_status_pod_disruptions_allowed', { namespace, poddisruptionbudget: budget })}) == 0`,
       target.drainWindowSeconds, AlertSeverity.WARNING, {
         summary: `PodDisruptionBudget ${qualified(namespace, budget)} has allowed no disruption for ${humanDuration(target.drainWindowSeconds)}`,
         description: `PodDisruptionBudget ${qualified(namespace, budget)} of ${object} allows 0 disruptions: node drains (upgrades, autoscaler `
@@ -84,28 +92,30 @@ export function deploymentRules(settings: AlertSettings, target: DeploymentTarge
     )),
     alertingRule(
       settings, 'HardenedDeploymentPodRestarting',
-      `${restarts} >= ${target.restarts} and on (namespace, pod) ${podsOf(namespace, name)}`,
+      `${restarts} >= ${target.restarts} and on (namespace, pod) ${ownPods}`,
       300, AlertSeverity.WARNING, {
         summary: `Pod {{ $labels.pod }} of ${object} keeps restarting`,
         description: `Container {{ $labels.container }} of pod ${namespace}/{{ $labels.pod }} (${object}) restarted {{ $value | humanize }} times in `
           + `${humanDuration(target.restartWindowSeconds)}: a crash, a failing liveness probe or a resource limit.`,
         runbook: [
-          `kubectl -n ${namespace} describe pod {{ $labels.pod }}`,
-          `kubectl -n ${namespace} logs {{ $labels.pod }} -c {{ $labels.container }} --previous`,
+          `kubectl -n ${namespace} get pods -l ${pods} -o wide`,
+          `kubectl -n ${namespace} describe pod <pod>`,
+          `kubectl -n ${namespace} logs <pod> -c <container> --previous`,
         ],
       },
     ),
     alertingRule(
       settings, 'HardenedDeploymentPodOOMKilled',
-      `(max by (namespace, pod, container) (${selector('kube_pod_container_status_last_terminated_reason', { namespace, reason: 'OOMKilled' })}) == 1)`
-      + ` and on (namespace, pod, container) (${restarts} > 0) and on (namespace, pod) ${podsOf(namespace, name)}`,
+      `(max by (namespace, pod, container) (${kubeSelector(settings, 'kube_pod_container_status_last_terminated_reason', { namespace, reason: 'OOMKilled' }, podAndContainer)}) == 1)`
+      + ` and on (namespace, pod, container) (${restarts} > 0) and on (namespace, pod) ${ownPods}`,
       0, AlertSeverity.WARNING, {
         summary: `Pod {{ $labels.pod }} of ${object} was OOMKilled`,
         description: `Container {{ $labels.container }} of pod ${namespace}/{{ $labels.pod }} (${object}) was killed for exceeding its memory `
           + `limit (${limits}) and restarted in the last ${humanDuration(target.restartWindowSeconds)}. Raise resources.memory or find the leak `
           + '(a soak test shows latency growth).',
         runbook: [
-          `kubectl -n ${namespace} describe pod {{ $labels.pod }}`,
+          `kubectl -n ${namespace} get pods -l ${pods} -o wide`,
+          `kubectl -n ${namespace} describe pod <pod>`,
           `kubectl -n ${namespace} top pod -l ${pods} --containers`,
         ],
       },
@@ -114,8 +124,8 @@ export function deploymentRules(settings: AlertSettings, target: DeploymentTarge
   return { name: `hardened-deployment/${qualified(namespace, name)}`, rules };
 }
 
-/** The pods of a Deployment: owned by a ReplicaSet that the Deployment owns. */
-function podsOf(namespace: string, name: string): string {
-  const replicaSets = `max by (namespace, owner_name) (label_replace(${selector('kube_replicaset_owner', { namespace, owner_kind: 'Deployment', owner_name: name })}, "owner_name", "$1", "replicaset", "(.+)"))`;
-  return `max by (namespace, pod) (${selector('kube_pod_owner', { namespace, owner_kind: 'ReplicaSet' })} * on (namespace, owner_name) group_left () ${replicaSets})`;
+/** The pods of a Deployment: owned by a ReplicaSet that the Deployment owns, with a valid pod name (the alerts show it). */
+function podsOf(settings: AlertSettings, namespace: string, name: string): string {
+  const replicaSets = `max by (namespace, owner_name) (label_replace(${kubeSelector(settings, 'kube_replicaset_owner', { namespace, owner_kind: 'Deployment', owner_name: name })}, "owner_name", "$1", "replicaset", "(.+)"))`;
+  return `max by (namespace, pod) (${kubeSelector(settings, 'kube_pod_owner', { namespace, owner_kind: 'ReplicaSet' }, ['pod'])} * on (namespace, owner_name) group_left () ${replicaSets})`;
 }

@@ -23,15 +23,16 @@ export function drillRules(settings: AlertSettings, target: DrillTarget): RuleGr
   return {
     name: `nats-restore-drill/${qualified(namespace, name)}`,
     rules: [
-      alertingRule(settings, 'NatsRestoreDrillFailed', failedRunSinceLastSuccess(namespace, name), 300, AlertSeverity.CRITICAL, {
+      // the summary shows the failed Job's name (a Kubernetes name, or the alert does not fire); the runbook a <job_name> placeholder
+      alertingRule(settings, 'NatsRestoreDrillFailed', failedRunSinceLastSuccess(settings, namespace, name), 300, AlertSeverity.CRITICAL, {
         summary: `Restore drill {{ $labels.job_name }} of ${object} failed: the newest backup is not proven to restore`,
         description: `Job ${namespace}/{{ $labels.job_name }} of ${object} failed, and no drill succeeded since it started. Its last log line is `
           + 'the JSON report: "mismatches" lists what the restored server lacks against the backup\'s own records (streams, messages, '
           + 'sequences, consumers, KV keys, objects), "failures" what stopped the drill (checksums, a stale newest backup, no room). '
           + 'Production NATS was never touched.',
-        runbook: [`kubectl -n ${namespace} logs job/{{ $labels.job_name }} | tail -n 1`, `kubectl -n ${namespace} describe job {{ $labels.job_name }}`, runNow],
+        runbook: [`kubectl -n ${namespace} logs job/<job_name> | tail -n 1`, `kubectl -n ${namespace} describe job <job_name>`, runNow],
       }),
-      alertingRule(settings, 'NatsRestoreDrillMissing', `time() - ${lastSuccessOrCreation(namespace, name)} > ${window}`, 1800, AlertSeverity.WARNING, {
+      alertingRule(settings, 'NatsRestoreDrillMissing', `time() - ${lastSuccessOrCreation(settings, namespace, name)} > ${window}`, 1800, AlertSeverity.WARNING, {
         summary: `No successful restore drill by ${object} for more than ${humanDuration(window)}`,
         description: `${object} runs "${schedule}" (${timeZone}): at most ${humanDuration(period)} apart, plus ${humanDuration(margin)} for a late `
           + 'start and a slow run. Its last successful drill finished {{ $value | humanizeDuration }} ago (counted from its creation when none '

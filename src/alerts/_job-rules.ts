@@ -1,4 +1,4 @@
-import { AlertSettings, alertingRule, AlertSeverity, qualified, RuleGroupSpec, selector } from './_prometheus-rule';
+import { AlertSettings, alertingRule, AlertSeverity, kubeSelector, qualified, RuleGroupSpec } from './_prometheus-rule';
 
 /** A chaos or soak Job of the library, as synthesized. */
 export interface JobTarget {
@@ -10,10 +10,11 @@ export interface JobTarget {
  * kube_job_failed{condition="true"} is 1 once the Job has its Failed condition
  * (kube-state-metrics v2.20.0 docs/metrics/workload/job-metrics.md; internal/store/job.go emits one series
  * per condition status). These Jobs never retry (backoffLimit 0): a non-zero exit or the deadline
- * fails them at once. The alert resolves when the Job is deleted (ttlSecondsAfterFinished).
+ * fails them at once. The alert resolves when the Job is deleted (ttlSecondsAfterFinished). The
+ * Job's name is known at synth time: the selector names it, and the runbook holds no run-time value.
  */
-function jobFailed(namespace: string, name: string): string {
-  return `max by (namespace, job_name) (${selector('kube_job_failed', { namespace, job_name: name, condition: 'true' })}) == 1`;
+function jobFailed(settings: AlertSettings, namespace: string, name: string): string {
+  return `max by (namespace, job_name) (${kubeSelector(settings, 'kube_job_failed', { namespace, job_name: name, condition: 'true' })}) == 1`;
 }
 
 /** The rule for a ChaosExperiment's Job, labelled with its scenario. */
@@ -22,7 +23,7 @@ export function chaosRules(settings: AlertSettings, target: JobTarget, scenario:
   const name: string = job.metadata.name;
   return {
     name: `chaos-experiment/${qualified(namespace, name)}`,
-    rules: [alertingRule(settings, 'ChaosExperimentFailed', jobFailed(namespace, name), 60, AlertSeverity.WARNING, {
+    rules: [alertingRule(settings, 'ChaosExperimentFailed', jobFailed(settings, namespace, name), 60, AlertSeverity.WARNING, {
       summary: `Chaos experiment ${scenario} (Job ${qualified(namespace, name)}) failed`,
       description: `Job ${qualified(namespace, name)} of chaos scenario ${scenario} failed: the service did not recover within its SLA, `
         + 'or the experiment could not run or conclude. The last log line is the result (verdict, recovery time, reason) and the exit code '
@@ -41,7 +42,7 @@ export function soakRules(settings: AlertSettings, target: JobTarget, profile: s
   const name: string = job.metadata.name;
   return {
     name: `soak-job/${qualified(namespace, name)}`,
-    rules: [alertingRule(settings, 'SoakTestFailed', jobFailed(namespace, name), 60, AlertSeverity.WARNING, {
+    rules: [alertingRule(settings, 'SoakTestFailed', jobFailed(settings, namespace, name), 60, AlertSeverity.WARNING, {
       summary: `Soak test ${profile} (Job ${qualified(namespace, name)}) failed`,
       description: `Soak Job ${qualified(namespace, name)} (profile ${profile}) failed: exit 99 is k6's own code for a failed threshold `
         + '(error rate, p95, p99, breaker-open rate); any other failure is the stability verdict (such as latency growth between the early '

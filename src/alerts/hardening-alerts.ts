@@ -40,6 +40,7 @@ export interface HardeningAlertsProps {
   /**
    * Labels added to every alert, for routing in Alertmanager (team, environment). Each alert
    * also carries `severity` (critical or warning) and, for Jobs, `scenario` or `profile`.
+   * Prometheus expands alert labels as templates: a value may not contain `{{` or `}}`.
    *
    * @default - none
    */
@@ -48,10 +49,21 @@ export interface HardeningAlertsProps {
   /**
    * Base URL of the runbook; every alert gets a `runbook_url` annotation with its name in
    * lowercase as the anchor (the README's "Alerts and dashboard" section has one heading per alert).
+   * Prometheus expands annotations as templates: the URL may not contain `{{` or `}}`.
    *
    * @default - no runbook_url; the `runbook` annotation always lists the commands to run first
    */
   readonly runbookUrl?: string;
+
+  /**
+   * The `job` label Prometheus gives kube-state-metrics' series (its ServiceMonitor's `jobLabel`,
+   * or the scrape configuration's `job_name`). Every kube_* selector matches it, so a series of the
+   * same name from any other scrape target (any pod with a /metrics endpoint) can neither raise
+   * nor silence an alert.
+   *
+   * @default "kube-state-metrics" (kube-prometheus-stack, and kube-state-metrics' own Helm chart)
+   */
+  readonly kubeStateMetricsJob?: string;
 
   /**
    * Time after the longest interval of a backup schedule before a missing backup alerts.
@@ -116,7 +128,12 @@ export interface HardeningAlertsProps {
  *   desired, a disruption budget that blocks drains, pods restarting or OOMKilled;
  * - ChaosExperiment and SoakJob: the Job failed, labelled with its scenario or profile.
  *
- * Each alert names the real objects and carries the kubectl commands to start with.
+ * Each alert names the real objects and carries the kubectl commands to start with. The
+ * kube-state-metrics series are read from its own scrape job only (`kubeStateMetricsJob`). A
+ * runbook command names only objects known at synth time, with a `<job_name>`, `<pod>` or
+ * `<container>` placeholder for the one the alert is about; the summary shows that name, and the
+ * alert fires only when it is a valid Kubernetes name (no series a scrape target makes up can put a
+ * shell command in front of the on-call engineer).
  *
  * ```ts
  * new HardeningAlerts(chart, 'alerts', { labels: { release: 'kube-prometheus-stack' } });
@@ -230,6 +247,16 @@ function namespaceOf(manifest: any, construct: IConstruct): string {
   return namespace;
 }
 
+/**
+ * Text that Go's text/template, which Prometheus runs over every alert label and annotation
+ * (rules/alerting.go), would read as an action: `{{ query "up" }}` in a label value taken from a
+ * service catalogue would query any series and hand the result to every receiver. `}}` alone is
+ * literal to Go, but refusing it too keeps the rule simple to state.
+ */
+function templateActive(value: string): boolean {
+  return value.includes('{{') || value.includes('}}');
+}
+
 function validateSettings(props: HardeningAlertsProps): AlertSettings {
   const alertLabels = props.alertLabels ?? {};
   for (const [key, value] of Object.entries(alertLabels)) {
@@ -237,9 +264,22 @@ function validateSettings(props: HardeningAlertsProps): AlertSettings {
       throw invalidProp('alertLabels', 'have Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*, not __*, severity, scenario, profile or alertname)', key);
     }
     if (/[\r\n]/.test(value)) throw invalidProp(`alertLabels["${key}"]`, 'be one line', value);
+    if (templateActive(value)) {
+      throw invalidProp(`alertLabels["${key}"]`, 'be plain text without "{{" or "}}" (Prometheus expands alert labels as templates)', value);
+    }
+  }
+  if (props.runbookUrl !== undefined && templateActive(props.runbookUrl)) {
+    throw invalidProp('runbookUrl', 'be an http(s) URL without "{{" or "}}" (Prometheus expands annotations as templates)', props.runbookUrl);
   }
   if (props.runbookUrl !== undefined && !/^https?:\/\/[^\s#]+$/.test(props.runbookUrl)) {
     throw invalidProp('runbookUrl', 'be an http(s) URL without a fragment (the alert name is appended as one)', props.runbookUrl);
   }
-  return { alertLabels, runbookUrl: props.runbookUrl };
+  const kubeStateMetricsJob = props.kubeStateMetricsJob ?? 'kube-state-metrics';
+  // Prometheus label values are UTF-8 and an empty one is no label at all; a control character or a
+  // lone surrogate would not survive the PromQL string literal (JSON's escapes, read as Go's)
+  if (kubeStateMetricsJob === '' || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(kubeStateMetricsJob)
+    || /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(kubeStateMetricsJob)) {
+    throw invalidProp('kubeStateMetricsJob', 'be the job label of kube-state-metrics\' series: a non-empty Prometheus label value, valid UTF-8 without control characters', kubeStateMetricsJob);
+  }
+  return { alertLabels, runbookUrl: props.runbookUrl, kubeStateMetricsJob };
 }

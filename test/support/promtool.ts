@@ -29,11 +29,16 @@ export function writeRuleFile(groups: any[]): string {
  * are promtool unit-test files without `rule_files` (the generated rules are used) in which an
  * expected alert may give `value` instead of `exp_annotations`: the annotations are then the
  * rule's own, with `$labels` and `$value` filled in (see expandTemplate), so the fixtures pin what
- * fires and the annotations still render exactly as Prometheus renders them.
+ * fires and the annotations still render exactly as Prometheus renders them. `only` runs the one
+ * test of that name (a fixture of several attacks, one jest test each); a name the fixture lacks throws.
  */
-export function runPromtoolFixture(fixture: string, groups: any[]): PromtoolResult {
+export function runPromtoolFixture(fixture: string, groups: any[], only?: string): PromtoolResult {
   const dir = writeRuleFile(groups);
   const tests = parse(readFileSync(join(PROMTOOL_FIXTURES, fixture), 'utf8'));
+  if (only !== undefined) {
+    tests.tests = tests.tests.filter((t: any) => t.name === only);
+    if (tests.tests.length !== 1) throw new Error(`${fixture} has ${tests.tests.length} tests named ${JSON.stringify(only)}`);
+  }
   const rules = groups.flatMap((g) => g.rules);
   for (const test of tests.tests) {
     for (const check of test.alert_rule_test ?? []) {
