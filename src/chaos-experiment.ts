@@ -12,6 +12,7 @@ import { applyLabels, recommendedLabels } from './_labels';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { immutableScripts } from './_scripts-config-map';
+import { TERMINATION_GRACE } from './_termination-grace';
 import { assertMetadata } from './_validate';
 import { ChaosDirection } from './chaos-network-policy';
 import { DnsResolver } from './dns-resolver';
@@ -333,6 +334,7 @@ export class ChaosExperiment extends Construct {
       backoffLimit: 0,
       activeDeadline: Duration.seconds(plan.activeDeadlineSeconds),
       ttlAfterFinished: Duration.seconds(plan.ttlSeconds),
+      terminationGracePeriod: TERMINATION_GRACE.chaos,
       serviceAccount,
       // no legacy token: a projected one that expires (below) is mounted instead
       automountServiceAccountToken: false,

@@ -11,6 +11,7 @@ import {
 import { restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule, assertTimeZone } from './_schedule';
 import { immutableScripts } from './_scripts-config-map';
+import { TERMINATION_GRACE } from './_termination-grace';
 import { assertDnsLabel, assertDnsSubdomain, assertMetadata, assertWholeNumber, INT32_MAX, wholeSeconds, wholeSize } from './_validate';
 import { NatsConnectionOptions } from './nats-connection';
 
@@ -201,6 +202,7 @@ export class NatsBackupCronJob extends Construct {
       failedJobsRetained: checked.history,
       activeDeadline: checked.activeDeadline,
       backoffLimit: checked.backoffLimit,
+      terminationGracePeriod: TERMINATION_GRACE.backup,
       // no ttlAfterFinished: the CronJob's history limits clean up its jobs (kube-linter)
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(this._settings.user, this._settings.group),

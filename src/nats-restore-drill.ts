@@ -12,6 +12,7 @@ import { defaultDrillSchedule, overlapWithBackups } from './_restore-drill-sched
 import { restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule } from './_schedule';
 import { immutableScripts } from './_scripts-config-map';
+import { TERMINATION_GRACE } from './_termination-grace';
 import { assertDnsLabel, assertMetadata, assertWholeNumber, INT32_MAX, wholeSeconds, wholeSize } from './_validate';
 import { longestRunIntervalSeconds } from './alerts/_schedule-period';
 import { NatsBackupCronJob } from './nats-backup-cron-job';
@@ -179,6 +180,7 @@ export class NatsRestoreDrill extends Construct {
       activeDeadline: checked.activeDeadline,
       // a failed drill is a finding, not a flake: one run, one result
       backoffLimit: 0,
+      terminationGracePeriod: TERMINATION_GRACE.drill,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(settings.user, settings.group),
       initContainers: [{

@@ -7,6 +7,7 @@ import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, resolveNatsBoxSettings } from './_nats-box';
 import { restrictedPodSecurity } from './_restricted';
 import { immutableScripts } from './_scripts-config-map';
+import { TERMINATION_GRACE } from './_termination-grace';
 import { assertDnsLabel, assertDnsSubdomain, assertMetadata, INT32_MAX, wholeSeconds } from './_validate';
 import { NatsBackupCronJob } from './nats-backup-cron-job';
 import { NatsConnectionOptions } from './nats-connection';
@@ -149,6 +150,7 @@ export class NatsRestoreJob extends Construct {
       backoffLimit: 0,
       activeDeadline,
       ttlAfterFinished,
+      terminationGracePeriod: TERMINATION_GRACE.restore,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(settings.user, settings.group),
       containers: [

@@ -15,6 +15,7 @@ import { renderSoakScript } from './_soak-script';
 import { mountSecretFiles } from './_soak-secrets';
 import { soakSettings } from './_soak-settings';
 import { DEFAULT_OPERATOR_NAMESPACE, DEFAULT_STARTER_IMAGE, K6_ID, soakTestRun } from './_soak-test-run';
+import { TERMINATION_GRACE } from './_termination-grace';
 import { assertDnsLabel, assertMetadata, wholeSeconds } from './_validate';
 import { DnsResolver } from './dns-resolver';
 import { SoakMetricsOutput } from './soak-metrics-output';
@@ -411,6 +412,7 @@ export class SoakJob extends Construct {
       backoffLimit: 0,
       activeDeadline: this.activeDeadline,
       ttlAfterFinished: Duration.seconds(ttlSeconds),
+      terminationGracePeriod: TERMINATION_GRACE.soak,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(K6_ID, K6_ID),
       containers: [{

@@ -123,6 +123,22 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
   },
   // nats-backup-lib.sh
   {
+    id: 'checksums-in-foreground',
+    file: 'assets/nats-backup/nats-backup-lib.sh',
+    find: '(cd "$1" && exec sha256sum -c SHA256SUMS >/dev/null 2>&1) &\n  child=$!\n  if ! wait_child; then',
+    replace: 'if ! (cd "$1" && exec sha256sum -c SHA256SUMS >/dev/null 2>&1); then',
+    why: 'a TERM during the checksum verification of a restore ends it at once (in the foreground, PID 1 would hold it until the kubelet\'s SIGKILL)',
+    killedBy: [{ file: 'test/pid1-nats-jobs.test.ts', name: 'restore stopped while it verifies the checksums' }],
+  },
+  {
+    id: 'retention-deletes-in-place',
+    file: 'assets/nats-backup/nats-backup.sh',
+    find: '    mv -T "$backup" "$gone" || fail "could not rename $backup to $gone for its deletion"\n    run_child rm -rf "$gone"',
+    replace: '    run_child rm -rf "$backup"',
+    why: 'a deletion cut short never leaves a half-deleted directory under a backup name',
+    killedBy: [{ file: 'test/pid1-nats-jobs.test.ts', name: 'backup stopped while retention deletes an expired backup' }],
+  },
+  {
     id: 'null-list-iterated',
     file: 'assets/nats-backup/nats-backup-lib.sh',
     find: "jq -r '(. // [])[]' \"$1\"",
@@ -144,8 +160,8 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
   {
     id: 'checksums-not-verified',
     file: 'assets/nats-backup/nats-backup-lib.sh',
-    find: 'if ! (cd "$1" && sha256sum -c SHA256SUMS >/dev/null 2>&1); then',
-    replace: 'if false; then',
+    find: '  if ! wait_child; then',
+    replace: '  if ! wait_child && false; then',
     why: 'a backup whose checksums do not match is refused before anything reads it',
     killedBy: [{ file: BACKUP_SCRIPTS, name: 'refuses a backup whose checksums do not match, before any natscli call' }],
   },
@@ -257,6 +273,22 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
   },
   // chaos-lib.sh
   {
+    id: 'chaos-sleep-in-foreground',
+    file: 'assets/chaos/chaos-lib.sh',
+    find: '  sleep "$1" &\n  PAUSE_PID=$!\n  wait "$PAUSE_PID" || true',
+    replace: '  sleep "$1"',
+    why: 'a TERM during a poll interval ends the run at once, its partition undone and its access removed',
+    killedBy: [{ file: 'test/pid1-chaos-soak-jobs.test.ts', name: 'ends at once, cleanup done, ABORTED' }],
+  },
+  {
+    id: 'chaos-result-in-redirection',
+    file: 'assets/chaos/chaos-lib.sh',
+    find: "{cleanup: $cleanup}' >&9",
+    replace: "{cleanup: $cleanup}'",
+    why: 'the result line reaches the log even when the TERM lands inside a redirected function call (bash)',
+    killedBy: [{ file: 'test/pid1-chaos-soak-jobs.test.ts', name: 'ends at once, cleanup done, ABORTED' }],
+  },
+  {
     id: 'health-any-status',
     file: 'assets/chaos/chaos-lib.sh',
     find: '  case "$(http_status "$HEALTH_URL")" in\n    2??) return 0 ;;',
@@ -346,6 +378,14 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
     killedBy: [{ file: AVAILABILITY, name: 'a probe that fails during the rollout: FAIL, exit 1, with the first failure' }],
   },
   // k6: soak.js, soak-summary.js, run-soak.sh, and the thresholds the script gets
+  {
+    id: 'soak-signal-not-forwarded',
+    file: 'assets/k6/run-soak.sh',
+    find: "trap 'forward TERM' TERM",
+    replace: "trap '' TERM",
+    why: 'the soak runner passes the kubelet\'s TERM on to k6, whose summary and verdict still come out',
+    killedBy: [{ file: 'test/pid1-chaos-soak-jobs.test.ts', name: 'the TERM goes on to k6' }],
+  },
   {
     id: 'breaker-header-name-case',
     file: 'assets/k6/soak.js',

@@ -201,6 +201,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
         budgetMinHealthy: 1,
         evicted: ['orders-api-7d9-a', 'orders-api-7d9-b'],
         budgetRefusals: 1,
+        transientRefusals: 0,
         minReadyPods: 1,
         drainSeconds: 14,
         probesSent: 14,
@@ -229,13 +230,46 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expect(result.status).toBe(2);
       expect(result.json).toMatchObject({
         verdict: 'FAIL',
-        reason: 'not drained within 20s: the budget refused evicting pod orders-api-7d9-b (4 refusals in all): too few pods were ready to allow another disruption',
+        reason: 'not drained within 20s: the budget refused evicting pod orders-api-7d9-b (4 refusals in all, and 0 transient refusals of the API server): too few pods were ready to allow another disruption',
         evicted: ['orders-api-7d9-a'],
         budgetRefusals: 4,
         minReadyPods: 1,
         budgetMinHealthy: 1,
         probesFailed: 0,
       });
+      expectAccessEnded(s);
+    });
+
+    // 0 s: a refused by API Priority and Fairness (429 without a budget cause), retried 5 s later;
+    // 5 s: a refused again (409: the budget's update conflicted); 10 s: a evicted; 12 s: b refused
+    // by the budget (a's replacement not ready until 16 s); 17 s: b refused again (504); 22 s: b
+    // evicted; its replacement ready at 28 s.
+    test.each(SHELLS)('transient refusals of the API server (429 without a budget cause, 409, 504) are retried like a budget refusal and counted apart: PASS, under %s', (shell) => {
+      const s = synth();
+      cluster = ordersCluster(s, { evictionAnswers: ['too-many-requests', 'conflict'] });
+      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
+      expect(result.status).toBe(0);
+      expect(result.json).toMatchObject({ verdict: 'PASS', evicted: ['orders-api-7d9-a', 'orders-api-7d9-b'], transientRefusals: 2, budgetRefusals: 1 });
+      expect(result.stderr).toContain('the API server could not take the eviction of pod orders-api-7d9-a now (will retry after 5s): '
+        + 'Error from server (TooManyRequests): the server has received too many requests and has asked us to try again later');
+      expect(result.stderr).toContain('the API server could not take the eviction of pod orders-api-7d9-a now (will retry after 5s): '
+        + 'Error from server (Conflict): Operation cannot be fulfilled on poddisruptionbudgets.policy "orders-api-pdb": the object has been modified; please apply your changes to the latest version and try again');
+      expectExactAccess(s);
+    });
+
+    test.each(SHELLS)('an API server that keeps timing out the eviction (504) until the timeout: FAIL, exit 2, naming the transient refusals, under %s', (shell) => {
+      const s = synth();
+      cluster = ordersCluster(s, { evictionAnswers: Array(10).fill('timeout') });
+      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', TIMEOUT_SECONDS: '12' }, shell);
+      expect(result.status).toBe(2);
+      expect(result.json).toMatchObject({
+        verdict: 'FAIL',
+        reason: 'not drained within 12s: the API server kept refusing to evict pod orders-api-7d9-a (3 transient refusals: too many requests, or conflicts updating the budget)',
+        evicted: [],
+        budgetRefusals: 0,
+        transientRefusals: 3,
+      });
+      expect(result.stderr).toContain('Error from server (Timeout): Timeout: couldn\'t update PodDisruptionBudget "orders-api-pdb" due to conflicts');
       expectAccessEnded(s);
     });
 
@@ -281,7 +315,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       const s = synth();
       cluster = ordersCluster(s);
       const run = startExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
-      const result = await run.stop('SIGTERM', () => cluster.calls('kubectl').some((c) => c[0] === 'create'));
+      const result = await run.stop('SIGTERM', (log) => log.includes('evicted pod orders-api-7d9-a'));
       expect(result.status).toBe(143);
       expect(result.json).toMatchObject({ verdict: 'ABORTED', evicted: ['orders-api-7d9-a'], cleanup: 'done' });
       expect(cluster.bindingExists('orders-drain')).toBe(false);

@@ -543,9 +543,9 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
       let stdout = '';
       child.stderr.on('data', (d) => (stderr += d));
       child.stdout.on('data', (d) => (stdout += d));
-      const deadline = Date.now() + 20_000;
-      while (cluster.state.history.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 500));
+      // the partition is in place once the policy's patch is recorded: the signal comes then, however fast the machine
+      const deadline = Date.now() + 60_000;
+      while (cluster.state.history.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(cluster.policy('orders-api').spec.ingress).toEqual([]);
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       child.kill(signal);

@@ -24,6 +24,10 @@
 # over. The JSON result is always the last line of the log.
 
 POLL_SECONDS=${POLL_SECONDS:-2}
+PAUSE_PID=""
+# Every request to the API server gives up after this long (kubectl's own default is never):
+# together with curl's --max-time it bounds how long a TERM waits for the command in progress.
+KUBECTL_REQUEST_TIMEOUT=10s
 HEALTH_URL=${HEALTH_URL:-}
 HEALTH_SUCCESSES=${HEALTH_SUCCESSES:-3}
 ACCESS_BINDING=${ACCESS_BINDING:-}
@@ -37,8 +41,31 @@ CLEANUP_DONE=false
 CLEANUP_FAILED=false
 REPORTED=false
 
+# The log and the result keep their own copies of stdout and stderr (fds 9 and 8): a trap may run
+# while a function call's output is redirected (bash runs a trap inside the redirections of the
+# function it interrupts, e.g. `kubectl ... > /dev/null` below), and the result line must still
+# reach the Job's log.
+exec 9>&1 8>&2
+
 log() {
-  printf '%s chaos %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCENARIO" "$*" >&2
+  printf '%s chaos %s: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$SCENARIO" "$*" >&8
+}
+
+# kubectl with a bound on every request (a function named like the command: every call of the
+# scenario scripts goes through it).
+kubectl() {
+  command kubectl --request-timeout="$KUBECTL_REQUEST_TIMEOUT" "$@"
+}
+
+# A sleep that a signal interrupts at once. In a pod the script is PID 1: a TERM reaches it only
+# through its trap, and bash, dash and busybox sh run a trap only when the foreground command
+# ends, so a foreground `sleep 3600` would hold the cleanup past the grace period until the
+# kubelet's SIGKILL, leaving the partition and the RoleBinding behind. `wait` is interrupted.
+pause() {
+  sleep "$1" &
+  PAUSE_PID=$!
+  wait "$PAUSE_PID" || true
+  PAUSE_PID=""
 }
 
 now() {
@@ -111,6 +138,7 @@ cleanup() {
 # Every exit that did not come through report: cleanup, then a result that says why it stopped.
 on_exit() {
   status=$?
+  if [ -n "$PAUSE_PID" ]; then kill "$PAUSE_PID" 2> /dev/null || true; fi
   [ "$REPORTED" = false ] || return 0
   if [ "$status" -ge 128 ]; then
     report ABORTED "$status" "stopped by signal $((status - 128)) (the Job deadline sends TERM); cleanup ran"
@@ -177,7 +205,7 @@ wait_for_recovery() {
     else
       streak=0
     fi
-    sleep "$POLL_SECONDS"
+    pause "$POLL_SECONDS"
   done
 }
 
@@ -222,7 +250,7 @@ probe_once() {
 probe_for() {
   probe_until=$(($(now) + $1))
   while :; do
-    sleep "$PROBE_PAUSE"
+    pause "$PROBE_PAUSE"
     probe_once
     [ "$LAST_PROBE_AT" -lt "$probe_until" ] || return 0
   done
@@ -343,7 +371,7 @@ report() {
     '{scenario: $scenario, target: $target, victim: $victim,
       injectedAt: ($injectedAt | select(. != "") // null), healedAt: ($healedAt | select(. != "") // null),
       recoveredAt: ($recoveredAt | select(. != "") // null), recoverySeconds: $recoverySeconds,
-      slaSeconds: (if $sla | test("^[0-9]{1,9}$") then $sla | tonumber else null end), verdict: $verdict, reason: $reason} + $extra + {cleanup: $cleanup}'
+      slaSeconds: (if $sla | test("^[0-9]{1,9}$") then $sla | tonumber else null end), verdict: $verdict, reason: $reason} + $extra + {cleanup: $cleanup}' >&9
   exit "$code"
 }
 

@@ -17,6 +17,13 @@
 # pods/eviction. A refusal reads `Error from server (TooManyRequests): Cannot evict pod as it
 # would violate the pod's disruption budget.` (kubernetes v1.28 pkg/registry/core/pod/storage/
 # eviction.go checkAndDecrement; kubectl pkg/cmd/util/helpers.go StandardErrorMessage), exit 1.
+# The API server also answers an eviction with transient refusals that say nothing about the
+# budget: 429 from API Priority and Fairness (`the server has received too many requests and has
+# asked us to try again later`: apiserver filters/priority-and-fairness.go, client-go's generic
+# message), 409 Conflict and 504 Timeout when the budget's update keeps conflicting (eviction.go).
+# kubectl's own retries do not cover them: client-go never retries a request with a body it
+# cannot rewind (rest/with_retry.go IsNextRetry), which `-f -` is. They are retried like a budget
+# refusal, after 5 seconds, and counted apart (transientRefusals).
 set -eu
 SCENARIO=drain
 EVICTION_RETRY_SECONDS=5
@@ -24,8 +31,8 @@ EVICTION_RETRY_SECONDS=5
 . "$(dirname "$0")/chaos-lib.sh"
 require_env NAMESPACE TARGET_DEPLOYMENT TARGET_SELECTOR TARGET_BUDGET HEALTH_URL TIMEOUT_SECONDS
 
-# Evicts pod "$1": 0 when evicted (or already gone), 1 when the budget refused; anything else
-# ends the run with ERROR.
+# Evicts pod "$1": 0 when evicted (or already gone), 1 when the budget refused, 2 when the API
+# server refused for a moment (see above); anything else ends the run with ERROR.
 evict() {
   eviction=$(jq -cn --arg name "$1" --arg namespace "$NAMESPACE" '{apiVersion: "policy/v1", kind: "Eviction", metadata: {name: $name, namespace: $namespace}}')
   if answer=$(printf '%s' "$eviction" | kubectl create --raw "/api/v1/namespaces/$NAMESPACE/pods/$1/eviction" -f - 2>&1); then
@@ -33,9 +40,12 @@ evict() {
     return 0
   fi
   case "$answer" in
-    *"Error from server (TooManyRequests)"*)
+    *"Error from server (TooManyRequests): Cannot evict pod as it would violate the pod's disruption budget."*)
       log "the budget refused evicting pod $1 (will retry after ${EVICTION_RETRY_SECONDS}s): $answer"
       return 1 ;;
+    *"Error from server (TooManyRequests)"* | *"Error from server (Conflict)"* | *"Error from server (Timeout)"*)
+      log "the API server could not take the eviction of pod $1 now (will retry after ${EVICTION_RETRY_SECONDS}s): $answer"
+      return 2 ;;
     *"Error from server (NotFound)"*)
       log "pod $1 is already gone"
       return 0 ;;
@@ -85,11 +95,13 @@ INJECTED_AT=$(now)
 pending=$victims
 evicted=""
 refusals=0
+transient=0
 min_ready=$ready
 below_at=""
 next_attempt=$INJECTED_AT
 result_field evicted '[]'
 result_field budgetRefusals 0
+result_field transientRefusals 0
 result_field minReadyPods "$min_ready"
 while :; do
   pods=$(kubectl get pods -n "$NAMESPACE" -l "$TARGET_SELECTOR" -o json)
@@ -102,17 +114,24 @@ while :; do
   if [ -n "$pending" ]; then
     if [ "$(now)" -ge "$next_attempt" ]; then
       victim=${pending%% *}
-      if evict "$victim"; then
-        evicted="${evicted:+$evicted }$victim"
-        result_field evicted "$(jq -cn --arg e "$evicted" '$e | split(" ")')"
-        pending=${pending#"$victim"}
-        pending=${pending# }
-        next_attempt=$(now)
-      else
-        refusals=$((refusals + 1))
-        result_field budgetRefusals "$refusals"
-        next_attempt=$(($(now) + EVICTION_RETRY_SECONDS))
-      fi
+      outcome=0
+      evict "$victim" || outcome=$?
+      case $outcome in
+        0)
+          evicted="${evicted:+$evicted }$victim"
+          result_field evicted "$(jq -cn --arg e "$evicted" '$e | split(" ")')"
+          pending=${pending#"$victim"}
+          pending=${pending# }
+          next_attempt=$(now) ;;
+        1)
+          refusals=$((refusals + 1))
+          result_field budgetRefusals "$refusals"
+          next_attempt=$(($(now) + EVICTION_RETRY_SECONDS)) ;;
+        *)
+          transient=$((transient + 1))
+          result_field transientRefusals "$transient"
+          next_attempt=$(($(now) + EVICTION_RETRY_SECONDS)) ;;
+      esac
     fi
   else
     left=$(printf '%s' "$pods" | jq -r --arg victims "$victims" '($victims | split(" ")) as $v | [.items[] | select(.metadata.name as $n | $v | index([$n]))] | length')
@@ -120,7 +139,10 @@ while :; do
   fi
   if [ $(($(now) - INJECTED_AT)) -gt "$TIMEOUT_SECONDS" ]; then
     if [ -n "$pending" ]; then
-      report FAIL 2 "not drained within ${TIMEOUT_SECONDS}s: the budget refused evicting pod ${pending%% *} ($refusals refusals in all): too few pods were ready to allow another disruption"
+      if [ "$transient" -gt 0 ] && [ "$refusals" -eq 0 ]; then
+        report FAIL 2 "not drained within ${TIMEOUT_SECONDS}s: the API server kept refusing to evict pod ${pending%% *} ($transient transient refusals: too many requests, or conflicts updating the budget)"
+      fi
+      report FAIL 2 "not drained within ${TIMEOUT_SECONDS}s: the budget refused evicting pod ${pending%% *} ($refusals refusals in all, and $transient transient refusals of the API server): too few pods were ready to allow another disruption"
     fi
     report FAIL 2 "not drained within ${TIMEOUT_SECONDS}s: the evicted pods were not all replaced by ready ones"
   fi

@@ -46,7 +46,7 @@ effect_seen=false
 while [ $(($(now) - INJECTED_AT)) -lt "$HOLD_SECONDS" ]; do
   if [ -n "$HEALTH_URL" ] && ! health_ok; then effect_seen=true; fi
   check_policy_switched
-  sleep "$POLL_SECONDS"
+  pause "$POLL_SECONDS"
 done
 restore_policy || report ERROR 6 "could not remove the partition"
 HEALED_AT=$(now)

@@ -103,14 +103,18 @@ verify_backup() {
   if [ "$listed" != "$present" ]; then
     fail "backup $1 does not hold exactly the files SHA256SUMS lists ($(printf '%s\n' "$present" | wc -l) present, $(printf '%s\n' "$listed" | wc -l) listed): files were added, removed or renamed"
   fi
-  if ! (cd "$1" && sha256sum -c SHA256SUMS >/dev/null 2>&1); then
+  # in the background (the redirections its own, not a function call's): a TERM stops it at once
+  (cd "$1" && exec sha256sum -c SHA256SUMS >/dev/null 2>&1) &
+  child=$!
+  if ! wait_child; then
     (cd "$1" && sha256sum -c SHA256SUMS 2>&1 | grep -v ': OK$' | sed 's/^/  /' >&2) || true
     fail "checksum mismatch in $1: the backup is damaged or was modified"
   fi
 }
 
-# Runs a command in the background and waits for it: a TERM (the Job's deadline) interrupts
-# `wait` at once, where a foreground command would delay the trap until it finished.
+# Runs a command in the background and waits for it: a TERM (the Job's deletion, eviction or
+# deadline; in a pod the script is PID 1, which gets it only through its trap) interrupts `wait`
+# at once, where a foreground command would delay the trap until it finished, past the grace period.
 child=''
 run_child() {
   "$@" &

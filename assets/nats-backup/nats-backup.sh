@@ -60,12 +60,16 @@ last=$(list_complete_backups "$BACKUP_ROOT" | head -n 1)
 
 work=''
 scratch=''
+last_kib=''
+complete=false
 on_exit() {
   status=$?
   if [ -n "$work" ] && [ -d "$work" ]; then rm -rf "$work"; fi
   if [ -n "$scratch" ]; then rm -rf "$scratch"; fi
   remove_auth_context
-  if [ "$status" -ne 0 ]; then
+  if [ "$status" -ne 0 ] && [ "$complete" = true ]; then
+    log "stopped during retention (exit $status): backup $name is complete; an expired backup may be left as .deleting-*, which the next run removes"
+  elif [ "$status" -ne 0 ]; then
     explain_full_claim
     log "backup FAILED (exit $status): nothing was written under a final name, nothing was deleted, earlier backups are untouched"
   fi
@@ -75,9 +79,11 @@ on_exit() {
 # likely cause, and only a bigger claim (or a shorter retention) fixes it.
 explain_full_claim() {
   free=$(free_kib "$BACKUP_ROOT" 2>/dev/null) || return 0
-  if [ -n "$last" ] && [ -d "$last" ]; then
-    needed=$(size_kib "$last" 2>/dev/null) || return 0
+  if [ -n "$last_kib" ]; then
+    needed=$last_kib
     what="the last complete backup ($(basename "$last")) takes $needed KiB"
+  elif [ -n "$last" ]; then
+    return 0
   else
     needed=1024
     what="no complete backup exists yet"
@@ -100,8 +106,11 @@ scratch=$(mktemp -d) || fail "could not create a scratch directory"
 mkdir "$work/server" "$work/streams"
 free=$(free_kib "$BACKUP_ROOT")
 if [ -n "$last" ]; then
-  log "step 1/6: backup $name of $NATS_URL into $work ($free KiB free; the last backup, $(basename "$last"), takes $(size_kib "$last") KiB)"
-  [ "$free" -ge "$(size_kib "$last")" ] || log "WARNING: less free space than the last backup took: this run may fail for lack of space"
+  # du walks the whole last backup: in the background, so a TERM does not wait for it
+  run_child du -sk "$last" > "$scratch/last-size" || fail "could not measure $last"
+  last_kib=$(cut -f 1 "$scratch/last-size")
+  log "step 1/6: backup $name of $NATS_URL into $work ($free KiB free; the last backup, $(basename "$last"), takes $last_kib KiB)"
+  [ "$free" -ge "$last_kib" ] || log "WARNING: less free space than the last backup took: this run may fail for lack of space"
 else
   log "step 1/6: backup $name of $NATS_URL into $work ($free KiB free)"
 fi
@@ -259,7 +268,10 @@ log "step 5/6: summary and checksums"
 # The streams this backup holds (a stream deleted while the run went on is not among them).
 jq -R -s 'split("\n") | map(select(length > 0))' "$scratch/kept-streams" > "$work/streams.json" || fail "could not write streams.json"
 finished=$(date -u +%s)
-bytes=$(find "$work" -type f -exec stat -c %s {} + | awk '{ total += $1 } END { print total + 0 }')
+# Reading every file of a large backup takes time: checksums and sizes run in the background, so
+# a TERM stops them at once (a command in the foreground holds the trap until it ends).
+run_child find "$work" -type f -exec stat -c %s {} + > "$scratch/sizes" || fail "could not measure the backup"
+bytes=$(awk '{ total += $1 } END { print total + 0 }' "$scratch/sizes")
 jq -n \
   --arg name "$name" \
   --arg url "$NATS_URL" \
@@ -282,7 +294,9 @@ jq -n \
     messagesIncluded: ($messages == "true"), messagesSkipped: ($skipped | words), vanished: ($vanished | words),
     monitoring: {capture: $capture, missing: ($missing | words)}}' > "$work/backup.json" \
   || fail "could not write backup.json"
-(cd "$work" && find . -type f -exec sha256sum {} +) > "$scratch/sums" || fail "could not compute checksums"
+(cd "$work" && exec find . -type f -exec sha256sum {} +) > "$scratch/sums" &
+child=$!
+wait_child || fail "could not compute checksums"
 LC_ALL=C sort -k 2 "$scratch/sums" > "$work/SHA256SUMS" || fail "could not write SHA256SUMS"
 
 # The final name may not exist (checked again: a run of its own could not have made it); mv -T
@@ -290,6 +304,7 @@ LC_ALL=C sort -k 2 "$scratch/sums" > "$work/SHA256SUMS" || fail "could not write
 if [ -e "$final" ] || [ -L "$final" ]; then fail "$final appeared during the run; refusing to overwrite it"; fi
 mv -T "$work" "$final" || fail "could not rename $work to $final"
 work=''
+complete=true
 log "step 6/6: retention: delete complete backups older than $RETENTION_DAYS days, always keep the newest $KEEP_MIN"
 
 now=$(date -u +%s)
@@ -300,12 +315,17 @@ while IFS= read -r backup <&3; do
   position=$((position + 1))
   if [ "$position" -gt "$KEEP_MIN" ] && [ "$(stat -c %Y "$backup")" -lt "$cutoff" ]; then
     log "retention: deleting $(basename "$backup")"
-    rm -rf "$backup"
+    # Renamed first (atomic), then deleted: a deletion cut short (TERM, SIGKILL) never leaves a
+    # half-deleted directory under a backup's name, which would still look complete.
+    gone="$BACKUP_ROOT/.deleting-$(basename "$backup")"
+    mv -T "$backup" "$gone" || fail "could not rename $backup to $gone for its deletion"
+    run_child rm -rf "$gone"
   fi
 done 3< "$scratch/backups"
-# Leftovers of runs killed before their trap ran (SIGKILL, node loss); a day is longer than
-# any run's deadline. Directories only: find does not follow symlinks.
-find "$BACKUP_ROOT" -mindepth 1 -maxdepth 1 -type d -name '.incomplete-*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+# Leftovers: deletions cut short (any age), and runs killed before their trap ran (SIGKILL, node
+# loss; a day is longer than any run's deadline). Directories only: find follows no symlinks.
+run_child find "$BACKUP_ROOT" -mindepth 1 -maxdepth 1 -type d -name '.deleting-*' -exec rm -rf {} + 2>/dev/null || true
+run_child find "$BACKUP_ROOT" -mindepth 1 -maxdepth 1 -type d -name '.incomplete-*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 
 log "backup complete: $name streams=$stream_count consumers=$consumer_count bytes=$bytes duration=$((finished - started))s"
 jq -c . "$final/backup.json"

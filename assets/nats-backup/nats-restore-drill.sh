@@ -283,7 +283,7 @@ until grep -q 'Server is ready' "$store/server.log" 2>/dev/null; do
     fail "the throwaway nats-server ($NATS_SERVER_BIN) stopped before it was ready"
   fi
   [ "$waited" -lt "$SERVER_START_SECONDS" ] || fail "the throwaway nats-server was not ready within ${SERVER_START_SECONDS}s"
-  sleep 1
+  run_to /dev/null '' sleep 1
   waited=$((waited + 1))
 done
 

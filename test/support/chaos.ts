@@ -132,7 +132,7 @@ export function runExperimentLive(synth: Synthesized, cluster: FakeCluster, env:
 
 /**
  * Starts the synthesized scenario script under busybox sh in real time (the fake `sleep` also
- * waits FAKE_SLEEP_REAL seconds), for signal tests: `stop(signal)` waits until `ready()` holds,
+ * waits FAKE_SLEEP_REAL seconds), for signal tests: `stop(signal)` waits until `ready(log)` holds,
  * sends the signal and resolves with the exit code, stdout and stderr.
  */
 export function startExperiment(synth: Synthesized, cluster: FakeCluster, env: Record<string, string> = {}, shell = 'busybox sh') {
@@ -156,10 +156,16 @@ export function startExperiment(synth: Synthesized, cluster: FakeCluster, env: R
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
-    async stop(signal: NodeJS.Signals, ready: () => boolean) {
-      const deadline = Date.now() + 20_000;
-      while (!ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      await new Promise((r) => setTimeout(r, 300));
+    /**
+     * Sends the signal once `ready` holds: a state of the cluster or a line of the log the script
+     * has written, never a time (a loaded machine runs the script slower).
+     */
+    async stop(signal: NodeJS.Signals, ready: (log: string) => boolean) {
+      const deadline = Date.now() + 60_000;
+      while (!ready(stderr)) {
+        if (Date.now() > deadline) throw new Error(`the script never got where the test stops it:\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
       child.kill(signal);
       const status = await exited;
       return { status, stdout, stderr, json: JSON.parse(stdout.trim().split('\n').pop()!) };

@@ -103,6 +103,8 @@ export interface FakeClusterOptions {
   /** The API's health URL; null: no such host. */
   readonly health?: FakeHealth | null;
   readonly nats?: FakeNats;
+  /** Transient refusals of the next evictions, one per request, before the budget is asked (disruption.js). */
+  readonly evictionAnswers?: Array<'too-many-requests' | 'conflict' | 'timeout'>;
   /** kubectl calls (by leading arguments) that fail like an unreachable API server, `times` times after `skip` successes. */
   readonly failures?: Array<{ readonly args: string[]; readonly skip?: number; readonly times?: number }>;
   /** Merge patches someone else applies to an object once the clock reaches `at`. */
@@ -207,6 +209,7 @@ export class FakeCluster {
         outages: (options.health?.outages ?? []).map(([from, to]) => [start + from, start + to]),
       },
       nats: { monitorPort: 8222, leader: '', electionDelay: 0, nextLeader: '', catchUpDelay: 0, electedAt: null, ...options.nats },
+      evictionAnswers: options.evictionAnswers ?? [],
       failures: (options.failures ?? []).map((f) => ({ args: f.args, skip: f.skip ?? 0, remaining: f.times ?? 1 })),
       edits: (options.edits ?? []).map((e) => ({ ...e, at: start + e.at, namespace: e.namespace ?? DEFAULT_NAMESPACE, done: false })),
       history: [],

@@ -156,7 +156,19 @@ function applyEdits() {
 if (require.main === module) {
   applyEdits();
   const tool = path.basename(process.argv[2]);
-  const args = process.argv.slice(3);
+  let args = process.argv.slice(3);
+  if (tool === 'kubectl') {
+    // The global --request-timeout (cli-runtime v0.28.13 genericclioptions/config_flags.go: a
+    // duration with its unit, or a whole number of seconds; 0 never times out) that the chaos
+    // scripts give every call is checked, kept in state.requestTimeouts (one per call, '' for
+    // none) and left out of the recorded arguments.
+    const flag = args.find((a) => a.startsWith('--request-timeout='));
+    if (flag && !/^(\d+|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/.test(flag.slice('--request-timeout='.length))) {
+      cluster.die(`error: invalid argument "${flag.slice('--request-timeout='.length)}" for "--request-timeout" flag: time: invalid duration`, 1);
+    }
+    state.requestTimeouts = [...(state.requestTimeouts ?? []), flag ? flag.slice('--request-timeout='.length) : ''];
+    args = args.filter((a) => a !== flag);
+  }
   fs.appendFileSync(process.env.CLUSTER_LOG, `${JSON.stringify([tool, ...args])}\n`);
   if (tool === 'kubectl') require('./kubectl-cli').run(cluster, args);
   else if (tool === 'curl') require('./curl-cli').run(cluster, args);

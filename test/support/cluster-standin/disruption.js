@@ -95,7 +95,31 @@ function budgetJson(cluster, pdb) {
 }
 
 /** POST .../pods/<name>/eviction: { status, body } as the API server answers. */
+/*
+ * Transient refusals, scripted in state.evictionAnswers and answered first, one per request:
+ * - 'too-many-requests': API Priority and Fairness rejects the request before it reaches the
+ *   handler: 429 with `Retry-After` and a plain-text body (apiserver v0.28.13
+ *   pkg/server/filters/priority-and-fairness.go), which client-go turns into a generic status
+ *   error (apimachinery pkg/api/errors NewGenericServerResponse): reason TooManyRequests,
+ *   `the server has received too many requests and has asked us to try again later`, no cause;
+ * - 'conflict': the budget's update conflicted on every retry (eviction.go retries 20 times,
+ *   client-go util/retry OnError returns the last error): 409 Conflict;
+ * - 'timeout': the same as eviction.go's NewTimeoutError branch words it: 504 Timeout.
+ * client-go does not retry either (rest/with_retry.go: a request whose body is an io.Reader, as
+ * `create --raw -f -` sends it, is never retried), so kubectl prints it and exits 1.
+ */
+const TRANSIENT = {
+  'too-many-requests': () => ({ status: 429, reason: 'TooManyRequests', message: 'the server has received too many requests and has asked us to try again later' }),
+  'conflict': (budget) => ({ status: 409, reason: 'Conflict', message: `Operation cannot be fulfilled on poddisruptionbudgets.policy "${budget}": the object has been modified; please apply your changes to the latest version and try again` }),
+  'timeout': (budget) => ({ status: 504, reason: 'Timeout', message: `Timeout: couldn't update PodDisruptionBudget "${budget}" due to conflicts` }),
+};
+
 function evict(cluster, namespace, name, eviction) {
+  const scripted = (cluster.state.evictionAnswers ?? []).shift();
+  if (scripted) {
+    const budget = (cluster.state.poddisruptionbudgets ?? []).find((b) => b.metadata.namespace === namespace)?.metadata.name ?? '';
+    return TRANSIENT[scripted](budget);
+  }
   if (eviction?.metadata?.name !== name) return { status: 400, reason: 'BadRequest', message: 'name in URL does not match name in Eviction object' };
   const pod = cluster.livePods().find((p) => p.namespace === namespace && p.name === name);
   if (!pod) return { status: 404, reason: 'NotFound', message: `pods "${name}" not found` };
