@@ -1,7 +1,8 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { ChaosTargetInfo } from './_chaos-plan';
-import { namespaceOf, serviceUrlOf } from './_service-url';
+import { namespaceOf } from './_namespace';
+import { serviceUrlOf } from './_service-url';
 import { selectorMatches } from './checks/_manifests';
 import { HardenedDeployment } from './hardened-deployment';
 
@@ -43,7 +44,7 @@ export function chaosTargetInfo(target: kplus.Deployment): ChaosTargetInfo {
 function budgetsSelecting(target: kplus.Deployment, namespace: string | undefined, podLabels: Record<string, string>) {
   return target.node.root.node.findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'PodDisruptionBudget')
-    .filter((pdb) => (pdb.metadata.namespace ?? Chart.of(pdb).namespace) === namespace)
+    .filter((pdb) => namespaceOf(pdb) === namespace)
     .map((pdb) => ({ name: pdb.name, spec: pdb.toJson().spec ?? {} }))
     .filter((pdb) => selectorMatches(pdb.spec.selector, podLabels))
     .map((pdb) => ({ name: pdb.name, minAvailable: pdb.spec.minAvailable, maxUnavailable: pdb.spec.maxUnavailable }));

@@ -158,15 +158,16 @@ export function configureNatsBoxPod(
 }
 
 /**
- * A NetworkPolicy for the job's pods: no ingress; egress to DNS and to the NATS pods on the
- * given ports only.
+ * A NetworkPolicy for the job's pods, in their namespace (it selects pods of its own namespace
+ * only): no ingress; egress to DNS and to the NATS pods on the given ports only.
  */
 export function natsEgressPolicy(
-  scope: Construct, id: string, name: string, labels: { [key: string]: string }, podSelector: { [key: string]: string },
-  settings: NatsBoxSettings, ports: number[],
+  scope: Construct, id: string,
+  metadata: { readonly name: string; readonly namespace: string | undefined; readonly labels: { [key: string]: string } },
+  podSelector: { [key: string]: string }, settings: NatsBoxSettings, ports: number[],
 ): kplus.k8s.KubeNetworkPolicy {
   return new kplus.k8s.KubeNetworkPolicy(scope, id, {
-    metadata: { name, labels },
+    metadata: { name: metadata.name, namespace: metadata.namespace, labels: metadata.labels },
     spec: {
       podSelector: { matchLabels: podSelector },
       policyTypes: ['Ingress', 'Egress'],

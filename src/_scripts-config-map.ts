@@ -7,7 +7,8 @@ export interface ScriptsMetadata {
   /** The name of the Job or CronJob that runs them: the ConfigMap's name starts with it. */
   readonly owner: string;
   readonly labels: { [key: string]: string };
-  readonly namespace?: string;
+  /** The owner's namespace (constructNamespace): required, so the scripts never land apart from the pods that run them. */
+  readonly namespace: string | undefined;
 }
 
 /**

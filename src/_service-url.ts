@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { namespaceOf } from './_namespace';
 import type { HardenedDeployment } from './hardened-deployment';
 
 /**
@@ -11,9 +11,4 @@ export function serviceUrlOf(deployment: HardenedDeployment): string | undefined
   const namespace = namespaceOf(deployment);
   const host = namespace ? `${service.name}.${namespace}.svc` : service.name;
   return `http://${host}:${service.port}`;
-}
-
-/** The namespace an object of a construct will land in, when the manifests say so. */
-export function namespaceOf(construct: { metadata: { namespace?: string } } & import('constructs').IConstruct): string | undefined {
-  return construct.metadata.namespace ?? Chart.of(construct).namespace;
 }

@@ -42,6 +42,8 @@ const LONGEST_OPERATOR_SUFFIX = '-initializer'.length;
 
 export interface SoakTestRunOptions {
   readonly name: string;
+  /** The SoakJob's namespace (constructNamespace): the TestRun reads the ConfigMap there, the policies select pods there. */
+  readonly namespace: string | undefined;
   readonly labels: Record<string, string>;
   readonly image: string;
   readonly starterImage: string;
@@ -100,7 +102,7 @@ export function soakTestRun(scope: Construct, o: SoakTestRunOptions): SoakTestRu
   const testRun = new ApiObject(scope, 'TestRun', {
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',
-    metadata: { name: o.name, labels: o.labels },
+    metadata: { name: o.name, namespace: o.namespace, labels: o.labels },
     spec: {
       parallelism: o.parallelism,
       script: { configMap: { name: o.configMapName, file: 'soak.js' } },
@@ -142,7 +144,7 @@ function operatorPolicies(scope: Construct, o: SoakTestRunOptions, starterLabels
   return [
     // Runner pods also carry the SoakJob's labels: its policy gives them egress to DNS and the target.
     new kplus.k8s.KubeNetworkPolicy(scope, 'RunnersNetworkPolicy', {
-      metadata: { name: `${o.name}-runners`, labels: o.labels },
+      metadata: { name: `${o.name}-runners`, namespace: o.namespace, labels: o.labels },
       spec: {
         podSelector: { matchLabels: runnerSelector(o.name) },
         policyTypes: ['Ingress'],
@@ -156,7 +158,7 @@ function operatorPolicies(scope: Construct, o: SoakTestRunOptions, starterLabels
       },
     }),
     new kplus.k8s.KubeNetworkPolicy(scope, 'StarterNetworkPolicy', {
-      metadata: { name: `${o.name}-starter`, labels: starterLabels },
+      metadata: { name: `${o.name}-starter`, namespace: o.namespace, labels: starterLabels },
       spec: {
         podSelector: { matchLabels: starter },
         policyTypes: ['Ingress', 'Egress'],

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalidProp } from './_errors';
 import { MANAGED_BY } from './_labels';
+import { describeNamespace, namespaceOf } from './_namespace';
 import { assertDnsSubdomain, assertMetadata, assertPercentOrAbsolute } from './_validate';
 import { podsOf } from './checks/_manifests';
 
@@ -27,9 +28,10 @@ export enum UnhealthyPodEvictionPolicy {
  */
 export interface ApiPdbOptions {
   /**
-   * Metadata of the PodDisruptionBudget.
+   * Metadata of the PodDisruptionBudget. The budget lives in the workload's namespace (a budget
+   * covers the pods of its own namespace only): a namespace here must be that one.
    *
-   * @default - named `<workload name>-pdb`, the name Polaris looks for
+   * @default - named `<workload name>-pdb`, the name Polaris looks for, in the workload's namespace
    */
   readonly metadata?: ApiObjectMetadata;
 
@@ -95,6 +97,12 @@ export class ApiPdb extends Construct {
     const replicas = replicasOf(workload);
     assertMetadata('metadata', props.metadata);
     assertDnsSubdomain('metadata.name', props.metadata?.name ?? `${workload.name}-pdb`);
+    // the workload's, not the chart's: the budget may sit in another chart (or in none with a namespace)
+    const namespace = namespaceOf(workload);
+    if (props.metadata?.namespace !== undefined && props.metadata.namespace !== namespace) {
+      throw invalidProp('metadata.namespace', `be left out or be the workload's namespace ${describeNamespace(namespace)}: `
+        + 'a budget covers the pods of its own namespace only', props.metadata.namespace);
+    }
     const budget = validateBudget(props, replicas);
     const evictionPolicy = props.unhealthyPodEvictionPolicy ?? UnhealthyPodEvictionPolicy.ALWAYS_ALLOW;
     if (!Object.values(UnhealthyPodEvictionPolicy).includes(evictionPolicy)) {
@@ -107,6 +115,7 @@ export class ApiPdb extends Construct {
       metadata: {
         name: `${workload.name}-pdb`,
         ...props.metadata,
+        namespace,
         labels: { ...recommendedLabelsOf(workload), ...props.metadata?.labels },
       },
       spec: {

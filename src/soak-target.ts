@@ -1,5 +1,6 @@
 import { invalidProp } from './_errors';
-import { namespaceOf, serviceUrlOf } from './_service-url';
+import { namespaceOf } from './_namespace';
+import { serviceUrlOf } from './_service-url';
 import { assertNoControlCharacters, isIpv4 } from './_validate';
 import { HardenedDeployment } from './hardened-deployment';
 import { SoakDestination } from './soak-destination';

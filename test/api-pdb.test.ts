@@ -49,9 +49,9 @@ describe('ApiPdb', () => {
     expect(budget.spec.unhealthyPodEvictionPolicy).toBe('IfHealthyBudget');
   });
 
-  test('a percentage minAvailable and a custom name', () => {
+  test('a percentage minAvailable and a custom name, in its workload\'s namespace', () => {
     const chart = newChart();
-    const api = new HardenedDeployment(chart, 'api', { image: IMAGE, replicas: 4 });
+    const api = new HardenedDeployment(chart, 'api', { image: IMAGE, replicas: 4, metadata: { namespace: 'shop' } });
     api.addDisruptionBudget({ minAvailable: kplus.PercentOrAbsolute.percent(50), metadata: { name: 'orders-budget', namespace: 'shop' } });
     const budget = onlyOfKind(synthValid(chart), 'PodDisruptionBudget');
     expect(budget.spec.minAvailable).toBe('50%');
