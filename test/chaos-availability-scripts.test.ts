@@ -315,7 +315,13 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       const s = synth();
       cluster = ordersCluster(s);
       const run = startExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
-      const result = await run.stop('SIGTERM', (log) => log.includes('evicted pod orders-api-7d9-a'));
+      // stopped at the first probe after the eviction (by then the run has recorded it): a log line, not a time
+      let probesAtEviction: number | undefined;
+      const result = await run.stop('SIGTERM', (log) => {
+        if (!log.includes('evicted pod orders-api-7d9-a')) return false;
+        probesAtEviction ??= probes().length;
+        return probes().length > probesAtEviction;
+      });
       expect(result.status).toBe(143);
       expect(result.json).toMatchObject({ verdict: 'ABORTED', evicted: ['orders-api-7d9-a'], cleanup: 'done' });
       expect(cluster.bindingExists('orders-drain')).toBe(false);

@@ -530,7 +530,7 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
       const [command, args] = shellArgv('busybox sh');
       const child = spawn(command, [...args, join(dir, 'network-block.sh')], {
         env: {
-          PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`,
+          PATH: CLUSTER_STANDIN,
           ...literalEnv(s.container),
           NAMESPACE: 'orders',
           POD_NAME: 'orders-network-block-x7k2p',

@@ -10,8 +10,9 @@ import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
 import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
+import { NATSCLI_STANDIN } from './support/nats-scripts';
 import { NatsServer } from './support/nats-server';
-import { ASSETS, NATSCLI_STANDIN, runScript } from './support/scripts';
+import { ASSETS, runScript } from './support/scripts';
 import { containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
 
 function synthBackup(props: NatsBackupCronJobProps = {}) {

@@ -2,10 +2,10 @@ import { spawnSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, relative } from 'path';
 import { AckPolicy } from 'nats';
 import { describeWith } from './support/binaries';
-import { BACKUP_SCRIPT, backupNameAt, fixedClock, RESTORE_SCRIPT, runBackupInItsOwnSecond, runNatsScript, RunOptions, writeExecutable } from './support/nats-scripts';
+import { BACKUP_SCRIPT, backupNameAt, fixedClock, NATSCLI_STANDIN, RESTORE_SCRIPT, runBackupInItsOwnSecond, runNatsScript, RunOptions, writeExecutable } from './support/nats-scripts';
 import { NatsServer } from './support/nats-server';
 import { SHELLS, clearLog, recordedCalls } from './support/scripts';
 
@@ -290,7 +290,16 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'backup scripts: retentio
     const result = runNatsScript(BACKUP_SCRIPT, env(), { shell });
     expect(result.status).toBe(0);
     const [name] = backupNames();
-    const modes = spawnSync('find', [join(root, name), '-printf', '%y %m %P\\n'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    // every entry as `<d|f> <octal mode> <relative path>`, read in Node (no GNU find -printf)
+    const modes: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        modes.push(`${entry.isDirectory() ? 'd' : 'f'} ${(lstatSync(path).mode % 0o1000).toString(8)} ${relative(join(root, name), path)}`);
+        if (entry.isDirectory()) walk(path);
+      }
+    };
+    walk(join(root, name));
     expect(modes.length).toBeGreaterThan(10);
     expect(modes.filter((m) => !/^(d 700|f 600) /.test(m))).toEqual([]);
     expect(modes).toContain('f 600 streams/ORDERS/data/stream.tar.s2');
@@ -351,7 +360,8 @@ describeWith(['nats-server', 'jq', 'busybox', 'unshare'], 'backup on a full clai
     const { PATH } = process.env;
     const result = spawnSync('unshare', ['--user', '--map-root-user', '--mount', join(wrapper, 'in-small-claim'), command, ...args, BACKUP_SCRIPT], {
       encoding: 'utf8',
-      env: { PATH: `${join(__dirname, 'support', 'natscli-standin')}:${PATH}`, HOME: work, NATS_URL: server.url, BACKUP_ROOT: claim, KEEP_MIN: '1', RETENTION_DAYS: '1' },
+      // the host's PATH behind the image's: the wrapper mounts the small claim with util-linux
+      env: { PATH: `${NATSCLI_STANDIN}:${PATH}`, HOME: work, NATS_URL: server.url, BACKUP_ROOT: claim, KEEP_MIN: '1', RETENTION_DAYS: '1' },
       timeout: 120_000,
     });
     expect(result.status).toBe(1);

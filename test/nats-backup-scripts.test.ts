@@ -5,9 +5,9 @@ import { join } from 'path';
 import { AckPolicy, StorageType, StringCodec } from 'nats';
 import { describeWith } from './support/binaries';
 import { AuthFixture, credsAuth, nkeyAuth, tlsAuth, tokenAuth, userPasswordAuth } from './support/nats-auth';
-import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, runBackupInItsOwnSecond, runNatsScript, RunOptions, startNatsScript, writeExecutable } from './support/nats-scripts';
+import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, runBackupInItsOwnSecond, runNatsScript, RunOptions, startNatsScript, writeExecutable, NATSCLI_STANDIN } from './support/nats-scripts';
 import { NatsServer, freePort, seedEveryKind } from './support/nats-server';
-import { ASSETS, NATSCLI_STANDIN, SHELLS, clearLog, recordedCalls } from './support/scripts';
+import { ASSETS, SHELLS, clearLog, recordedCalls } from './support/scripts';
 
 const NAME = /^\d{8}T\d{6}Z$/;
 const sc = StringCodec();
@@ -229,7 +229,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
       // natscli answers for a name that was listed a moment ago and is gone now: exit 1 (selectStream / selectConsumer)
       const wrappers = writeExecutable(join(work, 'bin'), 'nats', [
         `if [ "$1 $2 $3" = "stream info AUDIT" ]; then ${NATSCLI_STANDIN}/nats stream rm AUDIT -f; fi`,
-        'if [ "$1 $2 $3 $4" = "consumer info ORDERS gone" ]; then NATS_STANDIN_LOG= node -e "require(\'nats\').connect({servers: process.env.NATS_URL}).then(async (nc) => { await (await nc.jetstreamManager()).consumers.delete(\'ORDERS\', \'gone\'); await nc.close(); })"; fi',
+        `if [ "$1 $2 $3 $4" = "consumer info ORDERS gone" ]; then NATS_STANDIN_LOG= ${process.execPath} -e "require(\'nats\').connect({servers: process.env.NATS_URL}).then(async (nc) => { await (await nc.jetstreamManager()).consumers.delete(\'ORDERS\', \'gone\'); await nc.close(); })"; fi`,
         `exec ${NATSCLI_STANDIN}/nats "$@"`,
       ].join('\n'));
       const result = backup({}, { path: [wrappers], cwd: join(__dirname, '..') });

@@ -4,9 +4,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { AckPolicy, StorageType, StringCodec } from 'nats';
 import { describeWith } from './support/binaries';
-import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, fixedClock, runNatsScript, startNatsScript, writeExecutable } from './support/nats-scripts';
+import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, fixedClock, runNatsScript, startNatsScript, writeExecutable, NATSCLI_STANDIN } from './support/nats-scripts';
 import { NatsServer, freePort, seedEveryKind } from './support/nats-server';
-import { ASSETS, NATSCLI_STANDIN, SHELLS } from './support/scripts';
+import { ASSETS, shellArgv, SHELLS } from './support/scripts';
 
 const DRILL_SCRIPT = join(ASSETS, 'nats-backup', 'nats-restore-drill.sh');
 const NAME = /^\d{8}T\d{6}Z$/;
@@ -81,7 +81,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'restore drill against a 
       DRILL_DIR: drillDir,
       STORE_LIMIT_KIB: String(1024 * 1024),
       DRILL_PORT: String(await freePort()),
-      RESTORE_SHELL: shell,
+      RESTORE_SHELL: shellArgv(shell).flat().join(' '),
       ...extra,
     }, { shell, path });
     const lines = result.stdout.trim().split('\n');
@@ -443,7 +443,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox'], 'restore drill against a 
       DRILL_DIR: drillDir,
       STORE_LIMIT_KIB: String(1024 * 1024),
       DRILL_PORT: String(port),
-      RESTORE_SHELL: shell,
+      RESTORE_SHELL: shellArgv(shell).flat().join(' '),
     }, { shell, path: [wrappers] });
     const started = Date.now();
     while (!readdirSync(work).includes('restoring') && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));

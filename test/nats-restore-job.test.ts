@@ -8,8 +8,9 @@ import { contentHash } from '../src/_scripts-config-map';
 import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
+import { NATSCLI_STANDIN } from './support/nats-scripts';
 import { NatsServer } from './support/nats-server';
-import { ASSETS, NATSCLI_STANDIN, runScript } from './support/scripts';
+import { ASSETS, runScript } from './support/scripts';
 import { containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
 
 function synthRestore(props: Partial<NatsRestoreJobProps> = {}) {

@@ -5,8 +5,9 @@ import { join } from 'path';
 import { AckPolicy, StorageType } from 'nats';
 import { describeWith } from './support/binaries';
 import { AuthFixture, credsAuth, nkeyAuth, tlsAuth, tokenAuth, userPasswordAuth } from './support/nats-auth';
+import { NATSCLI_STANDIN } from './support/nats-scripts';
 import { NatsServer } from './support/nats-server';
-import { NATSCLI_STANDIN } from './support/scripts';
+
 
 // The natscli stand-in is only as good as its fidelity: these tests pin the natscli v0.4.0
 // behaviours the scripts depend on (each cited in the stand-in's source), against a real

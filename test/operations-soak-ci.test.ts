@@ -58,7 +58,7 @@ describeWith(['dash', 'busybox', 'shellcheck'], 'SOAK-BASELINE.md: the CI step',
 
   const run = (shell: string, states: string, exit: string) => {
     const fake = mkdtempSync(join(dir, 'run-'));
-    const result = runScript(shell, join(dir, 'step.sh'), { FAKE_DIR: fake, FAKE_STATES: states, FAKE_EXIT: exit }, [bin]);
+    const result = runScript(shell, join(dir, 'step.sh'), { FAKE_DIR: fake, FAKE_STATES: states, FAKE_EXIT: exit }, [bin, process.env.PATH!]); // a CI runner's step, not an image
     return { ...result, calls: readFileSync(join(fake, 'calls'), 'utf8').trim().split('\n') };
   };
 

@@ -6,6 +6,7 @@ import { describeWith } from './support/binaries';
 import { API_SELECTOR, apiPods, apiWorkload, CHART_NATS_LABELS, clusterFor, Synthesized, synthExperiment } from './support/chaos';
 import { newChart } from './support/charts';
 import { CLUSTER_STANDIN, FakeCluster, FakeClusterOptions } from './support/fake-cluster';
+import { k6ImagePath } from './support/images';
 import { onlyOfKind, synthValid } from './support/manifests';
 import { Pid1Run } from './support/pid1';
 import { SHELLS } from './support/scripts';
@@ -112,7 +113,7 @@ describeWith(['jq', 'dash', 'busybox', 'unshare'], 'chaos Jobs as PID 1, stopped
       const dir = join(cluster.dir, 'opt-chaos');
       materializeConfigMap(onlyOfKind(s.objects, 'ConfigMap'), dir);
       const run = Pid1Run.start(shell, join(dir, `${s.container.name}.sh`), {
-        PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`,
+        PATH: CLUSTER_STANDIN,
         ...literalEnv(s.container),
         NAMESPACE: s.namespace,
         POD_NAME: `${s.job.metadata.name}-x7k2p`,
@@ -140,7 +141,6 @@ describeWith(['jq', 'dash', 'busybox', 'unshare'], 'chaos Jobs as PID 1, stopped
 });
 
 describeWith(['dash', 'busybox', 'unshare'], 'the soak Job as PID 1, stopped by the kubelet mid-run', () => {
-  const K6_STANDIN = join(__dirname, 'support', 'k6-standin');
   let work: string;
   beforeEach(() => {
     work = mkdtempSync(join(tmpdir(), 'pid1-soak-'));
@@ -167,7 +167,7 @@ describeWith(['dash', 'busybox', 'unshare'], 'the soak Job as PID 1, stopped by 
     const log = join(work, 'k6.log');
     const run = Pid1Run.start(shell, join(dir, container.command[1].split('/').pop()), {
       ...literalEnv(container),
-      PATH: `${K6_STANDIN}:${process.env.PATH}`,
+      PATH: k6ImagePath(),
       SCRIPT: join(dir, 'soak.js'),
       OUTPUT_DIR: work,
       K6_STANDIN_SECONDS: HOUR,

@@ -7,10 +7,10 @@ import { NatsBackupCronJob, NatsRestoreDrill, NatsRestoreJob } from '../src';
 import { describeWith } from './support/binaries';
 import { newChart } from './support/charts';
 import { ofKind, synthValid } from './support/manifests';
-import { BACKUP_SCRIPT, runNatsScript, writeExecutable } from './support/nats-scripts';
+import { BACKUP_SCRIPT, runNatsScript, writeExecutable, NATSCLI_STANDIN } from './support/nats-scripts';
 import { freePort, NatsServer } from './support/nats-server';
 import { Pid1Run } from './support/pid1';
-import { NATSCLI_STANDIN, SHELLS } from './support/scripts';
+import { shellArgv, SHELLS } from './support/scripts';
 import { literalEnv, materializeConfigMap } from './support/synthesized';
 
 // Every NATS Job's command as a pod runs it: PID 1 of its own PID namespace, stopped the way the
@@ -76,7 +76,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'unshare'], 'NATS Jobs as 
     const script = join(dir, container.command[1].split('/').pop());
     return Pid1Run.start(shell, script, {
       ...literalEnv(container),
-      PATH: [...path, NATSCLI_STANDIN, process.env.PATH].join(':'),
+      PATH: [...path, NATSCLI_STANDIN].join(':'),
       HOME: work,
       NATS_CONTEXT_DIR: work,
       BACKUP_ROOT: root,
@@ -95,7 +95,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'unshare'], 'NATS Jobs as 
   describe.each(SHELLS)('under %s', (shell) => {
     test.each([
       ['the snapshot', 'nats', '[ "$1 $2" = "stream backup" ]', `${NATSCLI_STANDIN}/nats`],
-      ['the checksums', 'sha256sum', 'true', spawnSync('sh', ['-c', 'command -v sha256sum'], { encoding: 'utf8' }).stdout.trim()],
+      ['the checksums', 'sha256sum', 'true', 'busybox sha256sum'],
     ])('backup stopped during %s: ends at once with exit 143, its partial directory removed, nothing under a final name', async (_phase, tool, condition, real) => {
       const run = startJob(jobs.backup, shell, {}, [holdingWrapper(tool, condition, real)]);
       await run.waitFor(() => existsSync(marker), `${tool} started`);
@@ -114,8 +114,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'unshare'], 'NATS Jobs as 
       const [expired] = readdirSync(root);
       spawnSync('touch', ['-d', '@1000000000', join(root, expired)]);
       await new Promise((r) => setTimeout(r, 1100));
-      const realRm = spawnSync('sh', ['-c', 'command -v rm'], { encoding: 'utf8' }).stdout.trim();
-      const run = startJob(jobs.backup, shell, { KEEP_MIN: '1' }, [holdingWrapper('rm', 'case "$*" in *.deleting-*) true ;; *) false ;; esac', realRm)]);
+      const run = startJob(jobs.backup, shell, { KEEP_MIN: '1' }, [holdingWrapper('rm', 'case "$*" in *.deleting-*) true ;; *) false ;; esac', 'busybox rm')]);
       await run.waitFor(() => existsSync(marker), 'retention deleting');
       const result = await run.kubeletStop(grace(jobs.backup));
       expect(result.killed).toBe(false);
@@ -147,9 +146,8 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'unshare'], 'NATS Jobs as 
 
     test('restore stopped while it verifies the checksums: ends at once, before any change to the server', async () => {
       expect(runNatsScript(BACKUP_SCRIPT, { NATS_URL: server.url, BACKUP_ROOT: root, MONITOR_CAPTURE: 'off' }).status).toBe(0);
-      const realSum = spawnSync('sh', ['-c', 'command -v sha256sum'], { encoding: 'utf8' }).stdout.trim();
       const calls = join(work, 'calls.log');
-      const run = startJob(jobs.restore, shell, { NATS_STANDIN_LOG: calls }, [holdingWrapper('sha256sum', '[ "$1" = "-c" ]', realSum)]);
+      const run = startJob(jobs.restore, shell, { NATS_STANDIN_LOG: calls }, [holdingWrapper('sha256sum', '[ "$1" = "-c" ]', 'busybox sha256sum')]);
       await run.waitFor(() => existsSync(marker), 'sha256sum -c started');
       const result = await run.kubeletStop(grace(jobs.restore));
       expect(result.killed).toBe(false);
@@ -167,7 +165,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'unshare'], 'NATS Jobs as 
         DRILL_DIR: drillDir,
         DRILL_PORT: String(port),
         NATS_SERVER_BIN: spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim(),
-        RESTORE_SHELL: shell,
+        RESTORE_SHELL: shellArgv(shell).flat().join(' '),
       }, [holdingWrapper('nats', '[ "$1 $2" = "stream restore" ]', `${NATSCLI_STANDIN}/nats`)]);
       await run.waitFor(() => existsSync(marker), 'the drill\'s restore started');
       const result = await run.kubeletStop(grace(jobs.drill));
@@ -189,7 +187,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'unshare'], 'NATS Jobs as 
       'nats stream backup ORDERS /tmp/x --consumers --no-progress',
     ].join('\n'));
     const run = Pid1Run.start('busybox sh', join(naive, 'backup.sh'), {
-      PATH: [holdingWrapper('nats', '[ "$1 $2" = "stream backup" ]', `${NATSCLI_STANDIN}/nats`), process.env.PATH].join(':'),
+      PATH: [holdingWrapper('nats', '[ "$1 $2" = "stream backup" ]', `${NATSCLI_STANDIN}/nats`), NATSCLI_STANDIN].join(':'),
     });
     await run.waitFor(() => existsSync(marker), 'nats started');
     const result = await run.kubeletStop(2);

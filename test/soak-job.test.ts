@@ -8,6 +8,7 @@ import { HardenedDeployment, HttpMethod, SoakDestination, SoakJob, SoakJobProps,
 import { describeWith } from './support/binaries';
 import { newChart, toYaml } from './support/charts';
 import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
+import { k6ImagePath } from './support/images';
 import { loadK6Script } from './support/k6-script-runtime';
 import { typeCheckK6Script } from './support/k6-typecheck';
 import { onlyOfKind, synthValid } from './support/manifests';
@@ -485,7 +486,6 @@ describe('SoakJob refuses', () => {
 
 describeWith(['shellcheck', 'dash', 'busybox'], 'run-soak.sh', () => {
   const RUNNER = join(ASSETS, 'k6', 'run-soak.sh');
-  const K6_STANDIN = join(__dirname, 'support', 'k6-standin');
   let output: string;
   beforeEach(() => {
     output = mkdtempSync(join(tmpdir(), 'soak-output-'));
@@ -511,7 +511,7 @@ describeWith(['shellcheck', 'dash', 'busybox'], 'run-soak.sh', () => {
       const log = join(output, 'k6.log');
       const result = runScript(shell, RUNNER, {
         SCRIPT: '/scripts/soak.js', OUTPUT_DIR: output, K6_STANDIN_EXIT: exit, K6_STANDIN_VERDICT: verdict, K6_STANDIN_LOG: log,
-      }, [K6_STANDIN]);
+      }, [k6ImagePath()]);
       expect(result.status).toBe(expected);
       expect(result.stderr).toContain(message);
       expect(readFileSync(log, 'utf8').trim().split('\n').pop()).toBe('run --no-color /scripts/soak.js');

@@ -112,7 +112,7 @@ export function runExperimentLive(synth: Synthesized, cluster: FakeCluster, env:
   const [command, args] = shellArgv(shell);
   const child = spawn(command, [...args, join(dir, `${synth.container.name}.sh`)], {
     env: {
-      PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`,
+      PATH: CLUSTER_STANDIN,
       ...literalEnv(synth.container),
       NAMESPACE: synth.namespace,
       POD_NAME: `${synth.job.metadata.name}-x7k2p`,
@@ -141,7 +141,7 @@ export function startExperiment(synth: Synthesized, cluster: FakeCluster, env: R
   const [command, args] = shellArgv(shell);
   const child = spawn(command, [...args, join(dir, `${synth.container.name}.sh`)], {
     env: {
-      PATH: `${CLUSTER_STANDIN}:${process.env.PATH}`,
+      PATH: CLUSTER_STANDIN,
       ...literalEnv(synth.container),
       NAMESPACE: synth.namespace,
       POD_NAME: `${synth.job.metadata.name}-x7k2p`,

@@ -1,9 +1,21 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { imagePath } from './images';
 import { recordedCalls } from './scripts';
 
-export const CLUSTER_STANDIN = join(__dirname, 'cluster-standin');
+const STANDIN_DIR = join(__dirname, 'cluster-standin');
+
+/**
+ * The PATH of the alpine/k8s image the chaos scripts run in (busybox, bash, curl, jq), with the
+ * cluster stand-in as kubectl and curl, and the fake clock's date and sleep.
+ */
+export const CLUSTER_STANDIN = imagePath('alpine-k8s', {
+  kubectl: [join(STANDIN_DIR, 'cluster.js'), 'kubectl'],
+  curl: [join(STANDIN_DIR, 'cluster.js'), 'curl'],
+  date: join(STANDIN_DIR, 'date'),
+  sleep: join(STANDIN_DIR, 'sleep'),
+});
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { withStateLock } = require('./cluster-standin/lock') as { withStateLock: (file: string) => () => void };
 

@@ -1,17 +1,25 @@
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { ASSETS, NATSCLI_STANDIN, ScriptResult, shellArgv } from './scripts';
+import { imagePath } from './images';
+import { ASSETS, NATSCLI_STANDIN_SOURCE, ScriptResult, shellArgv } from './scripts';
 
 export const BACKUP_SCRIPT = join(ASSETS, 'nats-backup', 'nats-backup.sh');
 export const RESTORE_SCRIPT = join(ASSETS, 'nats-backup', 'nats-restore.sh');
 export const LIB_SCRIPT = join(ASSETS, 'nats-backup', 'nats-backup-lib.sh');
 
+/**
+ * The PATH of the nats-box image the NATS scripts run in (busybox, curl, jq), with the natscli
+ * stand-in as `nats`: `${NATSCLI_STANDIN}/nats` is natscli for wrappers, and the directory is the
+ * scripts' whole PATH.
+ */
+export const NATSCLI_STANDIN = imagePath('nats-box', { nats: NATSCLI_STANDIN_SOURCE });
+
 /** How to run one of the backup scripts: shell, environment, working directory, extra PATH entries. */
 export interface RunOptions {
   readonly shell?: string;
   readonly cwd?: string;
-  /** Directories put in front of the natscli stand-in on PATH (wrappers, the fixed clock). */
+  /** Directories put in front of the image's PATH (wrappers, the fixed clock). */
   readonly path?: string[];
 }
 
@@ -22,7 +30,7 @@ function spawnArgs(script: string, env: Record<string, string>, options: RunOpti
     args: [...args, script],
     spawnOptions: {
       cwd: options.cwd,
-      env: { PATH: [...(options.path ?? []), NATSCLI_STANDIN, process.env.PATH].join(':'), HOME: process.env.HOME ?? '/tmp', ...env },
+      env: { PATH: [...(options.path ?? []), NATSCLI_STANDIN].join(':'), HOME: process.env.HOME ?? '/tmp', ...env },
     },
   };
 }
@@ -88,12 +96,11 @@ export function writeExecutable(dir: string, name: string, body: string): string
 
 /**
  * STAND-IN for date(1): the scripts' clock stopped at $FIXED_NOW (epoch seconds), so retention
- * boundaries can be tested to the second. It forwards to the real GNU date with `-d @FIXED_NOW`;
- * the scripts only call `date -u +<format>`, which that supports unchanged.
+ * boundaries can be tested to the second. It forwards to the image's busybox date with
+ * `-d @FIXED_NOW`; the scripts only call `date -u +<format>`, which that supports unchanged.
  */
 export function fixedClock(dir: string): string {
-  const real = spawnSync('sh', ['-c', 'command -v date'], { encoding: 'utf8' }).stdout.trim();
-  return writeExecutable(dir, 'date', `exec ${real} -d "@\${FIXED_NOW:?}" "$@"`);
+  return writeExecutable(dir, 'date', 'exec busybox date -d "@${FIXED_NOW:?}" "$@"');
 }
 
 /** `<UTC time>` as the backup scripts name a backup (20261127T020000Z). */

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { requireBinary } from './binaries';
 import { shellArgv } from './scripts';
@@ -25,8 +25,10 @@ export class Pid1Run {
   public static start(shell: string, script: string, env: Record<string, string>, cwd?: string): Pid1Run {
     requireBinary('unshare');
     const [command, args] = shellArgv(shell);
+    // util-linux's, by path: the script's PATH is an image's, whose busybox unshare lacks --kill-child
+    const unshare = spawnSync('sh', ['-c', 'command -v unshare'], { encoding: 'utf8' }).stdout.trim();
     // --kill-child: if the test dies, the namespace goes with it
-    const proc = spawn('unshare', ['--user', '--map-root-user', '--pid', '--fork', '--kill-child', command, ...args, script], {
+    const proc = spawn(unshare, ['--user', '--map-root-user', '--pid', '--fork', '--kill-child', command, ...args, script], {
       env, cwd, stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new Pid1Run(proc);

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
 export const ASSETS = join(__dirname, '..', '..', 'assets');
-export const NATSCLI_STANDIN = join(__dirname, 'natscli-standin');
+/** The natscli stand-in itself (a node script); scripts reach it as `nats` on the nats-box PATH (nats-scripts.ts NATSCLI_STANDIN). */
+export const NATSCLI_STANDIN_SOURCE = join(__dirname, 'natscli-standin', 'nats');
 
 export interface ScriptResult {
   readonly status: number | null;
@@ -18,20 +19,28 @@ export interface ScriptResult {
  */
 export const SHELLS = ['bash', 'dash', 'busybox sh'];
 
-/** The executable and leading arguments of a shell named as in SHELLS (`busybox sh` is two words). */
+const shellPaths = new Map<string, string>();
+
+/**
+ * The executable (by absolute path: the scripts' PATH is an image's, which may lack the shell) and
+ * leading arguments of a shell named as in SHELLS (`busybox sh` is two words).
+ */
 export function shellArgv(shell: string): [string, string[]] {
   const [command, ...args] = shell.split(' ');
-  return [command, args];
+  if (!shellPaths.has(command)) {
+    shellPaths.set(command, spawnSync('sh', ['-c', 'command -v "$1"', 'sh', command], { encoding: 'utf8' }).stdout.trim() || command);
+  }
+  return [shellPaths.get(command)!, args];
 }
 
 /**
- * Runs a shipped script under a shell with a controlled environment. `PATH` starts with
- * `pathPrefix` (stand-ins) and keeps the system tools.
+ * Runs a shipped script under a shell with a controlled environment and exactly `path` as PATH:
+ * the image's (images.ts imagePath), with any wrappers in front.
  */
-export function runScript(shell: string, script: string, env: Record<string, string>, pathPrefix: string[] = []): ScriptResult {
+export function runScript(shell: string, script: string, env: Record<string, string>, path: string[]): ScriptResult {
   const [command, args] = shellArgv(shell);
   const result = spawnSync(command, [...args, script], {
-    env: { PATH: [...pathPrefix, process.env.PATH].join(':'), HOME: process.env.HOME ?? '/tmp', ...env },
+    env: { PATH: path.join(':'), HOME: process.env.HOME ?? '/tmp', ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });
