@@ -6,7 +6,7 @@ import {
 } from './support/chaos';
 import { FakeCluster, FakeClusterOptions } from './support/fake-cluster';
 import { onlyOfKind } from './support/manifests';
-import { SHELLS } from './support/scripts';
+import { SHELLS, PRODUCTION_SHELL } from './support/scripts';
 import { literalEnv } from './support/synthesized';
 
 // rollout, drain and observability-block against the scripted cluster (test/support/cluster-standin):
@@ -99,7 +99,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectExactAccess(s);
     });
 
-    test.each(SHELLS)('a probe that fails during the rollout: FAIL, exit 1, with the first failure, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('a probe that fails during the rollout: FAIL, exit 1, with the first failure, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { rollout: { podReadyAfter: 4 }, health: { outages: [[10, 11]] } });
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
@@ -115,7 +115,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test.each(SHELLS)('new pods that never become ready: the progress deadline passes, FAIL, exit 1, the old pods still serving, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('new pods that never become ready: the progress deadline passes, FAIL, exit 1, the old pods still serving, under %s', (shell) => {
       const s = synth();
       // the Deployment as it runs, with a 20 s progress deadline: the script reads it from there
       cluster = ordersCluster(s, { deployments: [apiAsRunning(s, { progressDeadlineSeconds: 20 })], rollout: { podReadyAfter: null } });
@@ -133,7 +133,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test.each(SHELLS)('not complete within the timeout: FAIL, exit 2, saying what it waited for, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('not complete within the timeout: FAIL, exit 2, saying what it waited for, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { rollout: { podReadyAfter: 4 } });
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', TIMEOUT_SECONDS: '9' }, shell);
@@ -142,7 +142,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expect(result.json).toMatchObject({ verdict: 'FAIL', reason: 'the rollout was not complete within 9s (1 old replicas are pending termination)' });
     });
 
-    test.each(SHELLS)('an unready pod before the restart: NOT_RUN, exit 3, nothing restarted, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('an unready pod before the restart: NOT_RUN, exit 3, nothing restarted, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { pods: [apiPods()[0], { ...apiPods()[1], ready: false }] });
       const result = runExperiment(s, cluster, {}, shell);
@@ -155,7 +155,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test.each(SHELLS)('a paused Deployment: NOT_RUN, exit 3, nothing restarted, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('a paused Deployment: NOT_RUN, exit 3, nothing restarted, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { deployments: [apiAsRunning(s, { paused: true })] });
       const result = runExperiment(s, cluster, {}, shell);
@@ -223,7 +223,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectExactAccess(s);
     });
 
-    test.each(SHELLS)('the budget refuses until the timeout (the replacement never becomes ready): FAIL, exit 2, the budget held, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('the budget refuses until the timeout (the replacement never becomes ready): FAIL, exit 2, the budget held, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { replacementDelay: null });
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', TIMEOUT_SECONDS: '20' }, shell);
@@ -244,7 +244,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
     // 5 s: a refused again (409: the budget's update conflicted); 10 s: a evicted; 12 s: b refused
     // by the budget (a's replacement not ready until 16 s); 17 s: b refused again (504); 22 s: b
     // evicted; its replacement ready at 28 s.
-    test.each(SHELLS)('transient refusals of the API server (429 without a budget cause, 409, 504) are retried like a budget refusal and counted apart: PASS, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('transient refusals of the API server (429 without a budget cause, 409, 504) are retried like a budget refusal and counted apart: PASS, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { evictionAnswers: ['too-many-requests', 'conflict'] });
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
@@ -257,7 +257,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectExactAccess(s);
     });
 
-    test.each(SHELLS)('an API server that keeps timing out the eviction (504) until the timeout: FAIL, exit 2, naming the transient refusals, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('an API server that keeps timing out the eviction (504) until the timeout: FAIL, exit 2, naming the transient refusals, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { evictionAnswers: Array(10).fill('timeout') });
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', TIMEOUT_SECONDS: '12' }, shell);
@@ -273,7 +273,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test.each(SHELLS)('a pod lost to something else mid-drain (a node failure): ready pods below the budget and probes failing: FAIL, exit 1, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('a pod lost to something else mid-drain (a node failure): ready pods below the budget and probes failing: FAIL, exit 1, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { edits: [{ at: 1, resource: 'pods', name: 'orders-api-7d9-b', patch: null }] });
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
@@ -282,7 +282,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expect(result.json).toMatchObject({ verdict: 'FAIL', minReadyPods: 0 });
     });
 
-    test.each(SHELLS)('an unready pod before the drain: NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('an unready pod before the drain: NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { pods: [apiPods()[0], { ...apiPods()[1], ready: false }] });
       const result = runExperiment(s, cluster, {}, shell);
@@ -292,7 +292,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test.each(SHELLS)('a budget in the cluster that does not select the pods: NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('a budget in the cluster that does not select the pods: NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
       const s = synth();
       const elsewhere = { ...s.apiBudget, metadata: { ...s.apiBudget.metadata, namespace: 'orders' }, spec: { ...s.apiBudget.spec, selector: { matchLabels: { app: 'other' } } } };
       cluster = ordersCluster(s, { budgets: [elsewhere] });
@@ -302,7 +302,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expect(verbCalls('create')).toEqual([]);
     });
 
-    test.each(SHELLS)('a budget that allows no disruption now (edited in the cluster): NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('a budget that allows no disruption now (edited in the cluster): NOT_RUN, exit 3, nothing evicted, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { budgets: [{ ...s.apiBudget, metadata: { ...s.apiBudget.metadata, namespace: 'orders' }, spec: { ...s.apiBudget.spec, minAvailable: 2 } }] });
       const result = runExperiment(s, cluster, {}, shell);
@@ -368,7 +368,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectExactAccess(s);
     });
 
-    test.each(SHELLS)('a service that cannot answer without its collector: FAIL, exit 1, the policy restored; probed several times a second, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('a service that cannot answer without its collector: FAIL, exit 1, the policy restored; probed several times a second, under %s', (shell) => {
       const s = synth();
       cluster = blockCluster(s, { health: { dependsOnEgress: OTLP_EGRESS_JSON } });
       const result = runExperiment(s, cluster, { HOLD_SECONDS: '5' }, shell);
@@ -384,7 +384,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expectAccessEnded(s);
     });
 
-    test.each(SHELLS)('a policy that does not allow the collector: NOT_RUN, exit 3, nothing patched, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('a policy that does not allow the collector: NOT_RUN, exit 3, nothing patched, under %s', (shell) => {
       const s = synth();
       const without = { ...s.apiPolicy, spec: { ...s.apiPolicy.spec, egress: s.apiPolicy.spec.egress.slice(0, 1) } };
       cluster = blockCluster(s, { networkPolicies: [without] });
@@ -409,7 +409,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       expect(kubectl()).toEqual([['delete', 'rolebinding', 'orders-observability-block', '-n', 'orders', '--wait=false', '--ignore-not-found']]);
     });
 
-    test.each(SHELLS)('an unhealthy target: NOT_RUN, exit 3, nothing patched, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('an unhealthy target: NOT_RUN, exit 3, nothing patched, under %s', (shell) => {
       const s = synth();
       cluster = blockCluster(s, { health: { up: false } });
       const result = runExperiment(s, cluster, HOLD, shell);
