@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -5,6 +6,8 @@ import { StringCodec } from 'nats';
 import { describeWith } from './support/binaries';
 import { NATS_SERVER_VERSIONS, NatsCluster, seedCluster } from './support/nats-cluster';
 import { BACKUP_SCRIPT, RESTORE_SCRIPT, runNatsScript } from './support/nats-scripts';
+import { freePort } from './support/nats-server';
+import { ASSETS, shellArgv } from './support/scripts';
 
 // A real three-node JetStream cluster (test/support/nats-cluster.ts) behind the natscli
 // stand-in, with Debian's nats-server 2.9 and 2.10: what the backup sees when every node is up
@@ -47,6 +50,20 @@ describeWith(['nats-server', 'nats-server-2.10', 'jq'], 'backup and restore agai
       expect(JSON.parse(readFileSync(join(root, name, 'server', 'stream-names.json'), 'utf8'))).toEqual(['AUDIT', 'KV_config', 'ORDERS']);
       expect(JSON.parse(readFileSync(join(root, name, 'streams.json'), 'utf8'))).toEqual(['AUDIT', 'KV_config', 'ORDERS']);
       expect(JSON.parse(result.stdout)).toMatchObject({ streams: 3, consumers: 1, kvBuckets: ['config'] });
+
+      // the restore drill proves the cluster's backup in its throwaway single server (one replica each)
+      const drillDir = join(work, 'drill');
+      mkdirSync(drillDir);
+      const drill = runNatsScript(join(ASSETS, 'nats-backup', 'nats-restore-drill.sh'), {
+        BACKUP_ROOT: root,
+        MAX_BACKUP_AGE_SECONDS: '86400',
+        NATS_SERVER_BIN: spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).stdout.trim(),
+        DRILL_DIR: drillDir,
+        STORE_LIMIT_KIB: String(256 * 1024),
+        DRILL_PORT: String(await freePort()),
+        RESTORE_SHELL: shellArgv('busybox sh').flat().join(' '),
+      }, { shell: 'busybox sh' });
+      expect(JSON.parse(drill.stdout)).toMatchObject({ drill: 'passed', backup: name, streams: 3, messages: 32, consumers: 1, kvBuckets: 1, kvKeys: 2, failures: [] });
 
       other = await NatsCluster.start({ binary });
       const restored = runNatsScript(RESTORE_SCRIPT, { NATS_URL: other.url, BACKUP_ROOT: root });
