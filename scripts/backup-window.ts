@@ -17,8 +17,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { NatsCluster, publishIncompressible } from '../test/support/nats-cluster';
-import { BACKUP_SCRIPT, RESTORE_SCRIPT, runNatsScript, writeExecutable } from '../test/support/nats-scripts';
-import { NATSCLI_STANDIN } from '../test/support/scripts';
+import { BACKUP_SCRIPT, NATSCLI_STANDIN, RESTORE_SCRIPT, runNatsScript, writeExecutable } from '../test/support/nats-scripts';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,13 +26,17 @@ function arg(name: string, fallback: string): string {
 
 interface Call { readonly args: string[]; readonly ms: number }
 
-/** A `nats` in front of the stand-in that appends `<ms> <args>` for every call to $log. */
+/**
+ * A `nats` in front of the stand-in that appends `<ms> <args>` for every call to $log (the host's
+ * GNU date for the nanoseconds: busybox's has no %N; this is the bench's own clock, not the script's).
+ */
 function timingWrapper(dir: string, log: string): string {
+  const date = spawnSync('sh', ['-c', 'command -v date'], { encoding: 'utf8' }).stdout.trim();
   return writeExecutable(dir, 'nats', [
-    'start=$(date +%s%N)',
+    `start=$(${date} +%s%N)`,
     'status=0',
     `${NATSCLI_STANDIN}/nats "$@" || status=$?`,
-    `printf '%s %s\\n' "$((($(date +%s%N) - start) / 1000000))" "$*" >> ${log}`,
+    `printf '%s %s\\n' "$((($(${date} +%s%N) - start) / 1000000))" "$*" >> ${log}`,
     'exit "$status"',
   ].join('\n'));
 }

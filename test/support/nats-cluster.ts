@@ -119,22 +119,6 @@ export class NatsCluster {
     return cluster;
   }
 
-  /**
-   * The meta group's size once every server has routes to the others: the leader's
-   * `meta_cluster.cluster_size` after all nodes report the same leader and the leader counts
-   * every other server as a replica, or after 15 s, the size it settled on.
-   */
-  private async metaGroupSize(): Promise<number> {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const leader = await this.metaLeader();
-      const meta = leader ? await this.monitor(leader, '/jsz').then((j) => j?.meta_cluster, () => undefined) : undefined;
-      const size = meta?.cluster_size ?? 0;
-      if ((size === this.nodes.length && (meta?.replicas ?? []).length === this.nodes.length - 1) || Date.now() > deadline) return size;
-      await sleep(200);
-    }
-  }
-
   private readonly procs = new Map<string, ChildProcess>();
   private readonly logs = new Map<string, string>();
 
@@ -307,6 +291,22 @@ export class NatsCluster {
     await Promise.all(this.nodes.map((n) => this.stopNode(n.name)));
     rmSync(this.dir, { recursive: true, force: true });
   }
+
+  /**
+   * The meta group's size once every server has routes to the others: the leader's
+   * `meta_cluster.cluster_size` after all nodes report the same leader and the leader counts
+   * every other server as a replica, or after 15 s, the size it settled on.
+   */
+  private async metaGroupSize(): Promise<number> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const leader = await this.metaLeader();
+      const meta = leader ? await this.monitor(leader, '/jsz').then((j) => j?.meta_cluster, () => undefined) : undefined;
+      const size = meta?.cluster_size ?? 0;
+      if ((size === this.nodes.length && (meta?.replicas ?? []).length === this.nodes.length - 1) || Date.now() > deadline) return size;
+      await sleep(200);
+    }
+  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -366,4 +366,5 @@ export async function freezeWhenSnapshotFlows(root: string, stream: string, free
     if (Date.now() > deadline) throw new Error(`the snapshot of ${stream} never started`);
     await new Promise((r) => setTimeout(r, 5));
   }
+
 }
