@@ -34,6 +34,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@stryker-mutator/jest-runner@9.6.1',
     // property-based tests: random props for every construct (test/property)
     'fast-check@^4.10.0',
+    // the base of test/support/slow-suites-first.js, at jest's own version
+    '@jest/test-sequencer@^30.5.2',
   ],
 
   // The jsii targets: Construct Hub shows these languages; `bindings` generates their code offline.
@@ -66,6 +68,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       // while the slow suites spend much of their time waiting (NATS elections, natscli's 5 s
       // timeouts, retries): a third worker runs while one of them waits.
       maxWorkers: 3,
+      // The slow script suites start first, so that none of them starts last and runs alone.
+      testSequencer: '<rootDir>/test/support/slow-suites-first.js',
       // Stryker's sandboxes are copies of the repository: never tests or modules of this one.
       modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.stryker-tmp/'],

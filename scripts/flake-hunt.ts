@@ -18,7 +18,7 @@ import { ChildProcess, spawn, spawnSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
-/** The suites that run shell scripts, nats-server, promtool and the stand-ins (and the property suite, which runs scripts too): where timing lives. */
+/** The suites that run shell scripts, nats-server (alone and as a three-node cluster), scripts as PID 1, promtool and the stand-ins (and the property suite, which runs scripts too): where timing lives. */
 export const SCRIPT_SUITES = [
   'test/nats-backup-scripts.test.ts',
   'test/nats-backup-safety.test.ts',
@@ -28,6 +28,12 @@ export const SCRIPT_SUITES = [
   'test/chaos-scripts.test.ts',
   'test/chaos-availability-scripts.test.ts',
   'test/chaos-standin.test.ts',
+  'test/nats-cluster-backup.test.ts',
+  'test/nats-cluster-snapshot.test.ts',
+  'test/chaos-nats-kill-cluster.test.ts',
+  'test/pid1-nats-jobs.test.ts',
+  'test/pid1-chaos-soak-jobs.test.ts',
+  'test/alerts-hostile-series.test.ts',
   'test/nats-backup-cron-job.test.ts',
   'test/nats-restore-job.test.ts',
   'test/soak-job.test.ts',
