@@ -6,7 +6,7 @@ import {
 } from './support/chaos';
 import { FakeCluster, FakeClusterOptions } from './support/fake-cluster';
 import { onlyOfKind } from './support/manifests';
-import { SHELLS, PRODUCTION_SHELL } from './support/scripts';
+import { MAIN_PATH_SHELLS, PRODUCTION_SHELL, SHELLS } from './support/scripts';
 import { literalEnv } from './support/synthesized';
 
 // rollout, drain and observability-block against the scripted cluster (test/support/cluster-standin):
@@ -60,7 +60,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
     // New pods ready 3 s after they start, available 2 s later, the restart observed 1 s after the
     // patch: new pod 1 at 1 s, available at 6 s (old a deleted); new pod 2 at 6 s, available at
     // 11 s (old b deleted): complete from 11 s, seen at the check of 12 s.
-    test.each(SHELLS)('restarts the Deployment, waits as rollout status does, every probe answered: PASS, under %s', (shell) => {
+    test.each(MAIN_PATH_SHELLS)('restarts the Deployment, waits as rollout status does, every probe answered: PASS, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { rollout: { podReadyAfter: 3 } });
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
@@ -181,7 +181,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
     // minAvailable 1 of 2; replacements ready 6 s after the eviction. 0 s: a evicted (1 disruption
     // allowed); 2 s: b refused (1 healthy, 1 needed), retried 5 s later; 6 s: a's replacement
     // ready; 8 s: b evicted; 14 s: its replacement ready and b gone (terminating 2 s).
-    test.each(SHELLS)('evicts every pod through the Eviction API, retries what the budget refuses: PASS, under %s', (shell) => {
+    test.each(MAIN_PATH_SHELLS)('evicts every pod through the Eviction API, retries what the budget refuses: PASS, under %s', (shell) => {
       const s = synth();
       cluster = ordersCluster(s);
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
@@ -337,7 +337,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
     const duringBlock = () => cluster.state.history[0].object;
     const HOLD = { HOLD_SECONDS: '10' };
 
-    test.each(SHELLS)('removes exactly the collector\'s egress for the hold time, the service keeps answering: PASS, under %s', (shell) => {
+    test.each(MAIN_PATH_SHELLS)('removes exactly the collector\'s egress for the hold time, the service keeps answering: PASS, under %s', (shell) => {
       const s = synth();
       cluster = blockCluster(s);
       const result = runExperiment(s, cluster, { ...HOLD, PROBE_PAUSE: '1' }, shell);

@@ -9,7 +9,7 @@ import {
 } from './support/chaos';
 import { CLUSTER_STANDIN, FakeCluster, FakeClusterOptions } from './support/fake-cluster';
 import { onlyOfKind } from './support/manifests';
-import { ASSETS, SHELLS, shellArgv } from './support/scripts';
+import { ASSETS, MAIN_PATH_SHELLS, shellArgv, SHELLS } from './support/scripts';
 import { literalEnv, materializeConfigMap } from './support/synthesized';
 
 const CHAOS = join(ASSETS, 'chaos');
@@ -54,7 +54,7 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
       ...extra,
     });
 
-    test.each(SHELLS)('recovery within the SLA: PASS, exit 0, access revoked, under %s', (shell) => {
+    test.each(MAIN_PATH_SHELLS)('recovery within the SLA: PASS, exit 0, access revoked, under %s', (shell) => {
       const s = synth();
       cluster = apiCluster(s, 12);
       const result = runExperiment(s, cluster, {}, shell);
@@ -252,7 +252,7 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
     const boxIp = () => cluster.state.pods.find((p: any) => p.name.startsWith('nats-box')).ip;
     const healthz = () => cluster.calls('curl').filter((c) => c.some((a) => a.includes('/healthz')));
 
-    test.each(SHELLS)('kills the meta leader, a new one is elected on another pod: PASS, old and new leader named, under %s', (shell) => {
+    test.each(MAIN_PATH_SHELLS)('kills the meta leader, a new one is elected on another pod: PASS, old and new leader named, under %s', (shell) => {
       const s = synth();
       cluster = natsCluster(s, { replacementDelay: 24 });
       const result = runExperiment(s, cluster, {}, shell);
@@ -396,7 +396,7 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
     const duringPartition = () => cluster.state.history[0].object;
     const podWrites = () => kubectl().filter((c) => (c[0] === 'patch' || c[0] === 'label' || c[0] === 'annotate') && c[1].startsWith('po'));
 
-    test.each(SHELLS)('denies both directions of the API\'s own policy for the hold time, restores it exactly, measures from the heal, under %s', (shell) => {
+    test.each(MAIN_PATH_SHELLS)('denies both directions of the API\'s own policy for the hold time, restores it exactly, measures from the heal, under %s', (shell) => {
       const s = synth();
       cluster = blockCluster(s, { health: { downAfterHeal: 10 } });
       const result = runExperiment(s, cluster, HOLD, shell);

@@ -7,7 +7,7 @@ import { describeWith } from './support/binaries';
 import { AuthFixture, credsAuth, nkeyAuth, tlsAuth, tokenAuth, userPasswordAuth } from './support/nats-auth';
 import { BACKUP_SCRIPT, LIB_SCRIPT, RESTORE_SCRIPT, runBackupInItsOwnSecond, runNatsScript, RunOptions, startNatsScript, writeExecutable, NATSCLI_STANDIN } from './support/nats-scripts';
 import { NatsServer, freePort, seedEveryKind } from './support/nats-server';
-import { ASSETS, SHELLS, clearLog, recordedCalls } from './support/scripts';
+import { ASSETS, clearLog, MAIN_PATH_SHELLS, recordedCalls, SHELLS } from './support/scripts';
 
 const NAME = /^\d{8}T\d{6}Z$/;
 const sc = StringCodec();
@@ -103,7 +103,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'curl'], 'backup and resto
     });
   }
 
-  test.each(SHELLS)('under %s: backup, wipe the server, restore: every message, key, object and consumer comes back', async (shell) => {
+  test.each(MAIN_PATH_SHELLS)('under %s: backup, wipe the server, restore: every message, key, object and consumer comes back', async (shell) => {
     await seedEveryKind(server);
     const backedUp = backup({}, { shell });
     expect(backedUp.stderr).toContain('backup complete');
