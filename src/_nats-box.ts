@@ -3,10 +3,12 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
+import { ScriptFiles } from './_nats-scripts';
 import { dnsEgress } from './_network-policy';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { withDefaults } from './_resources';
 import { assertNonRootId, DEFAULT_NON_ROOT_ID, restrictedContainerSecurity } from './_restricted';
+import { verifiedScriptCommand } from './_scripts-config-map';
 import { mountSecretFiles } from './_secret-file';
 import { assertDnsLabel, assertLabels, assertNoControlCharacters, assertSecretKey } from './_validate';
 import { DnsResolver } from './dns-resolver';
@@ -100,13 +102,18 @@ export function portOf(prop: string, url: string, schemes: string[], defaultPort
   return port;
 }
 
-/** The nats-box container: the shipped script as its command, restricted security, resources. */
-export function natsBoxContainer(name: string, script: string, settings: NatsBoxSettings, env: { [name: string]: string }): kplus.ContainerProps {
+/**
+ * The nats-box container: the shipped script as its command (run only when the mounted scripts are
+ * `files`, see verifiedScriptCommand), restricted security, resources.
+ */
+export function natsBoxContainer(
+  name: string, script: string, files: ScriptFiles, settings: NatsBoxSettings, env: { [name: string]: string },
+): kplus.ContainerProps {
   return {
     name,
     image: settings.image,
     imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-    command: ['/bin/sh', `${SCRIPTS_DIR}/${script}`],
+    command: verifiedScriptCommand(SCRIPTS_DIR, script, files),
     workingDir: '/tmp',
     securityContext: restrictedContainerSecurity(settings.user, settings.group),
     resources: withDefaults(settings.resources, DEFAULT_RESOURCES).cdk8sPlus,

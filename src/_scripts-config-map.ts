@@ -34,3 +34,33 @@ export function contentHash(data: { [file: string]: string }): string {
   for (const file of Object.keys(data).sort()) hash.update(`${file}\0${data[file]}\0`);
   return hash.digest('hex').slice(0, 10);
 }
+
+/**
+ * The container command that runs `script` from the scripts ConfigMap mounted at `dir`, but only
+ * when every file there is, byte for byte, the one synthesized with this pod: the sha256 of each
+ * file is part of the pod template, and `sha256sum -c` (busybox's in every image the library uses)
+ * checks them before the script starts, then `exec` makes the script the container's PID 1.
+ *
+ * Why: the ConfigMap is immutable and named after its content, so its name is known. Whoever may
+ * delete and create ConfigMaps in the namespace can recreate it under that name with other content
+ * (and `kubectl apply` then fails on the immutable field and leaves it there); the next run would
+ * execute that content with the Job's credentials. A pod template is changed only by whoever may
+ * edit the CronJob or Job itself. A mismatch ends the run before any script line, with exit 126
+ * (the shell's "found but not executable") and the files that differ.
+ */
+export function verifiedScriptCommand(dir: string, script: string, files: { [file: string]: string }): string[] {
+  if (!(script in files)) throw new Error(`internal: ${script} is not one of the scripts ${Object.keys(files).join(', ')}`);
+  const sums = Object.keys(files).sort().map((file) => `'${sha256(files[file])}  ${dir}/${file}'`);
+  return ['/bin/sh', '-c', [
+    `if ! differ=$(printf '%s\\n' ${sums.join(' ')} | sha256sum -c - 2>&1); then`,
+    '  printf \'%s\\n\' "$differ" >&2',
+    `  echo "ERROR: the scripts in ${dir} are not the ones this pod was synthesized with (was their ConfigMap replaced?); refusing to run them" >&2`,
+    '  exit 126',
+    'fi',
+    `exec /bin/sh ${dir}/${script}`,
+  ].join('\n')];
+}
+
+function sha256(content: string): string {
+  return createHash('sha256').update(content, 'utf8').digest('hex');
+}

@@ -12,7 +12,7 @@ import { applyLabels, recommendedLabels } from './_labels';
 import { constructNamespace } from './_namespace';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { DEFAULT_NON_ROOT_ID, restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
-import { immutableScripts } from './_scripts-config-map';
+import { immutableScripts, verifiedScriptCommand } from './_scripts-config-map';
 import { TERMINATION_GRACE } from './_termination-grace';
 import { assertMetadata } from './_validate';
 import { ChaosDirection } from './chaos-network-policy';
@@ -255,6 +255,8 @@ const SCENARIO_SLA: Record<ChaosScenario, RecoverySla> = {
 };
 
 /** Where kubectl looks for the in-cluster credentials. */
+/** Where the scenario scripts are mounted. */
+const CHAOS_SCRIPTS_DIR = '/opt/chaos';
 const TOKEN_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Lifetime of the Job's projected token (the API server's minimum); the kubelet renews it while the pod runs. */
@@ -333,6 +335,10 @@ export class ChaosExperiment extends Construct {
       automountToken: false,
     });
 
+    const scriptFiles = {
+      'chaos-lib.sh': readAsset('chaos', 'chaos-lib.sh'),
+      [`${scenario}.sh`]: readAsset('chaos', `${scenario}.sh`),
+    };
     this.job = new kplus.Job(this, 'Resource', {
       metadata: { ...props.metadata, name: jobName, namespace: ownNamespace },
       backoffLimit: 0,
@@ -347,7 +353,7 @@ export class ChaosExperiment extends Construct {
         name: scenario,
         image: plan.image,
         imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-        command: ['/bin/sh', `/opt/chaos/${scenario}.sh`],
+        command: verifiedScriptCommand(CHAOS_SCRIPTS_DIR, `${scenario}.sh`, scriptFiles),
         workingDir: '/tmp',
         securityContext: restrictedContainerSecurity(DEFAULT_NON_ROOT_ID, DEFAULT_NON_ROOT_ID),
         resources: {
@@ -370,12 +376,9 @@ export class ChaosExperiment extends Construct {
       requireIngressAdmission(this, props.target, { labels, namespace: ownNamespace, port: props.target.port, what: 'the chaos Job\'s pods', name });
     }
 
-    const scripts = immutableScripts(this, 'Scripts', { owner: name, namespace: ownNamespace, labels }, {
-      'chaos-lib.sh': readAsset('chaos', 'chaos-lib.sh'),
-      [`${scenario}.sh`]: readAsset('chaos', `${scenario}.sh`),
-    });
+    const scripts = immutableScripts(this, 'Scripts', { owner: name, namespace: ownNamespace, labels }, scriptFiles);
     const container = this.job.containers[0];
-    mountScripts(this, container, scripts, '/opt/chaos');
+    mountScripts(this, container, scripts, CHAOS_SCRIPTS_DIR);
     mountScratch(this, container, 'HomeVolume', 'home', '/home/chaos', Size.mebibytes(32));
     mountScratch(this, container, 'TmpVolume', 'tmp', '/tmp', Size.mebibytes(16));
     const job = ApiObject.of(this.job);

@@ -1,7 +1,6 @@
 import { ApiObjectMetadata, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { readAsset } from './_assets';
 import { secondsOf } from './_duration';
 import { invalidProp } from './_errors';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
@@ -9,6 +8,7 @@ import { assertSameNamespace, constructNamespace, namespaceOf } from './_namespa
 import {
   BACKUP_MOUNT, configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, portOf, resolveNatsBoxSettings,
 } from './_nats-box';
+import { backupScripts } from './_nats-scripts';
 import { restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule, assertTimeZone } from './_schedule';
 import { immutableScripts } from './_scripts-config-map';
@@ -214,7 +214,7 @@ export class NatsBackupCronJob extends Construct {
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(this._settings.user, this._settings.group),
       containers: [
-        natsBoxContainer('nats-backup', 'nats-backup.sh', this._settings, {
+        natsBoxContainer('nats-backup', 'nats-backup.sh', backupScripts(), this._settings, {
           NATS_MONITOR_URL: checked.monitoring === MonitoringCapture.OFF ? '' : checked.monitor.url,
           MONITOR_CAPTURE: checked.monitoring,
           RETENTION_DAYS: String(checked.retentionDays),
@@ -229,11 +229,7 @@ export class NatsBackupCronJob extends Construct {
     this.labels = recommendedLabels({ name, instance: name, component: 'jetstream-backup', version: undefined });
     applyLabels(this.labels, this.cronJob.metadata, this.cronJob.podMetadata);
 
-    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels: this.labels }, {
-      'nats-backup-lib.sh': readAsset('nats-backup', 'nats-backup-lib.sh'),
-      'nats-backup.sh': readAsset('nats-backup', 'nats-backup.sh'),
-      'nats-restore.sh': readAsset('nats-backup', 'nats-restore.sh'),
-    });
+    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels: this.labels }, backupScripts());
 
     this.claim = props.existingClaim ?? new kplus.PersistentVolumeClaim(this, 'Claim', {
       metadata: { name: `${name}-data`, namespace, labels: this.labels },

@@ -1,18 +1,18 @@
 import { ApiObject, ApiObjectMetadata, Cron, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { readAsset } from './_assets';
 import { invalidProp } from './_errors';
 import { assertPinnedImage } from './_image';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { assertSameNamespace, constructNamespace, namespaceOf } from './_namespace';
 import { BACKUP_MOUNT, SCRIPTS_DIR } from './_nats-box';
+import { drillScripts } from './_nats-scripts';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { addEphemeralStorage, withDefaults } from './_resources';
 import { defaultDrillSchedule, overlapWithBackups } from './_restore-drill-schedule';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
 import { assertCronSchedule } from './_schedule';
-import { immutableScripts } from './_scripts-config-map';
+import { immutableScripts, verifiedScriptCommand } from './_scripts-config-map';
 import { TERMINATION_GRACE } from './_termination-grace';
 import { assertDnsLabel, assertMetadata, assertWholeNumber, INT32_MAX, wholeSeconds, wholeSize } from './_validate';
 import { longestRunIntervalSeconds } from './alerts/_schedule-period';
@@ -200,7 +200,7 @@ export class NatsRestoreDrill extends Construct {
         name: 'nats-restore-drill',
         image: settings.image,
         imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-        command: ['/bin/sh', `${SCRIPTS_DIR}/nats-restore-drill.sh`],
+        command: verifiedScriptCommand(SCRIPTS_DIR, 'nats-restore-drill.sh', drillScripts()),
         workingDir: '/tmp',
         securityContext: restrictedContainerSecurity(settings.user, settings.group),
         // ephemeral storage follows from storeSize (below); checked to be left out
@@ -225,11 +225,7 @@ export class NatsRestoreDrill extends Construct {
     this.labels = recommendedLabels({ name, instance: name, component: 'jetstream-restore-drill' });
     applyLabels(this.labels, this.cronJob.metadata, this.cronJob.podMetadata);
 
-    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels: this.labels }, {
-      'nats-backup-lib.sh': readAsset('nats-backup', 'nats-backup-lib.sh'),
-      'nats-restore.sh': readAsset('nats-backup', 'nats-restore.sh'),
-      'nats-restore-drill.sh': readAsset('nats-backup', 'nats-restore-drill.sh'),
-    });
+    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels: this.labels }, drillScripts());
     const drill = this.cronJob.containers[0];
     const copy = this.cronJob.initContainers[0];
     mountScripts(this, drill, this.scripts, SCRIPTS_DIR);

@@ -1,11 +1,11 @@
 import { ApiObjectMetadata, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { readAsset } from './_assets';
 import { invalidProp } from './_errors';
 import { applyLabels, recommendedLabels, selectorLabels } from './_labels';
 import { assertSameNamespace, constructNamespace, namespaceOf } from './_namespace';
 import { configureNatsBoxPod, natsBoxContainer, natsEgressPolicy, NatsBoxSettings, resolveNatsBoxSettings } from './_nats-box';
+import { restoreScripts } from './_nats-scripts';
 import { restrictedPodSecurity } from './_restricted';
 import { immutableScripts } from './_scripts-config-map';
 import { TERMINATION_GRACE } from './_termination-grace';
@@ -158,6 +158,8 @@ export class NatsRestoreJob extends Construct {
     if (props.claim instanceof kplus.PersistentVolumeClaim) {
       assertSameNamespace('claim', 'the restore Job', namespace, namespaceOf(props.claim), 'a claim is mounted in its own namespace only');
     }
+    // the backup's own ConfigMap when restoring from a NatsBackupCronJob: the restore runs its scripts
+    const files = props.backup ? { ...props.backup.scripts.data } : restoreScripts();
     this.job = new kplus.Job(this, 'Resource', {
       metadata: { ...props.metadata, namespace },
       backoffLimit: 0,
@@ -167,7 +169,7 @@ export class NatsRestoreJob extends Construct {
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(settings.user, settings.group),
       containers: [
-        natsBoxContainer('nats-restore', 'nats-restore.sh', settings, {
+        natsBoxContainer('nats-restore', 'nats-restore.sh', files, settings, {
           BACKUP_NAME: backupName,
           ...bounds,
           ON_EXISTING: props.onExisting ?? ExistingStreamPolicy.FAIL,
@@ -181,10 +183,7 @@ export class NatsRestoreJob extends Construct {
     const labels = recommendedLabels({ name, instance: name, component: 'jetstream-restore' });
     applyLabels(labels, this.job.metadata, this.job.podMetadata);
 
-    const scripts = props.backup?.scripts ?? immutableScripts(this, 'Scripts', { owner: name, namespace, labels }, {
-      'nats-backup-lib.sh': readAsset('nats-backup', 'nats-backup-lib.sh'),
-      'nats-restore.sh': readAsset('nats-backup', 'nats-restore.sh'),
-    });
+    const scripts = props.backup?.scripts ?? immutableScripts(this, 'Scripts', { owner: name, namespace, labels }, files);
     const claim = props.backup?.claim ?? props.claim!;
     configureNatsBoxPod(this.job, this.job.containers[0], settings, scripts, claim, true, '/spec/template/spec');
 

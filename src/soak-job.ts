@@ -11,7 +11,7 @@ import { dnsEgress } from './_network-policy';
 import { mountScratch, mountScripts, patchRestrictedPodSpec } from './_pod-spec';
 import { withDefaults } from './_resources';
 import { restrictedContainerSecurity, restrictedPodSecurity } from './_restricted';
-import { immutableScripts } from './_scripts-config-map';
+import { immutableScripts, verifiedScriptCommand } from './_scripts-config-map';
 import { renderSoakScript } from './_soak-script';
 import { mountSecretFiles } from './_soak-secrets';
 import { soakSettings } from './_soak-settings';
@@ -403,6 +403,7 @@ export class SoakJob extends Construct {
     assertPinnedImage('image', image);
     const settings = soakSettings(props, this.profile);
     this.script = renderSoakScript(settings.script);
+    const scriptFiles = { 'soak.js': this.script, 'run-soak.sh': readAsset('k6', 'run-soak.sh') };
     this.activeDeadline = Duration.seconds(settings.activeDeadlineSeconds);
     const ttlSeconds = wholeSeconds('ttlAfterFinished', props.ttlAfterFinished ?? Duration.days(1));
     const resources = withDefaults(props.resources, DEFAULT_RESOURCES);
@@ -422,7 +423,7 @@ export class SoakJob extends Construct {
         name: 'k6',
         image,
         imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-        command: ['/bin/sh', '/scripts/run-soak.sh'],
+        command: verifiedScriptCommand('/scripts', 'run-soak.sh', scriptFiles),
         workingDir: '/tmp',
         securityContext: restrictedContainerSecurity(K6_ID, K6_ID),
         resources: resources.cdk8sPlus,
@@ -446,7 +447,7 @@ export class SoakJob extends Construct {
       requireIngressAdmission(this, props.target._deployment, { labels, namespace, port: props.target.podPort, what: 'the soak pods', name });
     }
 
-    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels }, { 'soak.js': this.script, 'run-soak.sh': readAsset('k6', 'run-soak.sh') });
+    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels }, scriptFiles);
     const container = this.job.containers[0];
     mountScripts(this, container, this.scripts, '/scripts');
     mountScratch(this, container, 'OutputVolume', 'output', '/output', Size.mebibytes(16));

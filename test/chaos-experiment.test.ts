@@ -8,7 +8,7 @@ import { toYaml } from './support/charts';
 import { CLUSTER_DNS_EGRESS, restrictedContainerSecurityContext } from './support/expected';
 import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 import { ASSETS } from './support/scripts';
-import { containerEnv } from './support/synthesized';
+import { commandScript, containerEnv } from './support/synthesized';
 
 const SCENARIOS = [
   ChaosScenario.API_KILL, ChaosScenario.NATS_KILL, ChaosScenario.NETWORK_BLOCK,
@@ -67,7 +67,7 @@ describe('ChaosExperiment', () => {
     expect(env.POD_NAME).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: deadline, ttlSecondsAfterFinished: 86400 });
     expect(pod.restartPolicy).toBe('Never');
-    expect(container.command).toEqual(['/bin/sh', `/opt/chaos/${scenario}.sh`]);
+    expect(commandScript(container)).toEqual({ dir: '/opt/chaos', script: `${scenario}.sh` });
     expect(container.workingDir).toBe('/tmp');
     expect(container.image).toBe('alpine/k8s:1.28.13');
     expect(container.imagePullPolicy).toBe('Always');
@@ -157,7 +157,7 @@ describe('ChaosExperiment', () => {
     // no recovery to measure: no SLA seconds, no streak of healthy answers
     for (const name of ['SLA_SECONDS', 'HEALTH_SUCCESSES', 'PROBE_PAUSE']) expect(env[name]).toBeUndefined();
     expect(job.spec).toMatchObject({ backoffLimit: 0, activeDeadlineSeconds: deadline, ttlSecondsAfterFinished: 86400 });
-    expect(container.command).toEqual(['/bin/sh', `/opt/chaos/${scenario}.sh`]);
+    expect(commandScript(container)).toEqual({ dir: '/opt/chaos', script: `${scenario}.sh` });
   });
 
   test('rollout: get and patch on its Deployment, list on ReplicaSets and pods; probes the API pods', () => {

@@ -13,7 +13,7 @@ import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 import { NATSCLI_STANDIN } from './support/nats-scripts';
 import { NatsServer } from './support/nats-server';
 import { ASSETS, runScript } from './support/scripts';
-import { containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
+import { commandScript, containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
 
 function synthBackup(props: NatsBackupCronJobProps = {}) {
   const chart = newChart();
@@ -95,7 +95,7 @@ describe('NatsBackupCronJob', () => {
     for (const file of ['nats-backup.sh', 'nats-restore.sh', 'nats-backup-lib.sh']) {
       expect(scripts.data[file]).toBe(readFileSync(join(ASSETS, 'nats-backup', file), 'utf8'));
     }
-    expect(container.command).toEqual(['/bin/sh', '/opt/nats-backup/nats-backup.sh']);
+    expect(commandScript(container)).toEqual({ dir: '/opt/nats-backup', script: 'nats-backup.sh' });
     // immutable and named after its content: editing it in place is refused, a change is a new object
     expect(scripts.immutable).toBe(true);
     expect(scripts.metadata.name).toBe(`nats-backup-scripts-${contentHash(scripts.data)}`);

@@ -12,7 +12,7 @@ import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 import { BACKUP_SCRIPT, runNatsScript } from './support/nats-scripts';
 import { NatsServer, freePort } from './support/nats-server';
 import { ASSETS } from './support/scripts';
-import { containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
+import { commandScript, containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
 import { runInstants } from '../src/_cron-runs';
 
 function synthDrill(props: Partial<NatsRestoreDrillProps> = {}, backupProps: NatsBackupCronJobProps = {}, chart: Chart = newChart()) {
@@ -103,7 +103,7 @@ describe('NatsRestoreDrill', () => {
     expect(pod.volumes).toContainEqual({ name: 'nats-server', emptyDir: { sizeLimit: '64Mi' } });
     expect(env.NATS_SERVER_BIN).toBe('/opt/nats-server/nats-server');
     expect(container.image).toBe('natsio/nats-box:0.19.5');
-    expect(container.command).toEqual(['/bin/sh', '/opt/nats-backup/nats-restore-drill.sh']);
+    expect(commandScript(container)).toEqual({ dir: '/opt/nats-backup', script: 'nats-restore-drill.sh' });
     expect(synthDrill({ serverImage: 'registry.example.com/nats:2.12.15-alpine3.22' }).init.image).toBe('registry.example.com/nats:2.12.15-alpine3.22');
   });
 

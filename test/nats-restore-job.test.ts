@@ -11,7 +11,7 @@ import { ofKind, onlyOfKind, synthValid } from './support/manifests';
 import { NATSCLI_STANDIN } from './support/nats-scripts';
 import { NatsServer } from './support/nats-server';
 import { ASSETS, runScript } from './support/scripts';
-import { containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
+import { commandScript, containerEnv, literalEnv, materializeConfigMap } from './support/synthesized';
 
 function synthRestore(props: Partial<NatsRestoreJobProps> = {}) {
   const chart = newChart();
@@ -44,7 +44,7 @@ describe('NatsRestoreJob', () => {
 
   test('restores the latest backup from the backup\'s claim, mounted read-only, with the backup\'s scripts and connection', () => {
     const { pod, container, env, objects } = synthRestore();
-    expect(container.command).toEqual(['/bin/sh', '/opt/nats-backup/nats-restore.sh']);
+    expect(commandScript(container)).toEqual({ dir: '/opt/nats-backup', script: 'nats-restore.sh' });
     expect(env).toMatchObject({ BACKUP_NAME: 'latest', ON_EXISTING: 'fail', STREAMS: '', NATS_URL: 'nats://nats:4222', BACKUP_ROOT: '/backup' });
     expect(pod.volumes).toContainEqual({ name: 'backup', persistentVolumeClaim: { claimName: 'nats-backup-data', readOnly: true } });
     expect(container.volumeMounts).toContainEqual({ name: 'backup', mountPath: '/backup', readOnly: true });

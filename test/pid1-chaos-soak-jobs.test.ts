@@ -10,7 +10,7 @@ import { k6ImagePath } from './support/images';
 import { onlyOfKind, synthValid } from './support/manifests';
 import { Pid1Run } from './support/pid1';
 import { SHELLS } from './support/scripts';
-import { literalEnv, materializeConfigMap } from './support/synthesized';
+import { commandScript, literalEnv, materializeConfigMap } from './support/synthesized';
 
 // The chaos and soak Jobs' commands as a pod runs them: PID 1 of a PID namespace of their own,
 // stopped the way the kubelet stops a pod (SIGTERM, SIGKILL after the synthesized
@@ -165,7 +165,7 @@ describeWith(['dash', 'busybox', 'unshare'], 'the soak Job as PID 1, stopped by 
     materializeConfigMap(scripts, dir);
     if (runner) writeFileSync(join(dir, 'run-soak.sh'), runner);
     const log = join(work, 'k6.log');
-    const run = Pid1Run.start(shell, join(dir, container.command[1].split('/').pop()), {
+    const run = Pid1Run.start(shell, join(dir, commandScript(container).script), {
       ...literalEnv(container),
       PATH: k6ImagePath(),
       SCRIPT: join(dir, 'soak.js'),

@@ -11,7 +11,7 @@ import { BACKUP_SCRIPT, runNatsScript, writeExecutable, NATSCLI_STANDIN } from '
 import { freePort, NatsServer } from './support/nats-server';
 import { Pid1Run } from './support/pid1';
 import { shellArgv, SHELLS } from './support/scripts';
-import { literalEnv, materializeConfigMap } from './support/synthesized';
+import { commandScript, literalEnv, materializeConfigMap } from './support/synthesized';
 
 // Every NATS Job's command as a pod runs it: PID 1 of its own PID namespace, stopped the way the
 // kubelet stops it (SIGTERM, then SIGKILL after the synthesized terminationGracePeriodSeconds)
@@ -73,7 +73,7 @@ describeWith(['nats-server', 'jq', 'dash', 'busybox', 'unshare'], 'NATS Jobs as 
     const dir = join(work, 'scripts');
     materializeConfigMap(job.scripts, dir);
     const container = job.pod.containers[0];
-    const script = join(dir, container.command[1].split('/').pop());
+    const script = join(dir, commandScript(container).script);
     return Pid1Run.start(shell, script, {
       ...literalEnv(container),
       PATH: [...path, NATSCLI_STANDIN].join(':'),

@@ -13,7 +13,7 @@ import { loadK6Script } from './support/k6-script-runtime';
 import { typeCheckK6Script } from './support/k6-typecheck';
 import { onlyOfKind, synthValid } from './support/manifests';
 import { ASSETS, runScript, SHELLS } from './support/scripts';
-import { containerEnv } from './support/synthesized';
+import { commandScript, containerEnv } from './support/synthesized';
 
 const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
 const ENDPOINTS = [
@@ -43,7 +43,7 @@ describe('SoakJob', () => {
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
     expect(container.image).toBe('grafana/k6:2.2.0');
     expect(container.imagePullPolicy).toBe('Always');
-    expect(container.command).toEqual(['/bin/sh', '/scripts/run-soak.sh']);
+    expect(commandScript(container)).toEqual({ dir: '/scripts', script: 'run-soak.sh' });
   });
 
   test.each([
