@@ -34,6 +34,7 @@ export const SCRIPT_SUITES = [
   'test/pid1-nats-jobs.test.ts',
   'test/pid1-chaos-soak-jobs.test.ts',
   'test/alerts-hostile-series.test.ts',
+  'test/scripts-verified.test.ts',
   'test/nats-backup-cron-job.test.ts',
   'test/nats-restore-job.test.ts',
   'test/soak-job.test.ts',
