@@ -298,7 +298,7 @@ describe('OperationsDocs of chaos experiments', () => {
         'kubectl -n shop get pods -l app.kubernetes.io/instance=shop-api,app.kubernetes.io/name=shop-api -w   # in a second terminal',
         'kubectl -n shop logs -f job/shop-kill',
         'kubectl -n shop logs job/shop-kill --tail=1',
-        'kubectl -n shop get pods -l app.kubernetes.io/instance=shop-kill -o jsonpath=\'{.items[0].status.containerStatuses[0].state.terminated.exitCode}\'',
+        'kubectl -n shop get pods -l "batch.kubernetes.io/controller-uid=$(kubectl -n shop get job shop-kill -o jsonpath=\'{.metadata.uid}\')" -o jsonpath=\'{.items[0].status.containerStatuses[0].state.terminated.exitCode}\'',
         `kubectl delete ${kill.map((f) => `-f ${f}`).join(' ')}`,
       ),
       'The result line: `{"scenario":"api-kill",...,"recoverySeconds":N,"slaSeconds":30,"verdict":"PASS",...,"cleanup":"done"}`.',
@@ -393,7 +393,7 @@ describe('OperationsDocs of chaos experiments', () => {
       'kubectl apply -f chaos/chaos.k8s.yaml',
       'kubectl -n back logs -f job/back-kill',
       'kubectl -n back logs job/back-kill --tail=1',
-      'kubectl -n back get pods -l app.kubernetes.io/instance=back-kill -o jsonpath=\'{.items[0].status.containerStatuses[0].state.terminated.exitCode}\'',
+      'kubectl -n back get pods -l "batch.kubernetes.io/controller-uid=$(kubectl -n back get job back-kill -o jsonpath=\'{.metadata.uid}\')" -o jsonpath=\'{.items[0].status.containerStatuses[0].state.terminated.exitCode}\'',
       'kubectl delete -f chaos/chaos.k8s.yaml',
     ));
   });

@@ -69,12 +69,14 @@ describe('OperationsDocs of the example', () => {
     expect(docs['CHAOS-BASELINE.md']).not.toContain('also applies');
   });
 
-  test('the soak CI step fails with the Job\'s exit code', () => {
+  test('the soak CI step passes on the Job\'s Complete condition only and fails with its exit code', () => {
     const docs = exampleDocs();
     const soak = docs['SOAK-BASELINE.md'];
     const ci = soak.slice(soak.indexOf('## CI integration'));
     expect(ci).toContain('kubectl apply -f on-demand/orders-soak-quick.k8s.yaml');
-    expect(ci).toContain('exit "${code:-1}"');
+    expect(ci).toContain('case "$status" in *Complete*) echo "soak exit code: 0"; exit 0 ;; esac');
+    expect(ci).toContain('case "$code" in "" | 0) exit 1 ;; esac');
+    expect(ci).toContain('exit "$code"');
     expect(ci).toContain('timeout-minutes: 76'); // activeDeadlineSeconds 4230 s, rounded up, plus 5 minutes
   });
 

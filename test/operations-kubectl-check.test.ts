@@ -35,6 +35,14 @@ describe('kubectl commands of the documents', () => {
     expect(problems('kubectl -n orders wait --for=condition=complete --timeout=60s "job/$job"')).toEqual([]);
     expect(problems('kubectl -n messaging get statefulset nats -w')).toEqual([]);
     expect(problems('kubectl -n orders create job --from=cronjob/orders-backup orders-backup-manual-$(date +%s)')).toEqual([]);
+    const uidOf = (ns: string, name: string) => `"batch.kubernetes.io/controller-uid=$(kubectl -n ${ns} get job ${name} -o jsonpath='{.metadata.uid}')"`;
+    expect(problems(`kubectl -n orders get pods -l ${uidOf('orders', 'orders-chaos-api-kill')} -o jsonpath='{.items[0].metadata.name}'`)).toEqual([]);
+  });
+
+  test('the pods of a Job by its uid: the Job must exist, in the namespace of its pods', () => {
+    const uidOf = (ns: string, name: string) => `"batch.kubernetes.io/controller-uid=$(kubectl -n ${ns} get job ${name} -o jsonpath='{.metadata.uid}')"`;
+    expect(problems(`kubectl -n orders get pods -l ${uidOf('orders', 'orders-chaos-drain')}`)).toEqual(['no Job orders-chaos-drain in orders']);
+    expect(problems(`kubectl -n orders get pods -l ${uidOf('shop', 'orders-chaos-api-kill')}`)).toEqual(['the Job\'s uid is read in namespace shop, its pods listed in orders']);
   });
 
   test('a renamed or misspelled object, a wrong namespace, a missing file, a selector that selects nothing fail', () => {

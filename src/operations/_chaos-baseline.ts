@@ -5,7 +5,7 @@ import { alertNamesFor } from './_alert-names';
 import { MANUAL_GUIDES, SCENARIO_GUIDES, BASELINE_TITLES } from './_chaos-scenarios';
 import { envOf, jobContainer, preamble, RenderContext } from './_context';
 import { DeploymentEntry, JobEntry } from './_inventory';
-import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf, podSelector } from './_kubectl';
+import { alsoAppliesNote, applyCommand, jobExitCodeCommand, kubectl, namespaceOf, podSelector } from './_kubectl';
 import { block, code, doc, table } from './_markdown';
 import { probeText } from './_probe';
 
@@ -118,7 +118,7 @@ function experimentSection(e: Experiment, scenario: string, inventory: RenderCon
       ...watchCommands(env, ns, inventory),
       k('logs', '-f', `job/${name}`),
       k('logs', `job/${name}`, '--tail=1'),
-      k('get', 'pods', '-l', jobPodSelector(job), "-o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}'"),
+      jobExitCodeCommand(ns, name),
       applyCommand(e.apply, 'delete'),
     ]),
     // untimed scenarios (rollout, drain, observability-block) report slaSeconds null: nothing to recover in time

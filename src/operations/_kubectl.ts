@@ -37,6 +37,18 @@ export function podSelector(json: any): string {
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
+/**
+ * The command that prints the exit code of a Job's own pod. It selects the pod by the Job's uid
+ * (the `batch.kubernetes.io/controller-uid` label the API server gives every pod of a Job since
+ * Kubernetes 1.27), not by the labels of the pod template: those are on the pods of an earlier run
+ * under the same name, on a TestRun's runners, and on any pod someone creates with them.
+ */
+export function jobExitCodeCommand(namespace: string | undefined, name: string): string {
+  const uid = kubectl(namespace, 'get', 'job', name, '-o', "jsonpath='{.metadata.uid}'");
+  return kubectl(namespace, 'get', 'pods', '-l', `"batch.kubernetes.io/controller-uid=$(${uid})"`,
+    "-o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}'");
+}
+
 /** The instance label of a Job's (or CronJob's) pods, which tells its pods from every other Job's. */
 export function jobPodSelector(job: any): string {
   const template = job.kind === 'CronJob' ? job.spec.jobTemplate.spec.template : job.spec.template;

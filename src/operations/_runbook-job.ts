@@ -2,7 +2,7 @@ import { nextCronRuns } from '../_cron-runs';
 import { manualJobName } from '../_manual-job-name';
 import { envOf, jobContainer, RenderContext } from './_context';
 import { JobEntry } from './_inventory';
-import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf } from './_kubectl';
+import { alsoAppliesNote, applyCommand, jobExitCodeCommand, kubectl, namespaceOf } from './_kubectl';
 import { block, bullets, code, doc, table, utcMinute } from './_markdown';
 
 /**
@@ -46,7 +46,7 @@ export function jobRunbook(entry: JobEntry<unknown>, context: RenderContext): st
       k('delete', 'job', name, '--ignore-not-found'),
       applyCommand(entry.apply),
       k('logs', '-f', `job/${name}`),
-      k('get', 'pods', '-l', jobPodSelector(json), "-o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}'"),
+      jobExitCodeCommand(ns, name),
       applyCommand(entry.apply, 'delete'),
     ]));
   }

@@ -1,7 +1,7 @@
 import { alertNamesFor } from './_alert-names';
 import { envOf, jobContainer, preamble, RenderContext } from './_context';
 import { Inventory, JobEntry } from './_inventory';
-import { alsoAppliesNote, applyCommand, jobPodSelector, kubectl, namespaceOf } from './_kubectl';
+import { alsoAppliesNote, applyCommand, jobExitCodeCommand, kubectl, namespaceOf } from './_kubectl';
 import { block, bullets, code, doc, humanSeconds, table } from './_markdown';
 import { soakScriptSettings, SoakScriptSettings } from './_soak-script-settings';
 import { SoakJob } from '../soak-job';
@@ -136,7 +136,7 @@ function runSection(s: SoakFacts, inventory: Inventory): Array<string | undefine
       k('get', 'job', s.name, '-w'),
       k('logs', '-f', `job/${s.name}`),
       k('logs', `job/${s.name}`, '--tail=8'),
-      k('get', 'pods', '-l', jobPodSelector(job), "-o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}'"),
+      jobExitCodeCommand(s.namespace, s.name),
       applyCommand(s.entry.apply, 'delete'),
     ]),
     `It runs ${a.durationSeconds} s plus the graceful stop and is stopped at ${code(`activeDeadlineSeconds: ${job.spec.activeDeadlineSeconds}`)}; `
@@ -198,9 +198,13 @@ function ciSection(soaks: SoakFacts[]): string[] {
         '  sleep 30',
         'done',
         k('logs', `job/${s.name}`, '--tail=8'),
-        `code=$(${k('get', 'pods', '-l', jobPodSelector(job), "-o jsonpath='{.items[0].status.containerStatuses[0].state.terminated.exitCode}'")})`,
+        '# the Job\'s condition decides; the exit code of its own pod only says why it failed',
+        'case "$status" in *Complete*) echo "soak exit code: 0"; exit 0 ;; esac',
+        `code=$(${jobExitCodeCommand(s.namespace, s.name)})`,
         'echo "soak exit code: ${code:-unknown}"',
-        'exit "${code:-1}"',
+        '# a failed Job never passes, whatever a pod says',
+        'case "$code" in "" | 0) exit 1 ;; esac',
+        'exit "$code"',
       ].map((line) => `    ${line}`),
     ], 'yaml'),
   ];

@@ -255,6 +255,15 @@ export function commandProblems(cmd: KubectlCommand, objects: any[], files: Map<
   if (name === undefined || kind === 'Pod') {
     // a list: it must be selected by a label selector that matches pods of the manifests
     if (!cmd.selector) return [`${cmd.text} lists every ${kind} of the namespace: name one or select by label`];
+    // the pods of one run of a Job, by the uid label the API server adds (Kubernetes 1.27+): the Job
+    // must be one of the manifests' in that namespace (the inner command is checked on its own)
+    const byJobUid = /^batch\.kubernetes\.io\/controller-uid=\$\(kubectl (?:-n (\S+) )?get job (\S+) -o jsonpath='\{\.metadata\.uid\}'\)$/.exec(cmd.selector);
+    if (kind === 'Pod' && byJobUid) {
+      const [, jobNamespace, job] = byJobUid;
+      if (jobNamespace !== cmd.namespace) problems.push(`the Job's uid is read in namespace ${jobNamespace}, its pods listed in ${cmd.namespace}`);
+      if (!objects.some((o) => o.kind === 'Job' && o.metadata.name === job && ns(o) === cmd.namespace)) problems.push(`no Job ${job} in ${cmd.namespace}`);
+      return problems;
+    }
     const templates = objects.filter((o) => ns(o) === cmd.namespace).map(podTemplateLabels)
       .filter((l): l is Record<string, string> => l !== undefined);
     if (!templates.some((labels) => selectorMatchesLabels(cmd.selector!, labels))) problems.push(`-l ${cmd.selector} selects no pods of a workload in ${cmd.namespace}`);
