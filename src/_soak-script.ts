@@ -55,10 +55,16 @@ export function renderSoakScript(settings: SoakScriptSettings): string {
     };
     start += length;
   });
+  const withSecrets = settings.authTokenFile !== null || settings.secretHeaders.length > 0;
   const options = {
     scenarios,
     thresholds: settings.thresholds,
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
+    // k6 follows up to 10 redirects (its maxRedirects default) with Go's http.Client, which forwards
+    // every header of the request except Authorization, WWW-Authenticate and Cookie, and those only
+    // to another domain (net/http client.go makeHeadersCopier): a target that redirects would hand a
+    // secret header to whatever host it names. With secrets, a redirect is an answer, not a new request.
+    ...(withSecrets ? { maxRedirects: 0 } : {}),
   };
   const config = {
     baseUrl: settings.baseUrl,

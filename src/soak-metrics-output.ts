@@ -54,6 +54,15 @@ export interface PrometheusRemoteWriteOptions {
   readonly bearerTokenSecret?: kplus.ISecret;
 
   /**
+   * Send the bearer token to an `http://` URL. Over plain HTTP the token crosses the network in
+   * clear, readable by anything on the path; set this only where the network itself encrypts the
+   * hop (a service mesh with mutual TLS between the soak pods and the endpoint).
+   *
+   * @default false - a bearer token needs an https:// URL
+   */
+  readonly allowTokenOverHttp?: boolean;
+
+  /**
    * Key of the token in `bearerTokenSecret`.
    *
    * @default 'token'
@@ -140,6 +149,10 @@ export class SoakMetricsOutput {
       this.env[`K6_PROMETHEUS_RW_HEADERS_${name}`] = value;
     }
     if (options.bearerTokenSecret) {
+      if (new URL(options.url).protocol === 'http:' && options.allowTokenOverHttp !== true) {
+        throw invalidProp('url', 'be https:// when bearerTokenSecret is set: over http:// the token crosses the network in clear '
+          + '(set allowTokenOverHttp where a service mesh encrypts the hop)', options.url);
+      }
       const key = options.bearerTokenKey ?? 'token';
       assertSecretKey('bearerTokenKey', key);
       this.token = { secret: options.bearerTokenSecret, key };

@@ -80,14 +80,15 @@ describe('SoakMetricsOutput.prometheusRemoteWrite on a SoakJob', () => {
   test('the bearer token key defaults to token', () => {
     const chart = newChart();
     const token = kplus.Secret.fromSecretName(chart, 'token', 'remote-write-token');
-    const { env } = synthSoak({ metricsOutput: SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token }) });
+    const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, allowTokenOverHttp: true });
+    const { env } = synthSoak({ metricsOutput });
     expect(env.K6_PROMETHEUS_RW_BEARER_TOKEN).toEqual({ secretKeyRef: { name: 'remote-write-token', key: 'token' } });
   });
 
   test('the k6-operator TestRun runners get the bearer token by Secret reference too', () => {
     const chart = newChart();
     const token = kplus.Secret.fromSecretName(chart, 'token', 'remote-write-token');
-    const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, bearerTokenKey: 'rw-token' });
+    const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL.replace('http:', 'https:'), egress: PROMETHEUS, bearerTokenSecret: token, bearerTokenKey: 'rw-token' });
     const { objects } = synthSoak({ metricsOutput, testRunParallelism: 2 });
     const env = onlyOfKind(objects, 'TestRun').spec.runner.env;
     expect(env.filter((e: any) => e.name === 'K6_PROMETHEUS_RW_BEARER_TOKEN')).toEqual([
@@ -119,9 +120,20 @@ describe('SoakMetricsOutput.prometheusRemoteWrite on a SoakJob', () => {
     expect(SoakMetricsOutput.prometheusRemoteWrite({ url: 'https://mimir.example.com:8443/api/v1/push', egress: PROMETHEUS }).port).toBe(8443);
   });
 
+  test('fails on a bearer token to an http:// URL unless the hop is declared encrypted', () => {
+    const token = kplus.Secret.fromSecretName(newChart(), 'token', 'remote-write-token');
+    expect(() => SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token }))
+      .toThrow(`url must be https:// when bearerTokenSecret is set: over http:// the token crosses the network in clear (set allowTokenOverHttp where a service mesh encrypts the hop), got "${URL}"`);
+    const withToken = (allowTokenOverHttp: boolean) => () => SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, allowTokenOverHttp });
+    expect(withToken(false)).toThrow('url must be https://');
+    expect(withToken(true)).not.toThrow();
+    // without a token, plain http stays allowed: an in-cluster Prometheus without authentication
+    expect(() => SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS })).not.toThrow();
+  });
+
   test('fails on a bearer token key that is not a Secret key', () => {
     const token = kplus.Secret.fromSecretName(newChart(), 'token', 'remote-write-token');
-    expect(() => SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, bearerTokenKey: 'rw/token' }))
+    expect(() => SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, bearerTokenKey: 'rw/token', allowTokenOverHttp: true }))
       .toThrow('bearerTokenKey must be a Secret key: at most 253 letters, digits, \'-\', \'_\' and \'.\', not \'.\' or \'..\', got "rw/token"');
   });
 

@@ -167,6 +167,15 @@ describe('soak(): secrets from mounted files', () => {
     expect(k6.requests[0].params.headers).not.toHaveProperty('Authorization');
   });
 
+  test('with secrets k6 follows no redirect (a redirect would carry the secret header to the host it names); without, k6\'s default', () => {
+    expect(loadK6Script(withSecrets(), { files: { [TOKEN_FILE]: 't', [KEY_FILE]: 'k' } }).options.maxRedirects).toBe(0);
+    const chart = newChart();
+    const keys = kplus.Secret.fromSecretName(chart, 'keys', 'soak-keys');
+    const headerOnly = soakScript({ secretHeaders: [{ name: 'X-Api-Key', secret: keys, key: 'api-key' }], healthWeight: 0 });
+    expect(loadK6Script(headerOnly, { files: { [KEY_FILE]: 'k' } }).options.maxRedirects).toBe(0);
+    expect(loadK6Script(soakScript()).options).not.toHaveProperty('maxRedirects');
+  });
+
   test('sends no Authorization header without authTokenSecret, whatever the environment holds', () => {
     const k6 = loadK6Script(soakScript(), { env: { AUTH_TOKEN: 'from-env' }, server: () => ok(), random: seeded(5) });
     k6.soak();
