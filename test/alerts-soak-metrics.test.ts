@@ -80,8 +80,8 @@ describe('SoakMetricsOutput.prometheusRemoteWrite on a SoakJob', () => {
   test('the bearer token key defaults to token', () => {
     const chart = newChart();
     const token = kplus.Secret.fromSecretName(chart, 'token', 'remote-write-token');
-    const metricsOutput = SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, allowTokenOverHttp: true });
-    const { env } = synthSoak({ metricsOutput });
+    const options = { url: URL, egress: PROMETHEUS, bearerTokenSecret: token, allowTokenOverHttp: true };
+    const { env } = synthSoak({ metricsOutput: SoakMetricsOutput.prometheusRemoteWrite(options) });
     expect(env.K6_PROMETHEUS_RW_BEARER_TOKEN).toEqual({ secretKeyRef: { name: 'remote-write-token', key: 'token' } });
   });
 
@@ -124,7 +124,8 @@ describe('SoakMetricsOutput.prometheusRemoteWrite on a SoakJob', () => {
     const token = kplus.Secret.fromSecretName(newChart(), 'token', 'remote-write-token');
     expect(() => SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token }))
       .toThrow(`url must be https:// when bearerTokenSecret is set: over http:// the token crosses the network in clear (set allowTokenOverHttp where a service mesh encrypts the hop), got "${URL}"`);
-    const withToken = (allowTokenOverHttp: boolean) => () => SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, allowTokenOverHttp });
+    const withToken = (allowTokenOverHttp: boolean) => () =>
+      SoakMetricsOutput.prometheusRemoteWrite({ url: URL, egress: PROMETHEUS, bearerTokenSecret: token, allowTokenOverHttp });
     expect(withToken(false)).toThrow('url must be https://');
     expect(withToken(true)).not.toThrow();
     // without a token, plain http stays allowed: an in-cluster Prometheus without authentication
