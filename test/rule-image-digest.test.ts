@@ -40,4 +40,17 @@ describe('image-digest', () => {
   test('objects without pods are not its concern', () => {
     expect(rule.check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, [])).toEqual([]);
   });
+
+  test('a TestRun\'s initializer, starter and runner images are checked (k6.io/v1alpha1, no pod template)', () => {
+    const testRun = {
+      apiVersion: 'k6.io/v1alpha1',
+      kind: 'TestRun',
+      metadata: { name: 'soak' },
+      spec: { initializer: { image: `grafana/k6:2.2.0@${DIGEST}` }, starter: { image: 'ghcr.io/grafana/k6-operator:starter-v0.0.22' }, runner: { image: 'grafana/k6:2.2.0' } },
+    };
+    expect(rule.check(testRun, [])).toEqual([
+      'TestRun starter image "ghcr.io/grafana/k6-operator:starter-v0.0.22" has no digest',
+      'TestRun runner image "grafana/k6:2.2.0" has no digest',
+    ]);
+  });
 });

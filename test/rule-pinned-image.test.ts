@@ -40,4 +40,23 @@ describe('pinned-image', () => {
   test('objects without pods are not its concern', () => {
     expect(rule.check({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }, [])).toEqual([]);
   });
+
+  // k6-operator TestRun (k6.io/v1alpha1): three pods, each with one image, and no pod template
+  const testRun = (runner: string | undefined, starter = 'ghcr.io/grafana/k6-operator:starter-v0.0.22') => ({
+    apiVersion: 'k6.io/v1alpha1',
+    kind: 'TestRun',
+    metadata: { name: 'soak' },
+    spec: { initializer: { image: 'grafana/k6:2.2.0' }, starter: { image: starter }, runner: runner === undefined ? {} : { image: runner } },
+  });
+
+  test('a TestRun\'s initializer, starter and runner images are checked: an image left out is the operator\'s default', () => {
+    expect(rule.check(testRun('grafana/k6:2.2.0'), [])).toEqual([]);
+    expect(rule.check(testRun('grafana/k6:latest', 'ghcr.io/grafana/k6-operator'), [])).toEqual([
+      'TestRun starter image "ghcr.io/grafana/k6-operator" is not pinned',
+      'TestRun runner image "grafana/k6:latest" is not pinned',
+    ]);
+    expect(rule.check(testRun(undefined), [])).toEqual(['TestRun runner image "" is not a valid image reference']);
+    // another API group's TestRun is not the k6-operator's
+    expect(rule.check({ ...testRun('x'), apiVersion: 'example.com/v1' }, [])).toEqual([]);
+  });
 });

@@ -34,6 +34,20 @@ export function containersOf(spec: any): Array<{ container: any; name: string }>
   ];
 }
 
+/**
+ * Every image an object runs, with a readable name: the containers of its pod template, and the
+ * three pods of a k6-operator TestRun (k6.io/v1alpha1 `spec.initializer`, `spec.starter` and
+ * `spec.runner`, each a pod spec with one `image`), which no pod template shows. An image left out
+ * is the empty string: the operator's default applies.
+ */
+export function imagesOf(obj: any): Array<{ image: string; name: string }> {
+  const containers = containersOf(podTemplateOf(obj)?.spec).map(({ container, name }) => ({ image: String(container.image ?? ''), name }));
+  if (obj?.kind !== 'TestRun' || !String(obj.apiVersion ?? '').startsWith('k6.io/')) return containers;
+  return ['initializer', 'starter', 'runner']
+    .filter((pod) => obj.spec?.[pod] !== undefined)
+    .map((pod) => ({ image: String(obj.spec[pod].image ?? ''), name: `TestRun ${pod}` }));
+}
+
 /** Label selector semantics; an empty or missing selector matches nothing here. */
 export function selectorMatches(selector: any, labels: Record<string, string>): boolean {
   const matchLabels = selector?.matchLabels ?? {};

@@ -1,5 +1,5 @@
 import { parseImage } from '../../_image';
-import { containersOf, podTemplateOf } from '../_manifests';
+import { imagesOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
 /**
@@ -21,8 +21,8 @@ export class ImageDigestRule extends HardeningRule {
   public readonly fix = 'look up the digest (crane digest name:1.2.3, or docker buildx imagetools inspect name:1.2.3) and append @sha256:<digest> to the image';
 
   public check(manifest: any, _manifests: any[]): string[] {
-    return containersOf(podTemplateOf(manifest)?.spec)
-      .filter(({ container }) => parseImage(container.image ?? '').digest === undefined)
-      .map(({ container, name }) => `${name} image ${JSON.stringify(container.image ?? '')} has no digest`);
+    return imagesOf(manifest)
+      .filter(({ image }) => parseImage(image).digest === undefined)
+      .map(({ image, name }) => `${name} image ${JSON.stringify(image)} has no digest`);
   }
 }

@@ -1,5 +1,5 @@
 import { imageProblem } from '../../_image';
-import { containersOf, podTemplateOf } from '../_manifests';
+import { imagesOf } from '../_manifests';
 import { HardeningRule, Severity } from '../hardening-rule';
 
 /**
@@ -19,9 +19,9 @@ export class PinnedImageRule extends HardeningRule {
   public readonly fix = 'pin the image: name:1.2.3, name@sha256:... or name:1.2.3@sha256:...';
 
   public check(manifest: any, _manifests: any[]): string[] {
-    return containersOf(podTemplateOf(manifest)?.spec).flatMap(({ container, name }) => {
-      const problem = imageProblem(container.image ?? '');
-      return problem ? [`${name} image ${JSON.stringify(container.image ?? '')} ${problem.short}`] : [];
+    return imagesOf(manifest).flatMap(({ image, name }) => {
+      const problem = imageProblem(image);
+      return problem ? [`${name} image ${JSON.stringify(image)} ${problem.short}`] : [];
     });
   }
 }
