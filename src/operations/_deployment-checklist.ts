@@ -1,7 +1,7 @@
 import { imageVersion } from '../_image';
 import { preamble, RenderContext } from './_context';
 import { DeploymentEntry, Manifest } from './_inventory';
-import { kubectl, namespaceOf, podSelector } from './_kubectl';
+import { kubectl, namespaceOf, podSelector, shellWord } from './_kubectl';
 import { block, checklist, code, doc, humanSeconds, steps } from './_markdown';
 import { probesLine } from './_probe';
 import { longestRunIntervalSeconds } from '../alerts/_schedule-period';
@@ -15,7 +15,7 @@ const SUPPRESSION_ANNOTATION = 'checks.cdk8s-hardening.io/suppress.';
 export function renderDeploymentChecklist(context: RenderContext): string {
   const { inventory } = context;
   const files = inventory.productionFiles;
-  const apply = (verb: string) => ['kubectl', verb, ...files.flatMap((f) => ['-f', f])].join(' ');
+  const apply = (verb: string) => ['kubectl', verb, ...files.flatMap((f) => ['-f', shellWord(f)])].join(' ');
   const deployments = inventory.deployments.filter((d) => d.deployment.production);
 
   return doc([

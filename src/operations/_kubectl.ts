@@ -1,5 +1,14 @@
 import { ApplyTarget } from './_inventory';
 
+/**
+ * A path as one shell word: as written when it holds only characters no shell treats specially,
+ * else single-quoted. The documents' commands are pasted into a shell, and a path comes from an
+ * App's `outdir`, which may hold anything (`dist/on-demand;$(...)`).
+ */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 /** A kubectl command in the namespace of an object (`-n` left out for objects without one). */
 export function kubectl(namespace: string | undefined, ...args: string[]): string {
   return ['kubectl', ...(namespace ? ['-n', namespace] : []), ...args].join(' ');
@@ -21,7 +30,7 @@ export function applyCommand(target: ApplyTarget, verb: 'apply' | 'delete' | 'di
     return namespaces.map((ns) => kubectl(ns, 'delete', ...target.objects.filter((o) => o.namespace === ns).map((o) => `${o.kind.toLowerCase()}/${o.name}`)))
       .join('\n');
   }
-  return ['kubectl', verb, ...target.files.flatMap((f) => ['-f', f]), ...(target.selector ? ['-l', target.selector] : [])].join(' ');
+  return ['kubectl', verb, ...target.files.flatMap((f) => ['-f', shellWord(f)]), ...(target.selector ? ['-l', target.selector] : [])].join(' ');
 }
 
 /** A note when applying a construct's files also applies other objects. */

@@ -1,5 +1,5 @@
 import { DeploymentEntry } from './_inventory';
-import { kubectl, namespaceOf, podSelector } from './_kubectl';
+import { kubectl, namespaceOf, podSelector, shellWord } from './_kubectl';
 import { block, code, doc, table } from './_markdown';
 import { probeText } from './_probe';
 import { podsOf } from '../checks/_manifests';
@@ -37,7 +37,7 @@ export function deploymentRunbook(entry: DeploymentEntry, alertNames: string[]):
     facts.join('\n'),
     '### Roll out and watch',
     block([
-      `kubectl apply -f ${entry.deployment.file}`,
+      `kubectl apply -f ${shellWord(entry.deployment.file)}`,
       k('rollout', 'status', resource),
       k('rollout', 'history', resource),
       k('get', 'pods', '-l', selector, '-o', 'wide'),

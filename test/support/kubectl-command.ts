@@ -101,6 +101,8 @@ function commandLength(text: string): number {
       else if (c === '\\' && quote === '"') i++;
     } else if (c === '\'' || c === '"') {
       quote = c;
+    } else if (c === '\\') {
+      i++; // an escaped character outside quotes (`'\\''` inside a single-quoted word)
     } else if (c === '$' && text[i + 1] === '(') {
       substitutions++;
       i++;
