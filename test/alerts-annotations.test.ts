@@ -118,6 +118,7 @@ describe('alert annotations', () => {
       expect(failed.annotations.runbook.split('\n')).toEqual([
         'kubectl -n orders logs job/orders-chaos-api-kill | tail -n 1',
         'kubectl -n orders describe job orders-chaos-api-kill',
+        'kubectl -n orders delete rolebinding orders-chaos-api-kill --ignore-not-found',
       ]);
     });
   });
@@ -168,6 +169,7 @@ describe('alert annotations', () => {
       ['ChaosExperimentFailed', [
         ['orders', 'logs', 'Job', 'orders-chaos-api-kill', undefined, {}],
         ['orders', 'describe', 'Job', 'orders-chaos-api-kill', undefined, {}],
+        ['orders', 'delete', 'RoleBinding', 'orders-chaos-api-kill', undefined, { 'ignore-not-found': 'true' }],
       ], []],
       ['SoakTestFailed', [
         ['orders', 'logs', 'Job', 'orders-soak', undefined, {}],

@@ -36,6 +36,18 @@ describeWith(['promtool'], 'promtool', () => {
     }
   });
 
+  test('promtool test rules chaos-access.yaml: a chaos RoleBinding that outlives its runs alerts (roleBindingMetrics)', () => {
+    const { production, onDemand } = exampleApps();
+    new HardeningAlerts(production, 'access', { scopes: [onDemand], roleBindingMetrics: true, metadata: { name: 'orders-chaos-access' } });
+    const rule = synthValid(production).find((o) => o.kind === 'PrometheusRule' && o.metadata.name === 'orders-chaos-access');
+    const groups = rule.spec.groups.filter((g: any) => g.name.startsWith('chaos-experiment/'));
+    expect(groups.map((g: any) => g.rules.map((r: any) => r.alert))).toEqual(groups.map(() => ['ChaosExperimentFailed', 'ChaosAccessLeftBehind']));
+    for (const group of groups) expect(promtool(['check', 'rules', 'rules.yaml'], writeRuleFile([group])).status).toBe(0);
+    const result = runPromtoolFixture('chaos-access.yaml', groups);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+
   test('promtool check rules refuses a broken expression (the check can fail)', () => {
     const broken = [{ name: 'broken', rules: [{ alert: 'Broken', expr: 'max by (namespace (up)', for: '5m' }] }];
     expect(promtool(['check', 'rules', 'rules.yaml'], writeRuleFile(broken)).status).toBe(1);

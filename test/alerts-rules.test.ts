@@ -335,10 +335,37 @@ describe('HardeningAlerts', () => {
         for: '1m',
         labels: { scenario: 'api-kill', severity: 'warning' },
       });
-      expect(chaos.annotations.runbook).toBe('kubectl -n orders logs job/orders-chaos-api-kill | tail -n 1\nkubectl -n orders describe job orders-chaos-api-kill');
+      expect(chaos.annotations.runbook).toBe('kubectl -n orders logs job/orders-chaos-api-kill | tail -n 1\nkubectl -n orders describe job orders-chaos-api-kill'
+        + '\nkubectl -n orders delete rolebinding orders-chaos-api-kill --ignore-not-found');
+      // without roleBindingMetrics, no alert on a series kube-state-metrics does not export by default
+      expect(groups.find((g) => g.name === 'chaos-experiment/orders/orders-chaos-api-kill').rules.map((r: any) => r.alert)).toEqual(['ChaosExperimentFailed']);
       const soak = groups.find((g) => g.name === 'soak-job/orders/orders-soak').rules[0];
       expect(soak).toMatchObject({ alert: 'SoakTestFailed', labels: { profile: 'staging', severity: 'warning' } });
       expect(soak.expr).toContain('job_name="orders-soak"');
+    });
+
+    test('roleBindingMetrics: a chaos RoleBinding that outlives the runs of its Job for 15 minutes, in the NATS namespace for a nats-kill', () => {
+      const chart = ordersChart();
+      new ChaosExperiment(chart, 'kill', {
+        metadata: { name: 'orders-chaos-nats-kill' },
+        scenario: ChaosScenario.NATS_KILL,
+        apiServer: { cidrs: ['10.0.0.10/32'], port: 6443 },
+        nats: { statefulSetName: 'nats', namespaceName: 'messaging', podLabels: { 'app.kubernetes.io/name': 'nats' } },
+      });
+      new HardeningAlerts(chart, 'alerts', { roleBindingMetrics: true });
+      const left = rulesOf(chart).byName.ChaosAccessLeftBehind;
+      expect(left).toMatchObject({
+        expr: 'max by (namespace, rolebinding) (kube_rolebinding_created{job="kube-state-metrics", namespace="messaging", rolebinding="orders.orders-chaos-nats-kill"})'
+          + ' unless on() (max(kube_job_status_active{job="kube-state-metrics", namespace="orders", job_name="orders-chaos-nats-kill"}) > 0)',
+        for: '15m',
+        labels: { scenario: 'nats-kill', severity: 'warning' },
+      });
+      expect(left.annotations.summary).toBe('Chaos experiment nats-kill (Job orders/orders-chaos-nats-kill) left its access: RoleBinding messaging/orders.orders-chaos-nats-kill');
+      expect(left.annotations.runbook.split('\n')).toEqual([
+        'kubectl -n orders get job orders-chaos-nats-kill',
+        // across namespaces the binding is named after the experiment's namespace too
+        'kubectl -n messaging delete rolebinding orders.orders-chaos-nats-kill --ignore-not-found',
+      ]);
     });
 
     test.each([

@@ -66,6 +66,15 @@ export interface HardeningAlertsProps {
   readonly kubeStateMetricsJob?: string;
 
   /**
+   * kube-state-metrics exports RoleBindings (its `--resources` names `rolebindings`, which is not
+   * among its defaults, and its ClusterRole may list them): adds ChaosAccessLeftBehind, which
+   * fires when a chaos experiment's RoleBinding outlives the runs of its Job for 15 minutes.
+   *
+   * @default false - no ChaosAccessLeftBehind (its series would never exist)
+   */
+  readonly roleBindingMetrics?: boolean;
+
+  /**
    * Time after the longest interval of a backup schedule before a missing backup alerts.
    *
    * @default - the CronJob's startingDeadlineSeconds plus its activeDeadlineSeconds (2 hours with the defaults): the latest a run can succeed
@@ -126,7 +135,8 @@ export interface HardeningAlertsProps {
  *   drill for longer than its schedule allows;
  * - HardenedDeployment: rollout stuck past its progress deadline, fewer available pods than
  *   desired, a disruption budget that blocks drains, pods restarting or OOMKilled;
- * - ChaosExperiment and SoakJob: the Job failed, labelled with its scenario or profile.
+ * - ChaosExperiment and SoakJob: the Job failed, labelled with its scenario or profile; with
+ *   `roleBindingMetrics`, a chaos Job's RoleBinding that outlived its runs.
  *
  * Each alert names the real objects and carries the kubectl commands to start with. The
  * kube-state-metrics series are read from its own scrape job only (`kubeStateMetricsJob`). A
@@ -145,6 +155,7 @@ export class HardeningAlerts extends Construct {
 
   private readonly scopes: IConstruct[];
   private readonly settings: AlertSettings;
+  private readonly roleBindingMetrics: boolean;
   private readonly options: {
     backupMarginSeconds?: number;
     claimUsage: number;
@@ -158,6 +169,7 @@ export class HardeningAlerts extends Construct {
     super(scope, id);
     this.scopes = [...(props.scopes ?? [Chart.of(this)])];
     this.settings = validateSettings(props);
+    this.roleBindingMetrics = props.roleBindingMetrics ?? false;
     this.options = {
       backupMarginSeconds: props.backupMargin === undefined ? undefined : wholeSeconds('backupMargin', props.backupMargin),
       claimUsage: props.claimUsageThreshold ?? 0.85,
@@ -219,7 +231,9 @@ export class HardeningAlerts extends Construct {
         groups.push(deploymentRules(this.settings, { namespace, deployment, budgets: own.map((b) => b.metadata.name), ...this.options }));
       } else if (c instanceof ChaosExperiment) {
         const job = synthesized(c.job);
-        groups.push(chaosRules(this.settings, { namespace: namespaceOf(job, c), job }, job.metadata.labels?.[CHAOS_SCENARIO_LABEL] ?? 'unknown'));
+        const binding = synthesized(c.roleBinding);
+        const access = { namespace: namespaceOf(binding, c), name: binding.metadata.name, alert: this.roleBindingMetrics };
+        groups.push(chaosRules(this.settings, { namespace: namespaceOf(job, c), job }, job.metadata.labels?.[CHAOS_SCENARIO_LABEL] ?? 'unknown', access));
       } else if (c instanceof SoakJob) {
         const job = synthesized(c.job);
         groups.push(soakRules(this.settings, { namespace: namespaceOf(job, c), job }, c.profile.name));

@@ -45,6 +45,8 @@ const KINDS: Record<string, string> = {
   statefulset: 'StatefulSet',
   statefulsets: 'StatefulSet',
   sts: 'StatefulSet',
+  rolebinding: 'RoleBinding',
+  rolebindings: 'RoleBinding',
 };
 
 /** Flags each verb takes in the documents (kubectl v0.28.15: pkg/cmd/<verb>/<verb>.go). */
