@@ -40,7 +40,7 @@ describeWith(['jq', 'dash', 'busybox', 'unshare'], 'chaos Jobs as PID 1, stopped
     readonly cluster: (s: Synthesized) => FakeCluster;
     readonly env?: Record<string, string>;
     /** True once the script is in the phase to interrupt. */
-    readonly reached: () => boolean;
+    readonly reached: (run: Pid1Run) => boolean;
     /** The NetworkPolicy the scenario switches, which must be back as it was. */
     readonly policy?: boolean;
   }
@@ -64,13 +64,15 @@ describeWith(['jq', 'dash', 'busybox', 'unshare'], 'chaos Jobs as PID 1, stopped
     },
     {
       scenario: ChaosScenario.API_KILL,
-      phase: 'the recovery wait (a pod killed, none replaced)',
+      phase: 'the recovery wait (a pod killed, none replaced), in the sleep of an hour\'s poll interval',
       cluster: (s) => withApi(s),
-      reached: () => kubectl().some((c) => c[0] === 'delete' && c[1] === 'pod'),
+      // pollInterval allows an hour between two checks: the TERM must not wait for the next one
+      env: { POLL_SECONDS: HOUR, TIMEOUT_SECONDS: '7200' },
+      reached: (run) => kubectl().some((c) => c[0] === 'delete' && c[1] === 'pod') && run.childRuns(new RegExp(`sleep ${HOUR}`)),
     },
     {
       scenario: ChaosScenario.NATS_KILL,
-      phase: 'the recovery wait (the meta leader killed)',
+      phase: 'the recovery wait (the meta leader killed), in the sleep of an hour\'s poll interval',
       cluster: (s) => clusterFor(s, {
         statefulsets: [{ name: 'nats', replicas: 3, selector: { matchLabels: CHART_NATS_LABELS } }],
         pods: ['nats-0', 'nats-1', 'nats-2'].map((name) => ({ name, labels: CHART_NATS_LABELS, owner: 'statefulset/nats', nats: true })),
@@ -78,7 +80,8 @@ describeWith(['jq', 'dash', 'busybox', 'unshare'], 'chaos Jobs as PID 1, stopped
         health: null,
         nats: { leader: 'nats-1', nextLeader: 'nats-2', electionDelay: 3 },
       }),
-      reached: () => kubectl().some((c) => c[0] === 'delete' && c[1] === 'pod'),
+      env: { POLL_SECONDS: HOUR, TIMEOUT_SECONDS: '7200' },
+      reached: (run) => kubectl().some((c) => c[0] === 'delete' && c[1] === 'pod') && run.childRuns(new RegExp(`sleep ${HOUR}`)),
     },
     {
       scenario: ChaosScenario.ROLLOUT,
@@ -122,7 +125,7 @@ describeWith(['jq', 'dash', 'busybox', 'unshare'], 'chaos Jobs as PID 1, stopped
         ...cluster.env,
         ...phase.env,
       });
-      await run.waitFor(phase.reached, phase.phase);
+      await run.waitFor(() => phase.reached(run), phase.phase);
       const result = await run.kubeletStop(s.pod.terminationGracePeriodSeconds);
       expect(result.killed).toBe(false);
       expect(result.secondsAfterTerm).toBeLessThan(10);

@@ -70,6 +70,24 @@ export class Pid1Run {
     }
   }
 
+  /**
+   * Whether a child of the script runs a command matching `pattern` now (its /proc cmdline): the
+   * script is waiting on it, as on the sleep of a poll interval.
+   */
+  public childRuns(pattern: RegExp): boolean {
+    const read = (path: string) => {
+      try {
+        return readFileSync(path, 'utf8');
+      } catch {
+        return ''; // not started yet, or already gone
+      }
+    };
+    const script = read(`/proc/${this.proc.pid}/task/${this.proc.pid}/children`).trim().split(' ')[0];
+    if (!script) return false;
+    const children = read(`/proc/${script}/task/${script}/children`).trim().split(' ').filter(Boolean);
+    return children.some((child) => pattern.test(read(`/proc/${child}/cmdline`).replace(/\0/g, ' ')));
+  }
+
   /** Waits until `ready()` holds (the phase the test means to interrupt), at most `timeoutMs`. */
   public async waitFor(ready: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
