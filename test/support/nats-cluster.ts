@@ -3,7 +3,7 @@ import { randomBytes } from 'crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { AckPolicy, connect, JetStreamManager, NatsConnection, StringCodec } from 'nats';
+import { AckPolicy, connect, JetStreamManager, NatsConnection, StorageType, StringCodec } from 'nats';
 import { freePort } from './nats-server';
 
 /**
@@ -51,6 +51,8 @@ export interface ClusterNode {
   readonly clusterPort: number;
   readonly storeDir: string;
   readonly configFile: string;
+  /** Its server tags (placement). */
+  readonly tags: string[];
 }
 
 /**
@@ -75,6 +77,7 @@ export class NatsCluster {
       const size = await cluster.metaGroupSize();
       if (size === cluster.nodes.length) {
         await cluster.waitForPeers(cluster.nodes.length);
+        await cluster.waitForPlacement();
         return cluster;
       }
       await cluster.stop();
@@ -95,7 +98,7 @@ export class NatsCluster {
       const name = options.names?.[i] ?? `n${i + 1}`;
       const nodeDir = join(dir, name);
       mkdirSync(nodeDir);
-      return { name, host, port, monitorPort, clusterPort, storeDir: join(nodeDir, 'js'), configFile: join(nodeDir, 'server.conf') };
+      return { name, host, port, monitorPort, clusterPort, storeDir: join(nodeDir, 'js'), configFile: join(nodeDir, 'server.conf'), tags: tags[i] };
     });
     // Every node lists the routes of all three, itself included, as the official chart's config
     // does: a cluster that has never run sizes its JetStream meta group by the routes it is
@@ -237,6 +240,34 @@ export class NatsCluster {
         throw new Error(`the meta group did not count ${size} current servers within ${timeoutMs} ms: ${JSON.stringify(meta)}\n${logs}`);
       }
       await sleep(200);
+    }
+  }
+
+  /**
+   * Waits until a stream can be placed on each server by its tags. The meta leader places a stream
+   * only on servers whose statsz (JetStream config and stats) it has received, and counts any
+   * other as offline: `no suitable peers for placement, peer offline` (nats-server v2.10.27
+   * server/jetstream_cluster.go selectPeerGroup, `ni.offline || ni.cfg == nil || ni.stats == nil`).
+   * That comes later than the Raft peer being current, so a placed stream right after start-up
+   * was refused now and then under load. One throwaway R1 memory stream per server shows it.
+   */
+  public async waitForPlacement(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const node of this.nodes) {
+      const name = `PLACEMENT_PROBE_${node.name}`;
+      for (;;) {
+        const placed = await this.withJetStream(async (jsm) => {
+          await jsm.streams.add({ name, subjects: [`placement-probe.${node.name}`], num_replicas: 1, storage: StorageType.Memory, placement: { tags: node.tags } as any });
+          await jsm.streams.delete(name);
+          return true;
+        }).catch((e: Error) => {
+          if (!/no suitable peers/.test(e.message)) throw e;
+          return false;
+        });
+        if (placed) break;
+        if (Date.now() > deadline) throw new Error(`no stream could be placed on ${node.name} (tags ${node.tags.join(', ')}) within ${timeoutMs} ms`);
+        await sleep(200);
+      }
     }
   }
 
