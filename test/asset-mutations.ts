@@ -105,14 +105,10 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
       { file: CLUSTER_SNAPSHOT, name: 'a stream leader dies in the middle of its snapshot' },
     ],
   },
-  {
-    id: 'stalled-snapshot-files-kept',
-    file: 'assets/nats-backup/nats-backup.sh',
-    find: '    rm -rf "$2"\n    [ "$attempt" -eq 1 ]',
-    replace: '    [ "$attempt" -eq 1 ]',
-    why: 'the truncated files of a stalled snapshot attempt never stay in a backup',
-    killedBy: [{ file: BACKUP_SCRIPTS, name: 'a snapshot that stalls once is taken again' }],
-  },
+  // Not listed: leaving a stalled attempt's files before the retry (`rm -rf "$2"`). natscli 0.4.0
+  // snapshots with jsm.go v0.4.1 SnapshotToDirectory (snapshots.go: MkdirAll, then os.Create of
+  // backup.json and stream.tar.s2), so the second attempt truncates both files and no test can
+  // tell the two apart; the removal stays for a natscli that would write into the directory otherwise.
   {
     id: 'ephemeral-consumer-kept',
     file: 'assets/nats-backup/nats-backup.sh',
