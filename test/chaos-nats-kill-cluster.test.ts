@@ -67,7 +67,9 @@ describeWith(['nats-server-2.10', 'jq', 'curl', 'busybox'], 'nats-kill against a
     expect(nats.log(leader)).toContain('Server is ready');
     for (const server of SERVERS) expect(await fetch(`http://${nats.node(server).host}:${nats.node(server).monitorPort}/healthz`).then((r) => r.status)).toBe(200);
     expect(pods.bindingExists('orders-nats-kill')).toBe(false);
-  });
+    // the SLA is the script's measure; the run around it (a server restarted, every kubectl a
+    // process) takes longer than jest's default minute on a loaded 2-core machine
+  }, 180_000);
 
   test('the server never comes back: not recovered within TIMEOUT_SECONDS, exit 2, no leader after named', async () => {
     const s = synth();

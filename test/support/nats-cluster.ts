@@ -249,7 +249,8 @@ export class NatsCluster {
    * other as offline: `no suitable peers for placement, peer offline` (nats-server v2.10.27
    * server/jetstream_cluster.go selectPeerGroup, `ni.offline || ni.cfg == nil || ni.stats == nil`).
    * That comes later than the Raft peer being current, so a placed stream right after start-up
-   * was refused now and then under load. One throwaway R1 memory stream per server shows it.
+   * was refused now and then under load. One throwaway R1 memory stream per server shows it; a
+   * request that times out (a loaded machine answers late) is asked again until the deadline.
    */
   public async waitForPlacement(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -261,7 +262,7 @@ export class NatsCluster {
           await jsm.streams.delete(name);
           return true;
         }).catch((e: Error) => {
-          if (!/no suitable peers/.test(e.message)) throw e;
+          if (!/no suitable peers|TIMEOUT/.test(e.message)) throw e;
           return false;
         });
         if (placed) break;
