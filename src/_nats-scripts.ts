@@ -1,7 +1,5 @@
 import { readAsset } from './_assets';
-
-/** The files of a scripts ConfigMap, by file name. */
-export type ScriptFiles = { [file: string]: string };
+import { ScriptFiles } from './_scripts-config-map';
 
 /** The backup's scripts: the backup, and the restore that a NatsRestoreJob of this backup runs from the same ConfigMap. */
 export function backupScripts(): ScriptFiles {

@@ -2,6 +2,9 @@ import { createHash } from 'crypto';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
+/** The files of a scripts ConfigMap, by file name. */
+export type ScriptFiles = { [file: string]: string };
+
 /** Who the scripts belong to. */
 export interface ScriptsMetadata {
   /** The name of the Job or CronJob that runs them: the ConfigMap's name starts with it. */
@@ -20,7 +23,7 @@ export interface ScriptsMetadata {
  * a changed script is a new object that the workload's next synth references, and the old one is
  * removed with the rest of the chart's objects (`kubectl apply --prune` or the chart's delete).
  */
-export function immutableScripts(scope: Construct, id: string, metadata: ScriptsMetadata, data: { [file: string]: string }): kplus.ConfigMap {
+export function immutableScripts(scope: Construct, id: string, metadata: ScriptsMetadata, data: ScriptFiles): kplus.ConfigMap {
   return new kplus.ConfigMap(scope, id, {
     metadata: { name: `${metadata.owner}-scripts-${contentHash(data)}`, namespace: metadata.namespace, labels: metadata.labels },
     immutable: true,
@@ -29,7 +32,7 @@ export function immutableScripts(scope: Construct, id: string, metadata: Scripts
 }
 
 /** The first 10 hex digits of the sha256 of the files, names included, in name order. */
-export function contentHash(data: { [file: string]: string }): string {
+export function contentHash(data: ScriptFiles): string {
   const hash = createHash('sha256');
   for (const file of Object.keys(data).sort()) hash.update(`${file}\0${data[file]}\0`);
   return hash.digest('hex').slice(0, 10);
@@ -48,7 +51,7 @@ export function contentHash(data: { [file: string]: string }): string {
  * edit the CronJob or Job itself. A mismatch ends the run before any script line, with exit 126
  * (the shell's "found but not executable") and the files that differ.
  */
-export function verifiedScriptCommand(dir: string, script: string, files: { [file: string]: string }): string[] {
+export function verifiedScriptCommand(dir: string, script: string, files: ScriptFiles): string[] {
   if (!(script in files)) throw new Error(`internal: ${script} is not one of the scripts ${Object.keys(files).join(', ')}`);
   const sums = Object.keys(files).sort().map((file) => `'${sha256(files[file])}  ${dir}/${file}'`);
   return ['/bin/sh', '-c', [

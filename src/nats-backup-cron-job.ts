@@ -199,6 +199,8 @@ export class NatsBackupCronJob extends Construct {
     if (props.existingClaim instanceof kplus.PersistentVolumeClaim) {
       assertSameNamespace('existingClaim', 'the backup', namespace, namespaceOf(props.existingClaim), 'a claim is mounted in its own namespace only');
     }
+    // the ConfigMap's files, whose sums the container's command checks
+    const files = backupScripts();
     this.cronJob = new kplus.CronJob(this, 'Resource', {
       metadata: { ...props.metadata, namespace },
       schedule: checked.schedule,
@@ -214,7 +216,7 @@ export class NatsBackupCronJob extends Construct {
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurity(this._settings.user, this._settings.group),
       containers: [
-        natsBoxContainer('nats-backup', 'nats-backup.sh', backupScripts(), this._settings, {
+        natsBoxContainer('nats-backup', 'nats-backup.sh', files, this._settings, {
           NATS_MONITOR_URL: checked.monitoring === MonitoringCapture.OFF ? '' : checked.monitor.url,
           MONITOR_CAPTURE: checked.monitoring,
           RETENTION_DAYS: String(checked.retentionDays),
@@ -229,7 +231,7 @@ export class NatsBackupCronJob extends Construct {
     this.labels = recommendedLabels({ name, instance: name, component: 'jetstream-backup', version: undefined });
     applyLabels(this.labels, this.cronJob.metadata, this.cronJob.podMetadata);
 
-    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels: this.labels }, backupScripts());
+    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels: this.labels }, files);
 
     this.claim = props.existingClaim ?? new kplus.PersistentVolumeClaim(this, 'Claim', {
       metadata: { name: `${name}-data`, namespace, labels: this.labels },

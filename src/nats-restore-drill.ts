@@ -174,6 +174,8 @@ export class NatsRestoreDrill extends Construct {
     // the scripts and the NetworkPolicy live beside the CronJob, and so must the backup's claim
     const namespace = constructNamespace(this, props.metadata);
     assertSameNamespace('backup', 'the drill', namespace, namespaceOf(backup.cronJob), 'a claim is mounted in its own namespace only');
+    // the ConfigMap's files, whose sums the container's command checks
+    const files = drillScripts();
     this.cronJob = new kplus.CronJob(this, 'Resource', {
       metadata: { ...props.metadata, namespace },
       schedule: checked.schedule,
@@ -200,7 +202,7 @@ export class NatsRestoreDrill extends Construct {
         name: 'nats-restore-drill',
         image: settings.image,
         imagePullPolicy: kplus.ImagePullPolicy.ALWAYS,
-        command: verifiedScriptCommand(SCRIPTS_DIR, 'nats-restore-drill.sh', drillScripts()),
+        command: verifiedScriptCommand(SCRIPTS_DIR, 'nats-restore-drill.sh', files),
         workingDir: '/tmp',
         securityContext: restrictedContainerSecurity(settings.user, settings.group),
         // ephemeral storage follows from storeSize (below); checked to be left out
@@ -225,7 +227,7 @@ export class NatsRestoreDrill extends Construct {
     this.labels = recommendedLabels({ name, instance: name, component: 'jetstream-restore-drill' });
     applyLabels(this.labels, this.cronJob.metadata, this.cronJob.podMetadata);
 
-    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels: this.labels }, drillScripts());
+    this.scripts = immutableScripts(this, 'Scripts', { owner: name, namespace, labels: this.labels }, files);
     const drill = this.cronJob.containers[0];
     const copy = this.cronJob.initContainers[0];
     mountScripts(this, drill, this.scripts, SCRIPTS_DIR);

@@ -25,6 +25,8 @@ describe('kubectl commands of the documents', () => {
   const objects = [deployment, job, role, cronJob];
   const files = new Map<string, any[]>([['orders-api.k8s.yaml', [deployment]], ['on-demand/orders-chaos.k8s.yaml', [job, role]]]);
   const problems = (text: string) => commandProblems(parseKubectl(text), objects, files);
+  /** The selector of one run's pods by its Job's uid, as the documents write it. */
+  const uidOf = (ns: string, name: string) => `"batch.kubernetes.io/controller-uid=$(kubectl -n ${ns} get job ${name} -o jsonpath='{.metadata.uid}')"`;
 
   test('commands that name existing objects, files and selectors pass', () => {
     expect(problems('kubectl -n orders rollout status deployment/orders-api --timeout=300s')).toEqual([]);
@@ -35,12 +37,10 @@ describe('kubectl commands of the documents', () => {
     expect(problems('kubectl -n orders wait --for=condition=complete --timeout=60s "job/$job"')).toEqual([]);
     expect(problems('kubectl -n messaging get statefulset nats -w')).toEqual([]);
     expect(problems('kubectl -n orders create job --from=cronjob/orders-backup orders-backup-manual-$(date +%s)')).toEqual([]);
-    const uidOf = (ns: string, name: string) => `"batch.kubernetes.io/controller-uid=$(kubectl -n ${ns} get job ${name} -o jsonpath='{.metadata.uid}')"`;
     expect(problems(`kubectl -n orders get pods -l ${uidOf('orders', 'orders-chaos-api-kill')} -o jsonpath='{.items[0].metadata.name}'`)).toEqual([]);
   });
 
   test('the pods of a Job by its uid: the Job must exist, in the namespace of its pods', () => {
-    const uidOf = (ns: string, name: string) => `"batch.kubernetes.io/controller-uid=$(kubectl -n ${ns} get job ${name} -o jsonpath='{.metadata.uid}')"`;
     expect(problems(`kubectl -n orders get pods -l ${uidOf('orders', 'orders-chaos-drain')}`)).toEqual(['no Job orders-chaos-drain in orders']);
     expect(problems(`kubectl -n orders get pods -l ${uidOf('shop', 'orders-chaos-api-kill')}`)).toEqual(['the Job\'s uid is read in namespace shop, its pods listed in orders']);
   });
