@@ -25,6 +25,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     // 4.x runs on Node 20 (5.x needs Node 22). 4.4.2 bundles the 1.27 schema; 4.5 already carries 1.29+ fields,
     // so 4.4.2 is the closest that never accepts a field a 1.28 API server lacks.
     'kubernetes-models@4.4.2',
+    // only for what the 1.27 schema lacks: admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy (GA in 1.30)
+    'kubernetes-models-admission@npm:kubernetes-models@4.5.1',
+    // evaluates the CEL of ChaosAdmissionPolicy in the cluster stand-in (cel-spec conformant; cel-go needs Go)
+    '@bufbuild/cel@0.6.1',
+    '@bufbuild/protobuf@2.17.0',
     '@types/k6@^2.3.0',
     'yaml@^2.8.0',
     // nats.js drives the natscli stand-in of the backup tests against a real nats-server.

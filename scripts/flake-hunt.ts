@@ -28,6 +28,7 @@ export const SCRIPT_SUITES = [
   'test/chaos-scripts.test.ts',
   'test/chaos-availability-scripts.test.ts',
   'test/chaos-standin.test.ts',
+  'test/chaos-admission-scripts.test.ts',
   'test/nats-cluster-backup.test.ts',
   'test/nats-cluster-snapshot.test.ts',
   'test/chaos-nats-kill-cluster.test.ts',

@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Duration, JsonPatch, Names, Size } from '
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { readAsset } from './_assets';
+import type { ChaosAdmissionFacts } from './_chaos-admission';
 import { CHAOS_SCENARIO_LABEL } from './_chaos-labels';
 import { PROBED_SCENARIOS, planChaosExperiment } from './_chaos-plan';
 import { planProbedExperiment } from './_chaos-probed-plan';
@@ -314,6 +315,9 @@ export class ChaosExperiment extends Construct {
   /** The SLA the verdict is measured against. */
   public readonly sla: RecoverySla;
 
+  /** What a ChaosAdmissionPolicy needs to know of this experiment. @internal */
+  public readonly _admission: ChaosAdmissionFacts;
+
   constructor(scope: Construct, id: string, props: ChaosExperimentProps) {
     super(scope, id);
     const scenario = props.scenario;
@@ -392,6 +396,20 @@ export class ChaosExperiment extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: plan.accessName },
       subjects: [{ kind: 'ServiceAccount', name: serviceAccount.name, ...(plan.ownNamespace ? { namespace: plan.ownNamespace } : {}) }],
     });
+
+    this._admission = {
+      scenario,
+      path: this.node.path,
+      ownNamespace,
+      serviceAccount: serviceAccount.name,
+      labels,
+      actingNamespace: plan.accessNamespace ?? ownNamespace,
+      targetDeployment: target?.name,
+      targetLabels: target?.matchLabels,
+      targetPolicy: plan.env.TARGET_POLICY !== undefined && props.target instanceof HardenedDeployment ? props.target.networkPolicy : undefined,
+      natsStatefulSet: props.nats?.statefulSetName,
+      natsPodLabels: props.nats?.podLabels,
+    };
 
     this.networkPolicy = new kplus.k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name, namespace: ownNamespace, labels },

@@ -14,6 +14,7 @@ export * from './soak-job';
 export * from './recovery-sla';
 export * from './chaos-network-policy';
 export * from './chaos-experiment';
+export * from './chaos-admission-policy';
 export * from './checks/hardening-rule';
 export * from './checks/hardening-checks';
 export * from './checks/rules/readiness-probe';

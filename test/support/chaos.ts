@@ -5,7 +5,7 @@ import { CLUSTER_STANDIN, FakeCluster, FakeClusterOptions, FakePod, rbacOf } fro
 import { onlyOfKind, synthValid } from './manifests';
 import { runScript, shellArgv } from './scripts';
 import { literalEnv, materializeConfigMap } from './synthesized';
-import { ChaosExperiment, ChaosExperimentProps, ChaosScenario, EgressRule, HardenedDeployment } from '../../src';
+import { ChaosAdmissionPolicy, ChaosExperiment, ChaosExperimentProps, ChaosScenario, EgressRule, HardenedDeployment } from '../../src';
 
 export const IMAGE = 'ghcr.io/acme/orders-api:1.4.2';
 export const API_SERVER = { cidrs: ['10.0.0.10/32'], port: 6443 };
@@ -44,8 +44,11 @@ export function chaosChart(namespace: string | null = 'orders', budget = true) {
   return { chart, api };
 }
 
-/** One experiment named `orders-<scenario>` next to the API, synthesized and validated (schema, PSS restricted). */
-export function synthExperiment(props: ExperimentProps, namespace: string | null = 'orders') {
+/**
+ * One experiment named `orders-<scenario>` next to the API, synthesized and validated (schema, PSS
+ * restricted); with `admission`, its ChaosAdmissionPolicy too.
+ */
+export function synthExperiment(props: ExperimentProps, namespace: string | null = 'orders', options: { readonly admission?: boolean } = {}) {
   const { chart, api } = chaosChart(namespace);
   const nats = props.scenario === ChaosScenario.NATS_KILL ? { statefulSetName: 'nats', podLabels: CHART_NATS_LABELS } : undefined;
   const target = props.scenario === ChaosScenario.NATS_KILL ? undefined : api;
@@ -53,6 +56,7 @@ export function synthExperiment(props: ExperimentProps, namespace: string | null
   const experiment = new ChaosExperiment(chart, 'experiment', {
     metadata: { name: `orders-${props.scenario}` }, apiServer: API_SERVER, target, nats, observabilityEgress, ...props,
   });
+  if (options.admission) new ChaosAdmissionPolicy(chart, 'admission', { experiment });
   const all = synthValid(chart);
   const objects = all.filter((o) => o.metadata.labels?.['chaos.cdk8s-hardening.io/scenario'] === props.scenario);
   const job = onlyOfKind(objects, 'Job');
@@ -70,6 +74,7 @@ export function clusterFor(synth: Synthesized, options: Omit<FakeClusterOptions,
   const inNamespace = (o: any) => ({ ...o, metadata: { ...o.metadata, namespace: synth.namespace } });
   return new FakeCluster({
     rbac: rbacOf(synth.objects, synth.namespace),
+    admission: synth.objects.filter((o) => o.apiVersion === 'admissionregistration.k8s.io/v1'),
     networkPolicies: synth.apiPolicy ? [inNamespace(synth.apiPolicy)] : [],
     budgets: synth.apiBudget ? [inNamespace(synth.apiBudget)] : [],
     ...options,

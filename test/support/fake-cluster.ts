@@ -97,6 +97,8 @@ export interface FakeNats {
 
 export interface FakeClusterOptions {
   readonly rbac: FakeRbac;
+  /** ValidatingAdmissionPolicies and their bindings, as synthesized: every write passes them (cluster-standin/admission.js). */
+  readonly admission?: any[];
   /** Real time instead of the fake clock (date and sleep are then the real ones). */
   readonly realClock?: boolean;
   readonly deployments?: FakeWorkload[];
@@ -177,6 +179,7 @@ export class FakeCluster {
     if (!this.realClock) writeFileSync(join(this.dir, 'clock'), String(FakeCluster.START));
     writeFileSync(join(this.dir, 'state.json'), JSON.stringify({
       rbac: options.rbac,
+      admission: options.admission ?? [],
       deployments: (options.deployments ?? []).map(workload('Deployment')),
       statefulsets: (options.statefulsets ?? []).map(workload('StatefulSet')),
       networkpolicies: (options.networkPolicies ?? [])

@@ -9,6 +9,8 @@ import { prometheusRuleProblems } from './prometheus-rule';
 /**
  * Validation every synthesized object of the suite goes through:
  * - the Kubernetes API schema bundled by kubernetes-models 4.4.2 (types, required fields, enums);
+ *   admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy and its binding, GA in Kubernetes 1.30
+ *   and absent from that schema, against kubernetes-models 4.5.1's (installed as kubernetes-models-admission);
  * - the Pod Security Standards restricted profile, for every pod template;
  * - a pinned image tag on every container;
  * - NetworkPolicy egress that never opens a port to every address (DNS included: port 53
@@ -84,15 +86,19 @@ const CUSTOM_RESOURCE_CHECKS: Record<string, (obj: any) => string[]> = {
   'monitoring.coreos.com/v1/PrometheusRule': prometheusRuleProblems,
 };
 
+/** The kinds the 1.27 schema of kubernetes-models 4.4.2 lacks, checked against 4.5.1's. */
+const ADMISSION_POLICY_KINDS = ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding'];
+
 function schemaProblems(obj: any): string[] {
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return ['apiVersion and kind are required'];
   const custom = CUSTOM_RESOURCE_CHECKS[`${obj.apiVersion}/${obj.kind}`];
   if (custom) return custom(obj);
   let model: any;
+  const models = ADMISSION_POLICY_KINDS.includes(`${obj.apiVersion}/${obj.kind}`) ? 'kubernetes-models-admission' : 'kubernetes-models';
   try {
     // The model module depends on the object's apiVersion: only a dynamic require can load it.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    model = require(`kubernetes-models/${obj.apiVersion}`)[obj.kind];
+    model = require(`${models}/${obj.apiVersion}`)[obj.kind];
   } catch {
     model = undefined;
   }

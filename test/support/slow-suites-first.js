@@ -19,6 +19,7 @@ const SECONDS = {
   'test/pid1-nats-jobs.test.ts': 89,
   'test/nats-cluster-snapshot.test.ts': 86,
   'test/pid1-chaos-soak-jobs.test.ts': 45,
+  'test/chaos-admission-scripts.test.ts': 40,
   'test/chaos-nats-kill-cluster.test.ts': 33,
   'test/chaos-standin.test.ts': 25,
   'test/natscli-standin.test.ts': 23,

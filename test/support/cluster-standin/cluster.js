@@ -8,6 +8,9 @@
  *
  * State (all times in fake-clock seconds):
  *   rbac: {account: {namespace, name}, roles, bindings}   the synthesized RBAC every call must pass
+ *   admission: [object]                   synthesized ValidatingAdmissionPolicies and bindings every
+ *                                         write then passes (admission.js); admitted, refused: [request]
+ *                                         every write they let through, and the ones they refused
  *   deployments, statefulsets, networkpolicies, poddisruptionbudgets: [object]
  *                                         what `kubectl get` returns (a Deployment's and a budget's
  *                                         status are computed: deployment.js, disruption.js)

@@ -7,7 +7,7 @@
  *   so RBAC `get`), refuses a paused one (`error: deployments.apps "<name>" can't restart paused
  *   deployment (run rollout resume first)`, exit 1), sets the pod template annotation
  *   `kubectl.kubernetes.io/restartedAt` to the time in RFC 3339 (whole seconds), sends it as a
- *   strategic merge PATCH (RBAC `patch`) and prints `deployment.apps/<name> restarted`. A second
+ *   strategic merge PATCH (RBAC `patch`, then admission) and prints `deployment.apps/<name> restarted`. A second
  *   restart within the same second makes an empty patch: `error: failed to create patch for
  *   <name>: if restart has already been triggered within the past second, please wait before
  *   attempting to trigger another`, exit 1 (cmdutil.CheckErr adds the `error: ` prefix);
@@ -136,7 +136,9 @@ function restart(cluster, d, authorizePatch) {
   if (template.annotations?.[RESTARTED_AT] === now) {
     cluster.die(`error: failed to create patch for ${d.metadata.name}: if restart has already been triggered within the past second, please wait before attempting to trigger another`, 1);
   }
-  authorizePatch();
+  const after = JSON.parse(JSON.stringify(d));
+  after.spec.template.metadata.annotations = { ...template.annotations, [RESTARTED_AT]: now };
+  authorizePatch(after);
   template.annotations = { ...template.annotations, [RESTARTED_AT]: now };
   d.metadata.generation += 1;
 

@@ -24,9 +24,13 @@
  * - `rollout restart deployment <name>`: deployment.js.
  * Every request is first authorized against the synthesized RBAC (rbac.js), the Eviction as
  * `create` on `pods/eviction` (apiserver v0.28.13 pkg/endpoints/request/requestinfo.go: the
- * subresource is part of the request).
+ * subresource is part of the request); every write then passes the synthesized admission
+ * policies (admission.js): a DELETE once the object is found, a PATCH with the object before and
+ * after, the Eviction before the budget is looked at (registry/core/pod/storage/eviction.go runs
+ * createValidation first).
  */
 const fs = require('fs');
+const { admit } = require('./admission');
 const { deploymentJson, replicaSetJsons, restart } = require('./deployment');
 const { budgetJson, evict } = require('./disruption');
 const { authorize, forbiddenLine } = require('./rbac');
@@ -92,6 +96,16 @@ function authorized(cluster, verb, type, namespace, name = '', subresource = und
   }
   cluster.state.forbidden.push(request);
   cluster.die(forbiddenLine(cluster.state, request), 1);
+}
+
+/** Validating admission after RBAC, as the API server's admission chain runs after authorization; every API group used here serves v1. */
+function admitted(cluster, operation, type, namespace, name, { object = null, oldObject = null, subresource } = {}) {
+  const { account } = cluster.state.rbac;
+  const answer = admit(cluster.state, {
+    operation, group: type.group, version: 'v1', resource: type.resource, subresource, namespace, name, object, oldObject,
+    username: `system:serviceaccount:${account.namespace}:${account.name}`,
+  });
+  if (answer) cluster.die(`Error from server (${answer.reason}): ${answer.message}`, 1);
 }
 
 /** Scripted outages: a matching call fails the way kubectl reports an unreachable API server. */
@@ -171,6 +185,7 @@ function remove(cluster, type, name, flags) {
   if (type.resource === 'pods') {
     const pod = cluster.livePods().find((p) => p.namespace === flags.namespace && p.name === name && !cluster.isDeleted(p));
     if (pod) {
+      admitted(cluster, 'DELETE', type, flags.namespace, name, { oldObject: cluster.podJson(pod) });
       cluster.deletePod(pod);
     } else if (!cluster.livePods().some((p) => p.namespace === flags.namespace && p.name === name)) {
       if (flags.ignoreNotFound) return;
@@ -182,6 +197,7 @@ function remove(cluster, type, name, flags) {
       if (flags.ignoreNotFound) return;
       cluster.die(`Error from server (NotFound): ${qualified(type)} "${name}" not found`, 1);
     }
+    admitted(cluster, 'DELETE', type, flags.namespace, name, { oldObject: found });
     // a deleted RoleBinding grants nothing from the next request on (rbac.js skips it)
     found.deleted = true;
   }
@@ -205,6 +221,7 @@ function patch(cluster, type, name, flags) {
   const patched = mergePatch(found, body);
   // ObjectMeta's labels and annotations are `omitempty` maps: the API never shows an empty one
   for (const key of ['labels', 'annotations']) if (patched.metadata && Object.keys(patched.metadata[key] ?? { x: 1 }).length === 0) delete patched.metadata[key];
+  admitted(cluster, 'UPDATE', type, flags.namespace, name, { object: patched, oldObject: found });
   const store = storeOf(cluster, type);
   store[store.indexOf(found)] = patched;
   cluster.state.history.push({ clock: cluster.state.clock, resource: type.resource, name, object: patched });
@@ -230,6 +247,7 @@ function createRaw(cluster, words, flags) {
     cluster.die(`the stand-in wants a JSON Eviction, got: ${e.message}`, 2);
   }
   if (eviction.apiVersion !== 'policy/v1' || eviction.kind !== 'Eviction') cluster.die('the stand-in wants a policy/v1 Eviction', 2);
+  admitted(cluster, 'CREATE', { group: '', resource: 'pods' }, namespace, name, { object: eviction, subresource: 'eviction' });
   const answer = evict(cluster, namespace, name, eviction);
   if (answer.status >= 300) cluster.die(`Error from server (${answer.reason}): ${answer.message}`, 1);
   process.stdout.write(answer.body);
@@ -246,7 +264,10 @@ function rollout(cluster, words, flags) {
   const found = storedOf(cluster, type, flags.namespace).find((o) => o.metadata.name === name);
   if (!found) cluster.die(`Error from server (NotFound): deployments.apps "${name}" not found`, 1);
   // the PATCH is only sent (and authorized) once kubectl has a non-empty patch
-  restart(cluster, found, () => authorized(cluster, 'patch', type, flags.namespace, name));
+  restart(cluster, found, (after) => {
+    authorized(cluster, 'patch', type, flags.namespace, name);
+    admitted(cluster, 'UPDATE', type, flags.namespace, name, { object: after, oldObject: found });
+  });
 }
 
 function run(cluster, args) {
