@@ -1,7 +1,7 @@
 import { ChaosScenario } from '../src';
 import { describeWith } from './support/binaries';
 import {
-  API_SELECTOR, ExperimentProps, OTLP_EGRESS_JSON, Synthesized, apiPods, apiWorkload, clusterFor, runExperiment, startExperiment, synthExperiment,
+  API_LABELS, API_SELECTOR, ExperimentProps, OTLP_EGRESS_JSON, Synthesized, apiPods, apiWorkload, clusterFor, runExperiment, startExperiment, synthExperiment,
   unusedAndMissingGrants,
 } from './support/chaos';
 import { FakeCluster, FakeClusterOptions } from './support/fake-cluster';
@@ -221,6 +221,23 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
       // no delete of pods: evictions only
       expect(verbCalls('delete').filter((c) => c[1] === 'pod')).toEqual([]);
       expectExactAccess(s);
+    });
+
+    // The budget counts every pod its selector matches, the decoy too (as the disruption controller
+    // does), so it lets both real pods go at once: only the target's own pods are counted, and the
+    // drain says the budget did not keep them.
+    test.each([PRODUCTION_SHELL])('a bare pod that copies the target\'s labels, listed first, is never evicted nor counted: the hollow budget is a FAIL, under %s', (shell) => {
+      const s = synth();
+      cluster = ordersCluster(s, { pods: [{ name: 'aaa-decoy', labels: API_LABELS, owner: 'statefulset/decoy' }, ...apiPods()] });
+      const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);
+      expect(result.json).toMatchObject({
+        verdict: 'FAIL',
+        reason: 'drained in 8s, but ready pods fell to 0 (at 2027-01-15T08:00:04Z), below the 1 poddisruptionbudget orders-api-pdb keeps',
+        evicted: ['orders-api-7d9-a', 'orders-api-7d9-b'],
+        minReadyPods: 0,
+      });
+      expect(verbCalls('create').filter((c) => c[2].includes('decoy'))).toEqual([]);
+      expect(result.status).toBe(1);
     });
 
     test.each([PRODUCTION_SHELL])('the budget refuses until the timeout (the replacement never becomes ready): FAIL, exit 2, the budget held, under %s', (shell) => {

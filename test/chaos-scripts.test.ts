@@ -5,11 +5,11 @@ import { Duration } from 'cdk8s';
 import { ChaosDirection, ChaosScenario } from '../src';
 import { describeWith } from './support/binaries';
 import {
-  CHART_NATS_BOX_LABELS, CHART_NATS_LABELS, ExperimentProps, Synthesized, apiPods, clusterFor, runExperiment, synthExperiment,
+  API_LABELS, CHART_NATS_BOX_LABELS, CHART_NATS_LABELS, ExperimentProps, Synthesized, apiPods, clusterFor, runExperiment, synthExperiment,
 } from './support/chaos';
 import { CLUSTER_STANDIN, FakeCluster, FakeClusterOptions } from './support/fake-cluster';
 import { onlyOfKind } from './support/manifests';
-import { ASSETS, MAIN_PATH_SHELLS, shellArgv, SHELLS } from './support/scripts';
+import { ASSETS, MAIN_PATH_SHELLS, PRODUCTION_SHELL, shellArgv, SHELLS } from './support/scripts';
 import { literalEnv, materializeConfigMap } from './support/synthesized';
 
 const CHAOS = join(ASSETS, 'chaos');
@@ -52,6 +52,16 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
       pods: apiPods(),
       replacementDelay,
       ...extra,
+    });
+
+    test.each([PRODUCTION_SHELL])('a bare pod that copies the target\'s labels, listed first and ready, is neither the victim nor counted, under %s', (shell) => {
+      const s = synth();
+      // what anyone who may create pods in the namespace can make: the selector's labels, another owner
+      cluster = apiCluster(s, 12, { pods: [{ name: 'aaa-decoy', labels: API_LABELS, owner: 'statefulset/decoy' }, ...apiPods()] });
+      const result = runExperiment(s, cluster, {}, shell);
+      expect(result.json).toMatchObject({ victim: 'orders-api-7d9-a', recoverySeconds: 12, verdict: 'PASS' });
+      expect(verbCalls('delete')[0]).toEqual(['delete', 'pod', 'orders-api-7d9-a', '-n', 'orders', '--wait=false']);
+      expect(result.status).toBe(0);
     });
 
     test.each(MAIN_PATH_SHELLS)('recovery within the SLA: PASS, exit 0, access revoked, under %s', (shell) => {

@@ -11,12 +11,12 @@ require_env NAMESPACE TARGET_DEPLOYMENT TARGET_SELECTOR SLA_SECONDS TIMEOUT_SECO
 deployment=$(kubectl get deployment "$TARGET_DEPLOYMENT" -n "$NAMESPACE" -o json) \
   || report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT not found in $NAMESPACE"
 desired=$(printf '%s' "$deployment" | jq -r '.spec.replicas')
-ready=$(ready_pods "$TARGET_SELECTOR")
+ready=$(ready_pods)
 if [ "$ready" -lt "$desired" ] || ! health_ok; then
   report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT is not healthy before injection; nothing was injected"
 fi
 
-pods=$(kubectl get pods -n "$NAMESPACE" -l "$TARGET_SELECTOR" -o json)
+pods=$(deployment_pods)
 VICTIM=$(printf '%s' "$pods" | jq -r '[.items[] | select(.metadata.deletionTimestamp == null)
     | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))][0].metadata.name')
 log "deleting pod $VICTIM of deployment $TARGET_DEPLOYMENT ($desired desired)"
@@ -25,7 +25,8 @@ kubectl delete pod "$VICTIM" -n "$NAMESPACE" --wait=false > /dev/null
 
 # shellcheck disable=SC2317 # called through wait_for_recovery
 back_to_desired() {
-  ready=$(ready_pods "$TARGET_SELECTOR" "$VICTIM") || return 1
+  pods=$(deployment_pods) || return 1
+  ready=$(printf '%s' "$pods" | count_ready "$VICTIM")
   [ "$ready" -ge "$desired" ]
 }
 wait_for_recovery "$INJECTED_AT" back_to_desired || true

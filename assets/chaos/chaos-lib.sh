@@ -172,11 +172,24 @@ count_ready() {
       | select(any(.status.conditions[]?; .type == "Ready" and .status == "True"))] | length'
 }
 
-# Ready, not terminating pods of a selector in NAMESPACE, except one name. Fails when kubectl
-# does (never reads an empty answer as zero pods).
+# The target Deployment's pods (a pod list): its selector, and one of its ReplicaSets as their
+# controller, named <deployment>-<pod-template-hash> as the Deployment controller names them
+# (without list on ReplicaSets). A pod that merely carries the selector's labels is not one of
+# them: it is neither a victim nor counted. Fails when kubectl does.
+deployment_pods() {
+  listed=$(kubectl get pods -n "$NAMESPACE" -l "$TARGET_SELECTOR" -o json) || return 1
+  printf '%s' "$listed" | jq -c --arg deployment "$TARGET_DEPLOYMENT" '{items: [.items[]
+    | (.metadata.labels["pod-template-hash"] // "") as $hash
+    | select($hash != "" and any(.metadata.ownerReferences[]?;
+        .controller == true and .apiVersion == "apps/v1" and .kind == "ReplicaSet" and .name == "\($deployment)-\($hash)"))]}'
+}
+
+# Ready, not terminating pods of the target Deployment. Fails when kubectl does (never reads an
+# empty answer as zero pods).
 ready_pods() {
-  pods=$(kubectl get pods -n "$NAMESPACE" -l "$1" -o json) || return 1
-  printf '%s' "$pods" | count_ready "${2:-}"
+  pods=$(deployment_pods) || return 1
+  # no pod excepted
+  printf '%s' "$pods" | count_ready ''
 }
 
 # Waits until "$2" (a function) holds together with consecutive healthy answers of the health

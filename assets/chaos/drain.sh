@@ -59,7 +59,7 @@ deployment=$(kubectl get deployment "$TARGET_DEPLOYMENT" -n "$NAMESPACE" -o json
 desired=$(printf '%s' "$deployment" | jq -r '.spec.replicas')
 budget=$(kubectl get poddisruptionbudget "$TARGET_BUDGET" -n "$NAMESPACE" -o json) \
   || report NOT_RUN 3 "poddisruptionbudget $TARGET_BUDGET not found in $NAMESPACE"
-pods=$(kubectl get pods -n "$NAMESPACE" -l "$TARGET_SELECTOR" -o json)
+pods=$(deployment_pods)
 ready=$(printf '%s' "$pods" | count_ready)
 if [ "$ready" -lt "$desired" ] || ! health_ok; then
   report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT is not healthy before injection; nothing was injected"
@@ -104,7 +104,7 @@ result_field budgetRefusals 0
 result_field transientRefusals 0
 result_field minReadyPods "$min_ready"
 while :; do
-  pods=$(kubectl get pods -n "$NAMESPACE" -l "$TARGET_SELECTOR" -o json)
+  pods=$(deployment_pods)
   ready_now=$(printf '%s' "$pods" | count_ready)
   if [ "$ready_now" -lt "$min_ready" ]; then
     min_ready=$ready_now

@@ -24,7 +24,7 @@ deployment=$(kubectl get deployment "$TARGET_DEPLOYMENT" -n "$NAMESPACE" -o json
   || report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT not found in $NAMESPACE"
 desired=$(printf '%s' "$deployment" | jq -r '.spec.replicas')
 read_target_policy
-ready=$(ready_pods "$TARGET_SELECTOR")
+ready=$(ready_pods)
 if [ "$ready" -lt "$desired" ] || ! health_ok; then
   report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT is not healthy before injection; nothing was injected"
 fi
@@ -57,7 +57,7 @@ fi
 
 # shellcheck disable=SC2317 # called through wait_for_recovery
 back_to_desired() {
-  ready=$(ready_pods "$TARGET_SELECTOR") || return 1
+  ready=$(ready_pods) || return 1
   [ "$ready" -ge "$desired" ]
 }
 wait_for_recovery "$HEALED_AT" back_to_desired || true

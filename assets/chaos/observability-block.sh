@@ -37,7 +37,7 @@ missing=$(printf '%s' "$POLICY" | jq -c --argjson rules "$rules" '[$rules[] as $
 if [ "$missing" != "[]" ]; then
   report NOT_RUN 3 "networkpolicy $TARGET_POLICY does not allow the egress $missing: there is nothing to block (apply the chart that adds it); nothing was injected"
 fi
-ready=$(ready_pods "$TARGET_SELECTOR")
+ready=$(ready_pods)
 if [ "$ready" -lt "$desired" ] || ! health_ok; then
   report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT is not healthy before injection; nothing was injected"
 fi

@@ -62,7 +62,7 @@ state=$(printf '%s' "$deployment" | rollout_state)
 if [ "$state" != "done" ]; then
   report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT is not rolled out before the restart (${state#waiting: }); nothing was injected"
 fi
-ready=$(ready_pods "$TARGET_SELECTOR")
+ready=$(ready_pods)
 if [ "$ready" -lt "$desired" ] || ! health_ok; then
   report NOT_RUN 3 "deployment $TARGET_DEPLOYMENT is not healthy before injection; nothing was injected"
 fi
