@@ -269,6 +269,25 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
   },
   // chaos-lib.sh
   {
+    id: 'chaos-pods-by-label-only',
+    file: 'assets/chaos/chaos-lib.sh',
+    find: '| select($hash != "" and any(.metadata.ownerReferences[]?;',
+    replace: '| select(true or any(.metadata.ownerReferences[]?;',
+    why: 'a bare pod that copies the target\'s labels is neither the api-kill victim nor counted, nor evicted by drain',
+    killedBy: [
+      { file: CHAOS, name: 'pods that only share the target\'s labels, a bare pod or a canary Deployment\'s, listed first and ready, are neither the victim nor counted' },
+      { file: AVAILABILITY, name: 'a bare pod that copies the target\'s labels, listed first, is never evicted nor counted' },
+    ],
+  },
+  {
+    id: 'chaos-pods-of-any-replicaset',
+    file: 'assets/chaos/chaos-lib.sh',
+    find: 'and .name == "\\($deployment)-\\($hash)"))]}',
+    replace: '))]}',
+    why: 'only pods of the target Deployment\'s own ReplicaSets count, not a canary Deployment\'s that shares its labels',
+    killedBy: [{ file: CHAOS, name: 'pods that only share the target\'s labels, a bare pod or a canary Deployment\'s, listed first and ready, are neither the victim nor counted' }],
+  },
+  {
     id: 'chaos-sleep-in-foreground',
     file: 'assets/chaos/chaos-lib.sh',
     find: '  sleep "$1" &\n  PAUSE_PID=$!\n  wait "$PAUSE_PID" || true',

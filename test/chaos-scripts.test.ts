@@ -54,10 +54,13 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
       ...extra,
     });
 
-    test.each([PRODUCTION_SHELL])('a bare pod that copies the target\'s labels, listed first and ready, is neither the victim nor counted, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])('pods that only share the target\'s labels, a bare pod or a canary Deployment\'s, listed first and ready, are neither the victim nor counted, under %s', (shell) => {
       const s = synth();
-      // what anyone who may create pods in the namespace can make: the selector's labels, another owner
-      cluster = apiCluster(s, 12, { pods: [{ name: 'aaa-decoy', labels: API_LABELS, owner: 'statefulset/decoy' }, ...apiPods()] });
+      // what anyone who may create pods in the namespace can make: the selector's labels, another
+      // owner; and a canary Deployment's pod that shares the labels (its ReplicaSet is not the target's)
+      cluster = apiCluster(s, 12, {
+        pods: [{ name: 'aaa-decoy', labels: API_LABELS, owner: 'statefulset/decoy' }, { name: 'aab-canary', labels: API_LABELS, owner: 'deployment/orders-api-canary' }, ...apiPods()],
+      });
       const result = runExperiment(s, cluster, {}, shell);
       expect(result.json).toMatchObject({ victim: 'orders-api-7d9-a', recoverySeconds: 12, verdict: 'PASS' });
       expect(verbCalls('delete')[0]).toEqual(['delete', 'pod', 'orders-api-7d9-a', '-n', 'orders', '--wait=false']);
