@@ -109,7 +109,7 @@ describeWith(['jq', 'busybox'], 'chaos scripts with their ChaosAdmissionPolicy a
   test.each(SCENARIOS)('%s: the script passes with the policy in place, its write admitted by it and nothing refused', (scenario) => {
     const s = synth(scenario);
     cluster = clusterOf(scenario, s, true);
-    const hold = scenario.endsWith('block') ? { HOLD_SECONDS: '10' } : {};
+    const hold: Record<string, string> = scenario.endsWith('block') ? { HOLD_SECONDS: '10' } : {};
     const result = runExperiment(s, cluster, { PROBE_PAUSE: '1', ...hold }, PRODUCTION_SHELL);
     expect(result.stderr).not.toContain('forbidden');
     expect(result.json).toMatchObject({ scenario, verdict: 'PASS', cleanup: 'done' });

@@ -43,6 +43,9 @@ function nextHosts(): string[] {
 }
 
 /** One server of the cluster: its name (n1, n2, n3 as pods nats-0.. would be), address and ports. */
+/** The names of the throwaway streams of waitForPlacement start with it. */
+const PLACEMENT_PROBE = 'PLACEMENT_PROBE_';
+
 export interface ClusterNode {
   readonly name: string;
   readonly host: string;
@@ -249,16 +252,21 @@ export class NatsCluster {
    * other as offline: `no suitable peers for placement, peer offline` (nats-server v2.10.27
    * server/jetstream_cluster.go selectPeerGroup, `ni.offline || ni.cfg == nil || ni.stats == nil`).
    * That comes later than the Raft peer being current, so a placed stream right after start-up
-   * was refused now and then under load. One throwaway R1 memory stream per server shows it; a
-   * request that times out (a loaded machine answers late) is asked again until the deadline.
+   * was refused now and then under load. One throwaway R1 memory stream per server shows it.
+   * A request that times out (a loaded machine answers late) is asked again until the deadline,
+   * under a new name: the timed-out request may still be carried out (a hunt run saw a late delete
+   * of the first attempt remove the second attempt's stream: `stream not found`). Every probe
+   * stream left by such a request is deleted before the cluster is handed to a test, whose backup
+   * would otherwise find it.
    */
   public async waitForPlacement(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    let attempt = 0;
     for (const node of this.nodes) {
-      const name = `PLACEMENT_PROBE_${node.name}`;
       for (;;) {
+        const name = `${PLACEMENT_PROBE}${node.name}_${++attempt}`;
         const placed = await this.withJetStream(async (jsm) => {
-          await jsm.streams.add({ name, subjects: [`placement-probe.${node.name}`], num_replicas: 1, storage: StorageType.Memory, placement: { tags: node.tags } as any });
+          await jsm.streams.add({ name, subjects: [`placement-probe.${node.name}.${attempt}`], num_replicas: 1, storage: StorageType.Memory, placement: { tags: node.tags } as any });
           await jsm.streams.delete(name);
           return true;
         }).catch((e: Error) => {
@@ -269,6 +277,25 @@ export class NatsCluster {
         if (Date.now() > deadline) throw new Error(`no stream could be placed on ${node.name} (tags ${node.tags.join(', ')}) within ${timeoutMs} ms`);
         await sleep(200);
       }
+    }
+    await this.removeProbeStreams(deadline);
+  }
+
+  /** Deletes the probe streams that timed-out requests left, until the stream list shows none. */
+  private async removeProbeStreams(deadline: number): Promise<void> {
+    for (;;) {
+      const left = await this.withJetStream(async (jsm) => {
+        const names: string[] = [];
+        for await (const name of jsm.streams.names()) if (name.startsWith(PLACEMENT_PROBE)) names.push(name);
+        for (const name of names) await jsm.streams.delete(name).catch(() => false);
+        return names;
+      }).catch((e: Error) => {
+        if (!/TIMEOUT/.test(e.message)) throw e;
+        return ['(the stream list timed out)'];
+      });
+      if (left.length === 0) return;
+      if (Date.now() > deadline) throw new Error(`placement probe streams left behind: ${left.join(', ')}`);
+      await sleep(200);
     }
   }
 
