@@ -1,7 +1,8 @@
 /**
- * Common Expression Language text for Kubernetes admission policies, written so that the same
- * expression holds under the API server's typed evaluation (objects typed by their OpenAPI schema:
- * a field that is not set cannot be read, only tested with `has()`) and under an untyped evaluator.
+ * Common Expression Language text for Kubernetes admission policies. The API server evaluates
+ * `object` and `oldObject` untyped, as maps built from the object's JSON (apiserver v0.30.14
+ * plugin/cel/compile.go declares them dyn; the check against the OpenAPI schema only warns): a
+ * field that is not set cannot be read, only tested with `has()`, and whole maps compare by value.
  */
 
 /** A CEL string literal: CEL accepts JSON's escapes (`\"`, `\\`, `\n`, `\u00XX`). */
@@ -31,6 +32,7 @@ export function sameField(a: string, b: string, field: string): string {
 
 /** Whether the map at `expr` holds every key and value of `labels` (a matchLabels selector). */
 export function hasLabels(expr: string, labels: Record<string, string>): string {
+  if (Object.keys(labels).length === 0) return 'true';
   const map = mapOrEmpty(expr);
   return Object.entries(labels).map(([k, v]) => `(${celString(k)} in ${map} && ${map}[${celString(k)}] == ${celString(v)})`).join(' && ');
 }

@@ -54,10 +54,8 @@ const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 const RFC3339 = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$';
 /** The annotations network-block and observability-block set on the policy they switch (assets/chaos/chaos-lib.sh). */
 const SWITCH_ANNOTATIONS = ['chaos.cdk8s-hardening.io/partitioned-by', 'chaos.cdk8s-hardening.io/spec-before'];
-/** The Deployment's spec fields besides its template; `kubectl rollout restart` changes none of them. */
-const DEPLOYMENT_SPEC_FIELDS = ['replicas', 'selector', 'strategy', 'minReadySeconds', 'revisionHistoryLimit', 'paused', 'progressDeadlineSeconds'];
-/** Metadata no scenario changes on the object it patches. */
-const METADATA_FIELDS = ['labels', 'finalizers', 'ownerReferences'];
+/** Metadata no scenario changes on the object it patches (generation, resourceVersion and managedFields are the API server's). */
+const METADATA_FIELDS = ['labels', 'annotations', 'finalizers', 'ownerReferences'];
 /**
  * The longest Deployment name whose pods the API server names in full, `<name>-<pod-template-hash>-<5 characters>`:
  * it cuts a generated name's base at 58 characters (apiserver storage/names/generate.go maxGeneratedNameLength), and
@@ -81,14 +79,15 @@ function literalPattern(name: string): string {
 /** Whether `old` is a pod whose controller is `kind` `name`, checked by `nameCheck` against the reference `r`. */
 function ownedBy(kind: string, nameCheck: string): string {
   return 'has(oldObject.metadata.ownerReferences) && oldObject.metadata.ownerReferences.exists(r, has(r.controller) && r.controller'
-    + ` && r.apiVersion == 'apps/v1' && r.kind == ${celString(kind)} && ${nameCheck})`;
+    + ` && r.apiVersion == ${celString('apps/v1')} && r.kind == ${celString(kind)} && ${nameCheck})`;
 }
 
 /** api-kill: deletes one pod, which must be the target Deployment's (its ReplicaSet `<deployment>-<pod-template-hash>` controls it). */
 function apiKillChecks(facts: ChaosAdmissionFacts): AdmissionChecks {
   const deployment = facts.targetDeployment!;
   const labels = 'oldObject.metadata.labels';
-  const ownedByTarget = ownedBy('ReplicaSet', `'pod-template-hash' in ${mapOrEmpty(labels)} && r.name == ${celString(`${deployment}-`)} + ${labels}['pod-template-hash']`);
+  const hash = celString('pod-template-hash');
+  const ownedByTarget = ownedBy('ReplicaSet', `${hash} in ${mapOrEmpty(labels)} && r.name == ${celString(`${deployment}-`)} + ${labels}[${hash}]`);
   return {
     rules: [podRule('DELETE')],
     validations: [forbidden(`${ownedByTarget} && ${hasLabels(labels, facts.targetLabels!)}`,
@@ -107,32 +106,48 @@ function natsKillChecks(facts: ChaosAdmissionFacts): AdmissionChecks {
 }
 
 /**
+ * The characters of generated names: the pod-template-hash (pkg/util/hash, rand.SafeEncodeString)
+ * and the 5-character suffix the API server adds to a generateName (apiserver
+ * storage/names/generate.go, utilrand.String): no vowels, no 0, 1, 3 or 8.
+ */
+const GENERATED = '[bcdfghjklmnpqrstvwxz2456789]';
+
+/**
  * drain: evicts pods. The Eviction names only its pod, so the pod is told by its name, which the
- * API server makes from the ReplicaSet's: `<deployment>-<pod-template-hash>-<suffix>`.
+ * API server makes from the ReplicaSet's: `<deployment>-<pod-template-hash>-<5 characters>`, all
+ * of the generated alphabet (a StatefulSet's `-0`, a Job's or CronJob's pod does not match). The
+ * Eviction may not shorten the pod's grace period (drain.sh sends no deleteOptions).
  */
 function drainChecks(facts: ChaosAdmissionFacts): AdmissionChecks {
   const deployment = facts.targetDeployment!;
-  const pattern = `^${literalPattern(deployment)}-[a-z0-9]+-[a-z0-9]+$`;
+  const pattern = `^${literalPattern(deployment)}-${GENERATED}{1,10}-${GENERATED}{5}$`;
   return {
     rules: [podRule('CREATE', 'pods/eviction')],
-    validations: [forbidden(`request.name.matches(${celString(pattern)})`,
-      `drain may evict only pods of Deployment ${deployment}: named ${deployment}-<pod-template-hash>-<suffix>`)],
+    validations: [
+      forbidden(`request.name.matches(${celString(pattern)})`,
+        `drain may evict only pods of Deployment ${deployment}: named ${deployment}-<pod-template-hash>-<5 generated characters>`),
+      forbidden('!has(object.deleteOptions) || !has(object.deleteOptions.gracePeriodSeconds)',
+        'drain may not set the grace period of the pods it evicts'),
+    ],
   };
 }
 
-/** rollout: `kubectl rollout restart` changes the pod template's restartedAt annotation and nothing else. */
+/**
+ * rollout: `kubectl rollout restart` changes the pod template's restartedAt annotation and nothing
+ * else. The spec, the template and its metadata are compared as whole maps (at run time the API
+ * server evaluates objects untyped), so a field this list never named, the template's finalizers
+ * or one a later API version adds, changes nothing either.
+ */
 function rolloutChecks(facts: ChaosAdmissionFacts): AdmissionChecks {
   const deployment = facts.targetDeployment!;
-  const [spec, oldSpec] = ['object.spec', 'oldObject.spec'];
-  const [template, oldTemplate] = [`${spec}.template`, `${oldSpec}.template`];
+  const [template, oldTemplate] = ['object.spec.template', 'oldObject.spec.template'];
   const annotations = `${template}.metadata.annotations`;
   const unchanged = [
-    ...DEPLOYMENT_SPEC_FIELDS.map((f) => sameField(spec, oldSpec, f)),
-    `${template}.spec == ${oldTemplate}.spec`,
-    sameField(`${template}.metadata`, `${oldTemplate}.metadata`, 'labels'),
+    sameMapExcept('object.spec', 'oldObject.spec', ['template']),
+    sameMapExcept(template, oldTemplate, ['metadata']),
+    sameMapExcept(`${template}.metadata`, `${oldTemplate}.metadata`, ['annotations']),
     sameMapExcept(annotations, `${oldTemplate}.metadata.annotations`, [RESTARTED_AT]),
     ...METADATA_FIELDS.map((f) => sameField('object.metadata', 'oldObject.metadata', f)),
-    sameMapExcept('object.metadata.annotations', 'oldObject.metadata.annotations', []),
   ].join(' && ');
   const restartedAt = `(!(${celString(RESTARTED_AT)} in ${mapOrEmpty(annotations)}) || ${annotations}[${celString(RESTARTED_AT)}].matches(${celString(RFC3339)}))`;
   return {
@@ -168,8 +183,9 @@ function policySwitchChecks(facts: ChaosAdmissionFacts): AdmissionChecks {
         `${scenario} may not change the pods of NetworkPolicy ${policy.name} or drop its policy types ${(chart.policyTypes ?? []).join(' and ')}`),
       forbidden(rulesOf('object'), `${scenario} may give NetworkPolicy ${policy.name} only rules it has in the chart (a switch removes rules, a restore puts them back)`),
       forbidden(rulesOf('oldObject'), `${scenario} switches NetworkPolicy ${policy.name} only while it holds the chart's rules: apply the chart first, so that the restore can put back what the switch takes`),
-      forbidden([...METADATA_FIELDS.map((f) => sameField('object.metadata', 'oldObject.metadata', f)), sameMapExcept('object.metadata.annotations', 'oldObject.metadata.annotations', SWITCH_ANNOTATIONS)].join(' && '),
-        `${scenario} may change only the annotations ${SWITCH_ANNOTATIONS.join(' and ')} of NetworkPolicy ${policy.name}'s metadata`),
+      forbidden([...METADATA_FIELDS.filter((f) => f !== 'annotations').map((f) => sameField('object.metadata', 'oldObject.metadata', f)),
+        sameMapExcept('object.metadata.annotations', 'oldObject.metadata.annotations', SWITCH_ANNOTATIONS)].join(' && '),
+      `${scenario} may change only the annotations ${SWITCH_ANNOTATIONS.join(' and ')} of NetworkPolicy ${policy.name}'s metadata`),
     ],
   };
 }

@@ -162,11 +162,12 @@ describe('ChaosAdmissionPolicy decides as the API server would', () => {
   const expectRefused = (s: Synthesized, r: Request, message: string) => {
     expect(rbacAllows(s, r)).toBe(true);
     const qualified = r.group ? `${r.resource}.${r.group}` : r.resource;
+    const cause = `ValidatingAdmissionPolicy 'chaos.orders.${s.job.metadata.name}' with binding 'chaos.orders.${s.job.metadata.name}' denied request: ${message}`;
     expect(decide(s, r)).toEqual({
       reason: 'Forbidden',
       code: 403,
-      message: `${qualified} "${r.name}" is forbidden: ValidatingAdmissionPolicy 'chaos.orders.${s.job.metadata.name}' `
-        + `with binding 'chaos.orders.${s.job.metadata.name}' denied request: ${message}`,
+      message: `${qualified} "${r.name}" is forbidden: ${cause}`,
+      details: { kind: r.resource, name: r.name, cause },
     });
   };
   const expectAdmitted = (s: Synthesized, r: Request) => {
@@ -216,6 +217,16 @@ describe('ChaosAdmissionPolicy decides as the API server would', () => {
     });
   });
 
+  test('a request the policy cannot evaluate is refused: it fails closed, with the error as the API server words it', () => {
+    const s = synth(ChaosScenario.ROLLOUT);
+    // a pod template without metadata: the policy reads its annotations
+    const live = { ...s.apiDeployment, spec: { ...s.apiDeployment.spec, template: { spec: s.apiDeployment.spec.template.spec } } };
+    const answer = decide(s, { operation: 'UPDATE', group: 'apps', resource: 'deployments', name: 'orders-api', object: live, oldObject: live });
+    expect(answer.reason).toBe('Invalid');
+    expect(answer.code).toBe(422);
+    expect(answer.details.cause).toMatch(/^ValidatingAdmissionPolicy 'chaos\.orders\.orders-rollout' with binding 'chaos\.orders\.orders-rollout' denied request: expression '.+' resulted in error: /);
+  });
+
   describe('nats-kill', () => {
     const s = synth(ChaosScenario.NATS_KILL);
     const NATS_MESSAGE = 'nats-kill may delete only pods of StatefulSet nats: controlled by it and carrying the labels of its pods';
@@ -233,22 +244,29 @@ describe('ChaosAdmissionPolicy decides as the API server would', () => {
 
   describe('drain', () => {
     const s = synth(ChaosScenario.DRAIN);
-    const DRAIN_MESSAGE = 'drain may evict only pods of Deployment orders-api: named orders-api-<pod-template-hash>-<suffix>';
-    const evict = (name: string): Request => ({
+    const DRAIN_MESSAGE = 'drain may evict only pods of Deployment orders-api: named orders-api-<pod-template-hash>-<5 generated characters>';
+    const evict = (name: string, deleteOptions?: object): Request => ({
       operation: 'CREATE',
       group: '',
       resource: 'pods',
       subresource: 'eviction',
       name,
-      object: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'orders' } },
+      object: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name, namespace: 'orders' }, ...(deleteOptions ? { deleteOptions } : {}) },
     });
 
     test('evicting a pod of the target Deployment is admitted', () => expectAdmitted(s, evict('orders-api-7d9c6b5f4-x2x4q')));
 
-    test('evicting any other pod is refused, including those of a Deployment whose name starts with the target\'s', () => {
-      expectRefused(s, evict('postgres-0'), DRAIN_MESSAGE);
-      expectRefused(s, evict('orders-api-worker-5f6-k8s2d'), DRAIN_MESSAGE);
-      expectRefused(s, evict('orders-api'), DRAIN_MESSAGE);
+    test.each([
+      ['another workload\'s pod', 'postgres-0'],
+      ['a pod of a Deployment whose name starts with the target\'s', 'orders-api-worker-5f6-k8s2d'],
+      ['a pod of a StatefulSet whose name starts with the target\'s', 'orders-api-db-0'],
+      ['a pod of a Job whose name starts with the target\'s', 'orders-api-migrate-x7k2p'],
+      ['a pod of a CronJob named as the target', 'orders-api-28391234-abcde'],
+      ['a pod without a generated part', 'orders-api'],
+    ])('evicting %s is refused', (_what, name) => expectRefused(s, evict(name), DRAIN_MESSAGE));
+
+    test('an eviction that cuts the pod\'s grace period is refused', () => {
+      expectRefused(s, evict('orders-api-7d9c6b5f4-x2x4q', { gracePeriodSeconds: 0 }), 'drain may not set the grace period of the pods it evicts');
     });
   });
 
@@ -280,6 +298,8 @@ describe('ChaosAdmissionPolicy decides as the API server would', () => {
       ['another pod label', (d: any) => (d.spec.template.metadata.labels.extra = 'x')],
       ['another template annotation', (d: any) => (d.spec.template.metadata.annotations = { 'sidecar.istio.io/inject': 'false' })],
       ['a label on the Deployment', (d: any) => (d.metadata.labels = { ...d.metadata.labels, extra: 'x' })],
+      ['finalizers on the pod template (new pods hang in Terminating)', (d: any) => (d.spec.template.metadata.finalizers = ['example.com/hold'])],
+      ['a spec field this policy never names', (d: any) => (d.spec.someFutureField = true)],
     ])('a restart that also changes %s is refused', (_what, change) => {
       expectRefused(s, update((d) => {
         restart(d);

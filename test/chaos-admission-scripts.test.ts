@@ -14,6 +14,7 @@ import { PRODUCTION_SHELL } from './support/scripts';
 // what else the experiment's token would let anyone do.
 
 const POSTGRES = { name: 'postgres-0', labels: { 'app.kubernetes.io/name': 'postgres' }, owner: 'statefulset/postgres' };
+const DRAINED_PODS = [...['x2x4q', 'b5v8n'].map((suffix) => ({ name: `orders-api-7d9-${suffix}`, labels: API_LABELS, owner: 'deployment/orders-api' })), POSTGRES];
 
 /** A cluster for each scenario's main path (the layouts of chaos-scripts and chaos-availability-scripts), plus a database pod. */
 function clusterOf(scenario: ChaosScenario, s: Synthesized, admission: boolean): FakeCluster {
@@ -37,7 +38,8 @@ function clusterOf(scenario: ChaosScenario, s: Synthesized, admission: boolean):
       case ChaosScenario.NETWORK_BLOCK: return { ...api, replacementDelay: null, health: { partitionPolicy: 'orders/orders-api', downAfterHeal: 10 } };
       case ChaosScenario.OBSERVABILITY_BLOCK: return { ...api, replacementDelay: 6, health: { ...probed, partitionPolicy: 'orders/orders-api' } };
       case ChaosScenario.ROLLOUT: return { ...api, replacementDelay: 6, rollout: { podReadyAfter: 3 }, health: probed };
-      default: return { ...api, replacementDelay: 6, health: probed };
+      // the policy tells drained pods by name: names as the API server makes them
+      default: return { ...api, pods: DRAINED_PODS, replacementDelay: 6, health: probed };
     }
   };
   const cluster = clusterFor(s, options());
@@ -52,7 +54,7 @@ const WRITES: Record<string, object> = {
   'network-block': { operation: 'UPDATE', resource: 'networkpolicies', namespace: 'orders', name: 'orders-api' },
   'observability-block': { operation: 'UPDATE', resource: 'networkpolicies', namespace: 'orders', name: 'orders-api' },
   'rollout': { operation: 'UPDATE', resource: 'deployments', namespace: 'orders', name: 'orders-api' },
-  'drain': { operation: 'CREATE', resource: 'pods', subresource: 'eviction', namespace: 'orders', name: 'orders-api-7d9-a' },
+  'drain': { operation: 'CREATE', resource: 'pods', subresource: 'eviction', namespace: 'orders', name: 'orders-api-7d9-x2x4q' },
 };
 
 /** What the experiment's token would let an attacker do under RBAC alone: one kubectl call per scenario, and the policy's answer. */
@@ -92,7 +94,7 @@ const ATTACKS: Record<string, { args: string[]; stdin?: string; allowed: string;
     stdin: JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'postgres-0', namespace: 'orders' } }),
     allowed: '',
     refused: 'pods "postgres-0" is forbidden: ValidatingAdmissionPolicy \'chaos.orders.orders-drain\' with binding \'chaos.orders.orders-drain\' denied request: '
-      + 'drain may evict only pods of Deployment orders-api: named orders-api-<pod-template-hash>-<suffix>',
+      + 'drain may evict only pods of Deployment orders-api: named orders-api-<pod-template-hash>-<5 generated characters>',
   },
 };
 
@@ -134,6 +136,15 @@ describeWith(['jq', 'busybox'], 'chaos scripts with their ChaosAdmissionPolicy a
     expect(after.status).toBe(1);
     expect(cluster.state.refused).toHaveLength(1);
     expect(cluster.state.allowed.length).toBeGreaterThan(0);
+  });
+
+  test('a write the policy cannot evaluate is refused, as kubectl prints an Invalid answer', () => {
+    const s = synth(ChaosScenario.NETWORK_BLOCK);
+    cluster = clusterOf(ChaosScenario.NETWORK_BLOCK, s, true);
+    // a policy without a podSelector (the API server would refuse one): the policy reads it
+    const r = kubectl({ args: ['patch', 'networkpolicy', 'orders-api', '-n', 'orders', '--type=merge', '-p', '{"spec":{"podSelector":null}}'] });
+    expect(r.stderr).toMatch(/^The networkpolicies "orders-api" is invalid: ValidatingAdmissionPolicy 'chaos\.orders\.orders-network-block' with binding 'chaos\.orders\.orders-network-block' denied request: expression '.+' resulted in error: .+\n$/);
+    expect(r.status).toBe(1);
   });
 
   test('the labels a bare pod copies from the target do not make api-kill delete it: its owner is checked', () => {

@@ -2,7 +2,8 @@
  * STAND-IN part: validating admission policies (admissionregistration.k8s.io/v1), applied after RBAC
  * to every request that writes, as the API server does. The CEL is evaluated by @bufbuild/cel, a CEL
  * evaluator that passes the cel-spec conformance suite (no Go toolchain reaches this machine for
- * cel-go). It evaluates untyped, as the API server's runtime does once its type check has passed:
+ * cel-go). It evaluates untyped, as the API server does (plugin/cel/compile.go declares object and
+ * oldObject dyn; the check against the OpenAPI schema only writes warnings to the policy's status):
  * reading a field that is not set is an error, `has()` tests it. What the rest follows (kubernetes/
  * apiserver v0.30.14):
  * - pkg/admission/plugin/policy/matching/matching.go Matches: the namespaceSelector (every namespace
@@ -10,10 +11,13 @@
  *   match and, when it lists resourceNames, name the request's object;
  * - pkg/admission/plugin/webhook/predicates/rules/rules.go: operation, group, version, and resource
  *   with subresource (`pods` never matches `pods/eviction`, `*` and `pods/*` are wildcards);
- * - validating/validator.go Validate: every matchCondition must be true, else the policy does not
- *   apply; then each validation: false denies with its message (else `failed expression: <expression>`)
- *   and its reason (else Invalid); an evaluation error denies under failurePolicy Fail (the default)
- *   with the error as message, and admits under Ignore;
+ * - webhook/matchconditions/matcher.go Match: a matchCondition that is false makes the policy not
+ *   apply, whatever errors the others had; otherwise their errors (joined as an aggregate: one
+ *   message, or `[a, b]`) deny under failurePolicy Fail (the default) and skip the policy under Ignore;
+ * - validating/validator.go Validate: each validation: false denies with its message (else `failed
+ *   expression: <expression>`) and its reason (else Invalid); an evaluation error denies under Fail,
+ *   with the message `expression '<expression>' resulted in error: <error>` (plugin/cel/filter.go),
+ *   and admits under Ignore;
  * - validating/dispatcher.go: only bindings whose policy applies and whose matchResources match take
  *   part; a Deny among the binding's validationActions refuses, Warn and Audit let the request
  *   through; the first refusal becomes admission.NewForbidden with the message
@@ -23,7 +27,9 @@
  *   the subresource (`pods "x" is forbidden`), as apimachinery NewForbidden words it.
  * The CEL variables are object (null for DELETE), oldObject (null for CREATE) and request (operation,
  * name, namespace, resource, subResource, userInfo.username); `params`, `namespaceObject` and
- * `authorizer` are not offered, and a policy that reads them fails here.
+ * `authorizer` are not offered. A policy that uses what the stand-in does not play (paramKind,
+ * variables, messageExpression, auditAnnotations, objectSelector, excludeResourceRules) is refused
+ * with an error rather than half applied.
  */
 const { matchesLabelSelector } = require('./selector');
 
@@ -59,28 +65,39 @@ function constraintsMatch(match, request) {
   return rules.length === 0 || rules.some((r) => ruleMatches(r, request));
 }
 
-/** The CEL result: true, false, or an error message (a CelError value, or a result that is no bool). */
+/** The CEL result: true, false, or the error as the API server words it (plugin/cel/filter.go). */
 function evaluate(expression, bindings) {
   const { run } = require('@bufbuild/cel');
   let result;
   try {
     result = run(expression, bindings);
   } catch (e) {
-    return { error: e.message };
+    result = e;
   }
   if (typeof result === 'boolean') return { value: result };
-  return { error: result instanceof Error ? result.message : `expression did not evaluate to a bool: ${String(result)}` };
+  const error = result instanceof Error ? result.message : `no bool but ${String(result)}`;
+  return { error: `expression '${expression}' resulted in error: ${error}` };
+}
+
+/** Whether the policy applies: null (it does not), or [] (it does), or a refusal when a condition failed under Fail. */
+function matchConditions(spec, bindings, fail) {
+  const errors = [];
+  for (const condition of spec.matchConditions ?? []) {
+    const r = evaluate(condition.expression, bindings);
+    if (r.error !== undefined) errors.push(r.error);
+    else if (!r.value) return null;
+  }
+  if (errors.length === 0) return [];
+  // utilerrors.NewAggregate: one error's message, or the messages in brackets
+  return fail ? [{ message: errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`, reason: 'Invalid' }] : null;
 }
 
 /** The decisions of one policy for a request: [{message, reason}] of every refusal (an empty list admits). */
-function refusals(policy, request, bindings) {
+function refusals(policy, bindings) {
   const spec = policy.spec ?? {};
   const fail = (spec.failurePolicy ?? 'Fail') === 'Fail';
-  for (const condition of spec.matchConditions ?? []) {
-    const r = evaluate(condition.expression, bindings);
-    if (r.error !== undefined) return fail ? [{ message: r.error, reason: 'Invalid' }] : [];
-    if (!r.value) return [];
-  }
+  const conditions = matchConditions(spec, bindings, fail);
+  if (conditions === null || conditions.length > 0) return conditions ?? [];
   const denied = [];
   for (const v of spec.validations ?? []) {
     const r = evaluate(v.expression, bindings);
@@ -93,18 +110,34 @@ function refusals(policy, request, bindings) {
   return denied;
 }
 
-const CODES = { Forbidden: 403, Invalid: 422 };
+const UNPLAYED = [
+  ['spec.paramKind', (p) => p.spec?.paramKind], ['spec.variables', (p) => p.spec?.variables], ['spec.auditAnnotations', (p) => p.spec?.auditAnnotations],
+  ['validations[].messageExpression', (p) => (p.spec?.validations ?? []).some((v) => v.messageExpression)],
+  ['matchConstraints.objectSelector', (p) => p.spec?.matchConstraints?.objectSelector], ['matchConstraints.excludeResourceRules', (p) => p.spec?.matchConstraints?.excludeResourceRules],
+  ['matchResources.objectSelector', (p) => p.spec?.matchResources?.objectSelector], ['matchResources.excludeResourceRules', (p) => p.spec?.matchResources?.excludeResourceRules],
+  ['paramRef', (p) => p.spec?.paramRef],
+];
+
+/** Refuses what the stand-in does not play: a test must not pass on half a policy. */
+function assertPlayed(object) {
+  const unplayed = UNPLAYED.filter(([, has]) => has(object)).map(([field]) => field);
+  if (unplayed.length > 0) throw new Error(`the admission stand-in does not play ${unplayed.join(', ')} (${object.kind} ${object.metadata.name})`);
+}
+
+// policy_decision.go reasonToCode: the reasons a validation may give, anything else 422
+const CODES = { Forbidden: 403, Unauthorized: 401, RequestEntityTooLarge: 413, Invalid: 422 };
 
 /**
  * Runs the admission policies in `state.admission` ([ValidatingAdmissionPolicy and
  * ValidatingAdmissionPolicyBinding objects]) on a request {operation, group, version, resource,
  * subresource, namespace, name, object, oldObject, username}. Returns null when admitted, else
- * {reason, code, message} as the API server answers; every evaluated request is logged in
+ * {reason, code, message, details} as the API server answers; every evaluated request is logged in
  * `state.admitted` or `state.refused`.
  */
 function admit(state, request) {
   const objects = state.admission ?? [];
   if (objects.length === 0) return null;
+  objects.forEach(assertPlayed);
   const bindings = {
     object: toCel(request.object ?? null),
     oldObject: toCel(request.oldObject ?? null),
@@ -122,12 +155,14 @@ function admit(state, request) {
   for (const binding of objects.filter((o) => o.kind === 'ValidatingAdmissionPolicyBinding')) {
     const policy = policies.find((p) => p.metadata.name === binding.spec.policyName);
     if (!policy || !constraintsMatch(policy.spec.matchConstraints, request) || !constraintsMatch(binding.spec.matchResources, request)) continue;
-    const denied = refusals(policy, request, bindings);
+    const denied = refusals(policy, bindings);
     if (denied.length > 0 && (binding.spec.validationActions ?? []).includes('Deny')) {
       const qualified = request.group ? `${request.resource}.${request.group}` : request.resource;
-      const message = `${qualified} "${request.name}" is forbidden: ValidatingAdmissionPolicy '${policy.metadata.name}' with binding '${binding.metadata.name}' denied request: ${denied[0].message}`;
+      const cause = `ValidatingAdmissionPolicy '${policy.metadata.name}' with binding '${binding.metadata.name}' denied request: ${denied[0].message}`;
+      const message = `${qualified} "${request.name}" is forbidden: ${cause}`;
       state.refused = [...(state.refused ?? []), { ...summary, message }];
-      return { reason: denied[0].reason, code: CODES[denied[0].reason] ?? 422, message };
+      // the status details: the resource (without group) as its kind, the name, and the cause
+      return { reason: denied[0].reason, code: CODES[denied[0].reason] ?? 422, message, details: { kind: request.resource, name: request.name, cause } };
     }
   }
   state.admitted = [...(state.admitted ?? []), summary];

@@ -105,7 +105,10 @@ function admitted(cluster, operation, type, namespace, name, { object = null, ol
     operation, group: type.group, version: 'v1', resource: type.resource, subresource, namespace, name, object, oldObject,
     username: `system:serviceaccount:${account.namespace}:${account.name}`,
   });
-  if (answer) cluster.die(`Error from server (${answer.reason}): ${answer.message}`, 1);
+  if (!answer) return;
+  // kubectl v0.28.13 cmdutil checkErr: an Invalid status is worded from its details and causes
+  if (answer.reason === 'Invalid') cluster.die(`The ${answer.details.kind} "${answer.details.name}" is invalid: ${answer.details.cause}`, 1);
+  cluster.die(`Error from server (${answer.reason}): ${answer.message}`, 1);
 }
 
 /** Scripted outages: a matching call fails the way kubectl reports an unreachable API server. */
