@@ -77,10 +77,12 @@ export class NatsCluster {
   public static async start(options: NatsClusterOptions = {}): Promise<NatsCluster> {
     for (let attempt = 1; ; attempt++) {
       const cluster = await NatsCluster.startOnce(options);
-      const size = await cluster.metaGroupSize();
+      const size = await cluster.stopIfThrows(() => cluster.metaGroupSize());
       if (size === cluster.nodes.length) {
-        await cluster.waitForPeers(cluster.nodes.length);
-        await cluster.waitForPlacement();
+        await cluster.stopIfThrows(async () => {
+          await cluster.waitForPeers(cluster.nodes.length);
+          await cluster.waitForPlacement();
+        });
         return cluster;
       }
       await cluster.stop();
@@ -120,9 +122,25 @@ export class NatsCluster {
       ].join('\n'));
     }
     const cluster = new NatsCluster(options.binary ?? 'nats-server', nodes, dir);
-    await Promise.all(nodes.map((n) => cluster.startNode(n.name)));
-    await cluster.waitForMetaLeader();
+    await cluster.stopIfThrows(async () => {
+      await Promise.all(nodes.map((n) => cluster.startNode(n.name)));
+      await cluster.waitForMetaLeader();
+    });
     return cluster;
+  }
+
+  /**
+   * Runs a step of the start-up; when it throws, the servers are stopped before the error goes on:
+   * the test never gets the cluster to stop, and servers left running keep the jest worker from
+   * exiting ("A worker process has failed to exit gracefully").
+   */
+  private async stopIfThrows<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
   }
 
   private readonly procs = new Map<string, ChildProcess>();

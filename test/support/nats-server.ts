@@ -30,7 +30,13 @@ export class NatsServer {
     ].join('\n'));
     const proc = spawn('nats-server', ['-c', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new NatsServer(proc, port, monitorPort, dir, options);
-    await server.waitReady();
+    try {
+      await server.waitReady();
+    } catch (e) {
+      // the test never gets the server to stop: a server left running keeps the jest worker from exiting
+      await server.stop();
+      throw e;
+    }
     return server;
   }
 
