@@ -9,7 +9,7 @@ import { CLUSTER_STANDIN, FakeCluster, FakeClusterOptions } from './support/fake
 import { k6ImagePath } from './support/images';
 import { onlyOfKind, synthValid } from './support/manifests';
 import { Pid1Run } from './support/pid1';
-import { SHELLS } from './support/scripts';
+import { ASSETS, SHELLS } from './support/scripts';
 import { commandScript, literalEnv, materializeConfigMap } from './support/synthesized';
 
 // The chaos and soak Jobs' commands as a pod runs them: PID 1 of a PID namespace of their own,
@@ -180,6 +180,18 @@ describeWith(['dash', 'busybox', 'unshare'], 'the soak Job as PID 1, stopped by 
     });
     return { run, pod, log };
   }
+
+  // A TERM between the start of k6 and the traps reached PID 1 without a handler and was dropped:
+  // k6 ran on until the KILL, without a summary (a loaded hunt run, seed 2026120845). The window is
+  // a few instructions wide, too narrow to hit on purpose; the order is what closes it.
+  test('the runner sets its traps before it starts k6, and passes on a signal that came before k6\'s pid was known', () => {
+    const runner = readFileSync(join(ASSETS, 'k6', 'run-soak.sh'), 'utf8').split('\n');
+    const firstTrap = runner.findIndex((l) => /^trap 'forward TERM' TERM$/.test(l));
+    const start = runner.findIndex((l) => /^k6 run .*&$/.test(l));
+    expect(firstTrap).toBeGreaterThan(0);
+    expect(start).toBeGreaterThan(firstTrap);
+    expect(runner[start + 2]).toBe('[ -z "$signal" ] || kill -s "$signal" "$k6_pid" 2> /dev/null || true');
+  });
 
   test('its grace period: 60 s (k6 aborts its iterations, runs teardown and handleSummary, flushes its outputs)', () => {
     expect(synthSoak().pod.terminationGracePeriodSeconds).toBe(60);

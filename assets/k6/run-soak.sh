@@ -16,16 +16,20 @@ set -u
 SCRIPT=${SCRIPT:-/scripts/soak.js}
 OUTPUT_DIR=${OUTPUT_DIR:-/output}
 
-k6 run --no-color "$SCRIPT" &
-k6_pid=$!
+# The traps come before k6: a TERM to PID 1 without a handler is dropped by the kernel, and the
+# soak would run on until the KILL. A signal before k6's pid is known is passed on once it is.
+k6_pid=''
 signal=''
 forward() {
   signal=$1
-  kill -s "$1" "$k6_pid" 2> /dev/null || true
+  [ -z "$k6_pid" ] || kill -s "$1" "$k6_pid" 2> /dev/null || true
 }
 trap 'forward TERM' TERM
 trap 'forward INT' INT
 trap 'forward HUP' HUP
+k6 run --no-color "$SCRIPT" &
+k6_pid=$!
+[ -z "$signal" ] || kill -s "$signal" "$k6_pid" 2> /dev/null || true
 
 # `wait` returns early (above 128) when a trapped signal arrives: wait again until k6 has exited.
 status=0
