@@ -1,7 +1,8 @@
 import { ChaosScenario } from '../src';
 import { describeWith } from './support/binaries';
 import {
-  API_LABELS, API_SELECTOR, ExperimentProps, OTLP_EGRESS_JSON, Synthesized, apiPods, apiWorkload, clusterFor, runExperiment, startExperiment, synthExperiment,
+  API_LABELS, API_SELECTOR, ExperimentProps, OTLP_EGRESS_JSON, Synthesized, apiPods, apiWorkload, clusterFor, runExperiment, startExperiment,
+  synthExperiment,
   unusedAndMissingGrants,
 } from './support/chaos';
 import { FakeCluster, FakeClusterOptions } from './support/fake-cluster';
@@ -226,7 +227,7 @@ describeWith(['jq', 'dash', 'busybox'], 'availability scenarios against a script
     // The budget counts every pod its selector matches, the decoy too (as the disruption controller
     // does), so it lets both real pods go at once: only the target's own pods are counted, and the
     // drain says the budget did not keep them.
-    test.each([PRODUCTION_SHELL])('a bare pod that copies the target\'s labels, listed first, is never evicted nor counted: the hollow budget is a FAIL, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])("a bare pod that copies the target's labels, listed first, is never evicted nor counted: the hollow budget is a FAIL, under %s", (shell) => {
       const s = synth();
       cluster = ordersCluster(s, { pods: [{ name: 'aaa-decoy', labels: API_LABELS, owner: 'statefulset/decoy' }, ...apiPods()] });
       const result = runExperiment(s, cluster, { PROBE_PAUSE: '1' }, shell);

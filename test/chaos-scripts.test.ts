@@ -54,7 +54,7 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
       ...extra,
     });
 
-    test.each([PRODUCTION_SHELL])('pods that only share the target\'s labels, a bare pod or a canary Deployment\'s, listed first and ready, are neither the victim nor counted, under %s', (shell) => {
+    test.each([PRODUCTION_SHELL])("pods that only share the target's labels, a bare pod or a canary Deployment's, listed first and ready, are neither the victim nor counted, under %s", (shell) => {
       const s = synth();
       // what anyone who may create pods in the namespace can make: the selector's labels, another
       // owner; and a canary Deployment's pod that shares the labels (its ReplicaSet is not the target's)

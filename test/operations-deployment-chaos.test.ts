@@ -269,7 +269,7 @@ describe('OperationsDocs of chaos experiments', () => {
     const app = filePerResourceChaosApp();
     const docs = render(app);
     const chaos = docs['CHAOS-BASELINE.md'];
-    const files = (name: string, role = name) => [`ServiceAccount.${name}.k8s.yaml`, `Job.${name}.k8s.yaml`, `ConfigMap.${name}-scripts-${name === 'shop-kill' ? '91afd53614' : '63f5432731'}.k8s.yaml`,
+    const files = (name: string, role = name) => [`ServiceAccount.${name}.k8s.yaml`, `Job.${name}.k8s.yaml`, `ConfigMap.${name}-scripts-${name === 'shop-kill' ? '2142d1ad02' : '9f6b321f84'}.k8s.yaml`,
       `Role.${role}.k8s.yaml`, `RoleBinding.${role}.k8s.yaml`, `NetworkPolicy.${name}.k8s.yaml`];
     const kill = files('shop-kill');
     // the NATS kill's Role and RoleBinding are in the NATS namespace, named after the experiment's namespace
@@ -336,10 +336,10 @@ describe('OperationsDocs of chaos experiments', () => {
     const files = (name: string, hash: string, role = name) => [`ServiceAccount.${name}.k8s.yaml`, `Job.${name}.k8s.yaml`, `ConfigMap.${name}-scripts-${hash}.k8s.yaml`,
       `Role.${role}.k8s.yaml`, `RoleBinding.${role}.k8s.yaml`, `NetworkPolicy.${name}.k8s.yaml`].map((f) => `\`${f}\``).join(', ');
 
-    expect(chaos).toContain(`| 1. API pod kill | recovered in < 30 s | \`lab-bare\` (\`unknown\`) | ${files('lab-bare', '91afd53614')} |\n`
-      + `| 2. NATS leader election | recovered in < 60 s | \`lab-partition\` (\`leader-partition\`) | ${files('lab-partition', '63f5432731', 'lab.lab-partition')} |\n`);
+    expect(chaos).toContain(`| 1. API pod kill | recovered in < 30 s | \`lab-bare\` (\`unknown\`) | ${files('lab-bare', '2142d1ad02')} |\n`
+      + `| 2. NATS leader election | recovered in < 60 s | \`lab-partition\` (\`leader-partition\`) | ${files('lab-partition', '9f6b321f84', 'lab.lab-partition')} |\n`);
     expect(chaos).toContain('| 5. Observability failure | graceful degradation (no time limit) | none in the apps: test by hand |  |\n'
-      + `| \`node-drain\` | recovered in < 120 s | \`lab-drain\` | ${files('lab-drain', '91afd53614')} |\n\n`);
+      + `| \`node-drain\` | recovered in < 120 s | \`lab-drain\` | ${files('lab-drain', '2142d1ad02')} |\n\n`);
 
     const bareSection = section(chaos, '### Experiment lab-bare');
     expect(bareSection.split('\n\n')[1]).toBe('Scenario `unknown` (its Job\'s `chaos.cdk8s-hardening.io/scenario` label): '
@@ -363,7 +363,7 @@ describe('OperationsDocs of chaos experiments', () => {
       '## Other experiments',
       '### Experiment lab-drain',
       'Scenario `node-drain` (its Job\'s `chaos.cdk8s-hardening.io/scenario` label): the settings below are its Job\'s, as synthesized; its script is in the Job\'s ConfigMap.',
-      `Job \`lab-drain\` in \`lab\`, from ${files('lab-drain', '91afd53614')}. SLA: recovered in < 120 s.`,
+      `Job \`lab-drain\` in \`lab\`, from ${files('lab-drain', '2142d1ad02')}. SLA: recovered in < 120 s.`,
     ]);
     expect(commandProblemsOf(docs, [[app, '']])).toEqual([]);
   });

@@ -129,20 +129,6 @@ export class NatsCluster {
     return cluster;
   }
 
-  /**
-   * Runs a step of the start-up; when it throws, the servers are stopped before the error goes on:
-   * the test never gets the cluster to stop, and servers left running keep the jest worker from
-   * exiting ("A worker process has failed to exit gracefully").
-   */
-  private async stopIfThrows<T>(step: () => Promise<T>): Promise<T> {
-    try {
-      return await step();
-    } catch (e) {
-      await this.stop();
-      throw e;
-    }
-  }
-
   private readonly procs = new Map<string, ChildProcess>();
   private readonly logs = new Map<string, string>();
 
@@ -363,6 +349,20 @@ export class NatsCluster {
     while (!await this.withJetStream(async (jsm) => Boolean((await jsm.consumers.info(stream, consumer)).cluster?.leader)).catch(() => false)) {
       if (Date.now() > deadline) throw new Error(`consumer ${stream} > ${consumer} has no leader within ${timeoutMs} ms`);
       await sleep(200);
+    }
+  }
+
+  /**
+   * Runs a step of the start-up; when it throws, the servers are stopped before the error goes on:
+   * the test never gets the cluster to stop, and servers left running keep the jest worker from
+   * exiting ("A worker process has failed to exit gracefully").
+   */
+  private async stopIfThrows<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      return await step();
+    } catch (e) {
+      await this.stop();
+      throw e;
     }
   }
 
