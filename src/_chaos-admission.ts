@@ -54,8 +54,16 @@ const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 const RFC3339 = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})$';
 /** The annotations network-block and observability-block set on the policy they switch (assets/chaos/chaos-lib.sh). */
 const SWITCH_ANNOTATIONS = ['chaos.cdk8s-hardening.io/partitioned-by', 'chaos.cdk8s-hardening.io/spec-before'];
-/** Metadata no scenario changes on the object it patches (generation, resourceVersion and managedFields are the API server's). */
-const METADATA_FIELDS = ['labels', 'annotations', 'finalizers', 'ownerReferences'];
+/**
+ * Whether the patched object's metadata is unchanged but for the annotations in `except`
+ * (generation, resourceVersion and managedFields are the API server's).
+ */
+function sameMetadata(except: string[] = []): string {
+  const whole = ['labels', 'annotations', 'finalizers', 'ownerReferences'].filter((f) => f !== 'annotations' || except.length === 0);
+  const checks = whole.map((f) => sameField('object.metadata', 'oldObject.metadata', f));
+  if (except.length > 0) checks.push(sameMapExcept('object.metadata.annotations', 'oldObject.metadata.annotations', except));
+  return checks.join(' && ');
+}
 /**
  * The longest Deployment name whose pods the API server names in full, `<name>-<pod-template-hash>-<5 characters>`:
  * it cuts a generated name's base at 58 characters (apiserver storage/names/generate.go maxGeneratedNameLength), and
@@ -147,7 +155,7 @@ function rolloutChecks(facts: ChaosAdmissionFacts): AdmissionChecks {
     sameMapExcept(template, oldTemplate, ['metadata']),
     sameMapExcept(`${template}.metadata`, `${oldTemplate}.metadata`, ['annotations']),
     sameMapExcept(annotations, `${oldTemplate}.metadata.annotations`, [RESTARTED_AT]),
-    ...METADATA_FIELDS.map((f) => sameField('object.metadata', 'oldObject.metadata', f)),
+    sameMetadata(),
   ].join(' && ');
   const restartedAt = `(!(${celString(RESTARTED_AT)} in ${mapOrEmpty(annotations)}) || ${annotations}[${celString(RESTARTED_AT)}].matches(${celString(RFC3339)}))`;
   return {
@@ -183,9 +191,8 @@ function policySwitchChecks(facts: ChaosAdmissionFacts): AdmissionChecks {
         `${scenario} may not change the pods of NetworkPolicy ${policy.name} or drop its policy types ${(chart.policyTypes ?? []).join(' and ')}`),
       forbidden(rulesOf('object'), `${scenario} may give NetworkPolicy ${policy.name} only rules it has in the chart (a switch removes rules, a restore puts them back)`),
       forbidden(rulesOf('oldObject'), `${scenario} switches NetworkPolicy ${policy.name} only while it holds the chart's rules: apply the chart first, so that the restore can put back what the switch takes`),
-      forbidden([...METADATA_FIELDS.filter((f) => f !== 'annotations').map((f) => sameField('object.metadata', 'oldObject.metadata', f)),
-        sameMapExcept('object.metadata.annotations', 'oldObject.metadata.annotations', SWITCH_ANNOTATIONS)].join(' && '),
-      `${scenario} may change only the annotations ${SWITCH_ANNOTATIONS.join(' and ')} of NetworkPolicy ${policy.name}'s metadata`),
+      forbidden(sameMetadata(SWITCH_ANNOTATIONS),
+        `${scenario} may change only the annotations ${SWITCH_ANNOTATIONS.join(' and ')} of NetworkPolicy ${policy.name}'s metadata`),
     ],
   };
 }

@@ -34,6 +34,8 @@ const CLUSTER = 'test/nats-cluster-backup.test.ts';
 const CLUSTER_SNAPSHOT = 'test/nats-cluster-snapshot.test.ts';
 const CHAOS = 'test/chaos-scripts.test.ts';
 const AVAILABILITY = 'test/chaos-availability-scripts.test.ts';
+/** The api-kill test whose decoys (a bare pod, a canary Deployment's pod) share the target's labels. */
+const LABEL_DECOYS = { file: CHAOS, name: 'pods that only share the target\'s labels, a bare pod or a canary Deployment\'s, listed first and ready, are neither the victim nor counted' };
 const SOAK_SCRIPT = 'test/soak-script.test.ts';
 const SOAK_SUMMARY = 'test/soak-summary.test.ts';
 const SOAK_JOB = 'test/soak-job.test.ts';
@@ -275,7 +277,7 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
     replace: '| select(true or any(.metadata.ownerReferences[]?;',
     why: 'a bare pod that copies the target\'s labels is neither the api-kill victim nor counted, nor evicted by drain',
     killedBy: [
-      { file: CHAOS, name: 'pods that only share the target\'s labels, a bare pod or a canary Deployment\'s, listed first and ready, are neither the victim nor counted' },
+      LABEL_DECOYS,
       { file: AVAILABILITY, name: 'a bare pod that copies the target\'s labels, listed first, is never evicted nor counted' },
     ],
   },
@@ -285,7 +287,7 @@ export const ASSET_MUTATIONS: readonly AssetMutation[] = [
     find: 'and .name == "\\($deployment)-\\($hash)"))]}',
     replace: '))]}',
     why: 'only pods of the target Deployment\'s own ReplicaSets count, not a canary Deployment\'s that shares its labels',
-    killedBy: [{ file: CHAOS, name: 'pods that only share the target\'s labels, a bare pod or a canary Deployment\'s, listed first and ready, are neither the victim nor counted' }],
+    killedBy: [LABEL_DECOYS],
   },
   {
     id: 'chaos-sleep-in-foreground',

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { AdmissionAction, ChaosAdmissionPolicy, ChaosExperiment, ChaosScenario, EgressRule, HardenedDeployment } from '../src';
 import { API_LABELS, API_SERVER, CHART_NATS_BOX_LABELS, CHART_NATS_LABELS, IMAGE, OTLP_EGRESS_JSON, Synthesized, chaosChart, synthExperiment } from './support/chaos';
 import { toYaml } from './support/charts';
+import { rbacOf } from './support/fake-cluster';
 import { synthValid } from './support/manifests';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { admit } = require('./support/cluster-standin/admission');
@@ -151,13 +152,7 @@ describe('ChaosAdmissionPolicy decides as the API server would', () => {
   const user = (s: Synthesized) => `system:serviceaccount:orders:${s.job.metadata.name}`;
   const decide = (s: Synthesized, r: Request, username = user(s)) => admit({ admission: admissionObjects(s) }, { version: 'v1', namespace: 'orders', ...r, username });
   /** Whether the experiment's Role allows the request (RBAC, kubernetes rbac.go as rbac.js plays it). */
-  const rbacAllows = (s: Synthesized, r: Request) => authorize({
-    rbac: {
-      account: { namespace: 'orders', name: s.job.metadata.name },
-      roles: s.objects.filter((o) => o.kind === 'Role').map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? 'orders' } })),
-      bindings: s.objects.filter((o) => o.kind === 'RoleBinding').map((o) => ({ ...o, metadata: { ...o.metadata, namespace: o.metadata.namespace ?? 'orders' } })),
-    },
-  }, { verb: VERBS[r.operation], group: r.group, resource: r.resource, subresource: r.subresource, namespace: r.namespace ?? 'orders', name: r.name });
+  const rbacAllows = (s: Synthesized, r: Request) => authorize({ rbac: rbacOf(s.objects, 'orders') }, { verb: VERBS[r.operation], group: r.group, resource: r.resource, subresource: r.subresource, namespace: r.namespace ?? 'orders', name: r.name });
   /** An attack: RBAC lets it through, the policy refuses it with this message. */
   const expectRefused = (s: Synthesized, r: Request, message: string) => {
     expect(rbacAllows(s, r)).toBe(true);

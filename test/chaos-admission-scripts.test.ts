@@ -3,7 +3,7 @@ import { join } from 'path';
 import { ChaosScenario } from '../src';
 import { describeWith } from './support/binaries';
 import {
-  API_LABELS, API_SELECTOR, CHART_NATS_BOX_LABELS, CHART_NATS_LABELS, Synthesized, apiPods, apiWorkload, clusterFor, runExperiment, synthExperiment,
+  API_LABELS, API_SELECTOR, Synthesized, apiPods, apiWorkload, chartNatsLayout, clusterFor, runExperiment, synthExperiment,
 } from './support/chaos';
 import { CLUSTER_STANDIN, FakeCluster, FakeClusterOptions } from './support/fake-cluster';
 import { PRODUCTION_SHELL } from './support/scripts';
@@ -25,16 +25,7 @@ function clusterOf(scenario: ChaosScenario, s: Synthesized, admission: boolean):
     const probed = { backends: `orders/${API_SELECTOR}` };
     switch (scenario) {
       case ChaosScenario.API_KILL: return { ...api, replacementDelay: 12 };
-      case ChaosScenario.NATS_KILL: return {
-        statefulsets: [{ name: 'nats', replicas: 3, selector: { matchLabels: CHART_NATS_LABELS } }],
-        pods: [
-          ...['nats-0', 'nats-1', 'nats-2'].map((name) => ({ name, labels: CHART_NATS_LABELS, owner: 'statefulset/nats', nats: true })),
-          { name: 'nats-box-5c8d7-q2x9z', labels: CHART_NATS_BOX_LABELS, owner: 'deployment/nats-box' },
-        ],
-        replacementDelay: 24,
-        health: null,
-        nats: { leader: 'nats-1', nextLeader: 'nats-2', electionDelay: 3 },
-      };
+      case ChaosScenario.NATS_KILL: return chartNatsLayout(s.namespace, { replacementDelay: 24 });
       case ChaosScenario.NETWORK_BLOCK: return { ...api, replacementDelay: null, health: { partitionPolicy: 'orders/orders-api', downAfterHeal: 10 } };
       case ChaosScenario.OBSERVABILITY_BLOCK: return { ...api, replacementDelay: 6, health: { ...probed, partitionPolicy: 'orders/orders-api' } };
       case ChaosScenario.ROLLOUT: return { ...api, replacementDelay: 6, rollout: { podReadyAfter: 3 }, health: probed };

@@ -5,7 +5,7 @@ import { Duration } from 'cdk8s';
 import { ChaosDirection, ChaosScenario } from '../src';
 import { describeWith } from './support/binaries';
 import {
-  API_LABELS, CHART_NATS_BOX_LABELS, CHART_NATS_LABELS, ExperimentProps, Synthesized, apiPods, clusterFor, runExperiment, synthExperiment,
+  API_LABELS, CHART_NATS_LABELS, ExperimentProps, NatsLayout, chartNatsLayout, Synthesized, apiPods, clusterFor, runExperiment, synthExperiment,
 } from './support/chaos';
 import { CLUSTER_STANDIN, FakeCluster, FakeClusterOptions } from './support/fake-cluster';
 import { onlyOfKind } from './support/manifests';
@@ -225,41 +225,7 @@ describeWith(['jq', 'dash', 'busybox'], 'chaos scenario scripts against a script
   });
 
   describe('nats-kill', () => {
-    interface NatsLayout {
-      readonly namespace?: string;
-      readonly experimentNamespace?: string;
-      readonly selector?: Record<string, string>;
-      readonly leader?: string;
-      readonly nextLeader?: string;
-      readonly electionDelay?: number;
-      readonly catchUpDelay?: number;
-      readonly replacementDelay: number | null;
-      readonly unready?: string;
-    }
-
-    /**
-     * The official chart's layout (nats-io/k8s chart nats-2.14.2, release `nats`): StatefulSet
-     * `nats` of 3 selecting name/instance/component=nats, and the nats-box Deployment's pod with
-     * the same name and instance labels (component nats-box) in the same namespace.
-     */
-    function natsCluster(s: Synthesized, layout: NatsLayout) {
-      const namespace = layout.namespace ?? s.namespace;
-      return clusterFor(s, {
-        statefulsets: [{ name: 'nats', namespace, replicas: 3, selector: { matchLabels: layout.selector ?? CHART_NATS_LABELS } }],
-        pods: [
-          ...['nats-0', 'nats-1', 'nats-2'].map((name) => ({ name, namespace, labels: CHART_NATS_LABELS, owner: 'statefulset/nats', nats: true, ready: name !== layout.unready })),
-          { name: 'nats-box-5c8d7-q2x9z', namespace, labels: CHART_NATS_BOX_LABELS, owner: 'deployment/nats-box' },
-        ],
-        replacementDelay: layout.replacementDelay,
-        health: null,
-        nats: {
-          leader: layout.leader ?? 'nats-1',
-          nextLeader: layout.nextLeader ?? 'nats-2',
-          electionDelay: layout.electionDelay ?? 3,
-          catchUpDelay: layout.catchUpDelay ?? 0,
-        },
-      });
-    }
+    const natsCluster = (s: Synthesized, layout: NatsLayout) => clusterFor(s, chartNatsLayout(layout.namespace ?? s.namespace, layout));
     const synth = (props: Partial<ExperimentProps> = {}, namespace?: string) =>
       synthExperiment({ scenario: ChaosScenario.NATS_KILL, ...props }, namespace);
     const boxIp = () => cluster.state.pods.find((p: any) => p.name.startsWith('nats-box')).ip;

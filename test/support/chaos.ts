@@ -69,6 +69,42 @@ export function synthExperiment(props: ExperimentProps, namespace: string | null
 
 export type Synthesized = ReturnType<typeof synthExperiment>;
 
+/** Where the NATS pods run and how the scripted cluster plays a nats-kill (defaults: nats-1 leads, nats-2 follows 3 s later). */
+export interface NatsLayout {
+  readonly namespace?: string;
+  readonly experimentNamespace?: string;
+  readonly selector?: Record<string, string>;
+  readonly leader?: string;
+  readonly nextLeader?: string;
+  readonly electionDelay?: number;
+  readonly catchUpDelay?: number;
+  readonly replacementDelay: number | null;
+  readonly unready?: string;
+}
+
+/**
+ * The official chart's layout (nats-io/k8s chart nats-2.14.2, release `nats`) in `namespace`:
+ * StatefulSet `nats` of 3 selecting name/instance/component=nats, and the nats-box Deployment's
+ * pod with the same name and instance labels (component nats-box) in the same namespace.
+ */
+export function chartNatsLayout(namespace: string, layout: NatsLayout): Omit<FakeClusterOptions, 'rbac'> {
+  return {
+    statefulsets: [{ name: 'nats', namespace, replicas: 3, selector: { matchLabels: layout.selector ?? CHART_NATS_LABELS } }],
+    pods: [
+      ...['nats-0', 'nats-1', 'nats-2'].map((name) => ({ name, namespace, labels: CHART_NATS_LABELS, owner: 'statefulset/nats', nats: true, ready: name !== layout.unready })),
+      { name: 'nats-box-5c8d7-q2x9z', namespace, labels: CHART_NATS_BOX_LABELS, owner: 'deployment/nats-box' },
+    ],
+    replacementDelay: layout.replacementDelay,
+    health: null,
+    nats: {
+      leader: layout.leader ?? 'nats-1',
+      nextLeader: layout.nextLeader ?? 'nats-2',
+      electionDelay: layout.electionDelay ?? 3,
+      catchUpDelay: layout.catchUpDelay ?? 0,
+    },
+  };
+}
+
 /** The scripted cluster for a synthesized experiment: its RBAC and the API's NetworkPolicy fed in. */
 export function clusterFor(synth: Synthesized, options: Omit<FakeClusterOptions, 'rbac'>): FakeCluster {
   const inNamespace = (o: any) => ({ ...o, metadata: { ...o.metadata, namespace: synth.namespace } });

@@ -169,4 +169,4 @@ function admit(state, request) {
   return null;
 }
 
-module.exports = { admit, toCel };
+module.exports = { admit };

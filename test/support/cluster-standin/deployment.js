@@ -139,7 +139,7 @@ function restart(cluster, d, authorizePatch) {
   const after = JSON.parse(JSON.stringify(d));
   after.spec.template.metadata.annotations = { ...template.annotations, [RESTARTED_AT]: now };
   authorizePatch(after);
-  template.annotations = { ...template.annotations, [RESTARTED_AT]: now };
+  template.annotations = after.spec.template.metadata.annotations;
   d.metadata.generation += 1;
 
   const options = state.rollout ?? { podReadyAfter: 5, observeAfter: 1 };
